@@ -1,0 +1,5 @@
+"""``python -m kimgame`` runs the command line."""
+
+from kimgame.cli import main
+
+main()

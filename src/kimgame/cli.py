@@ -1,0 +1,137 @@
+"""The ``kimgame`` command line: parse arguments, call the library, pick a renderer. No game logic here.
+
+Exit codes (DESIGN.md contract): 0 done; 2 bad input or usage; 3 a solver limit was reached.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from kimgame.errors import KimgameError
+
+app = typer.Typer(
+    name="kimgame",
+    help="Exact, parametric game solver: equilibria, dominance, and when a strategic claim holds.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_BAD_INPUT = 2
+EXIT_LIMIT = 3
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+SetOption = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
+    typer.Option("--set", "-s", help="Override a parameter: NAME=VALUE (exact: 0.4 or 2/5). Repeatable.",
+                 metavar="NAME=VALUE"),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FileArg = Annotated[str, typer.Argument(help="Payoff file: .yaml (kimgame format), .nfg or .efg (Gambit).",
+                                        metavar="FILE")]
+
+
+def _overrides(assignments: list[str] | None) -> dict[str, object]:
+    from kimgame.model.parameters import parse_assignment
+
+    out: dict[str, object] = {}
+    for text in assignments or []:
+        name, value = parse_assignment(text)
+        out[name] = value
+    return out
+
+
+def _load(path: str, assignments: list[str] | None):
+    from kimgame.io.loader import load
+
+    return load(path, _overrides(assignments))
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def solve(
+    file: FileArg,
+    set_: SetOption = None,
+    format: FormatOption = Format.text,
+    method: Annotated[str, typer.Option(help="enummixed (all extreme equilibria, exact; default), lemke-howson, "
+                                        "support, vertex, nashpy-lemke-howson, pure.")] = "enummixed",
+    timeout: Annotated[Optional[float], typer.Option(help="Stop searching after SECONDS; partial results "  # noqa: UP045
+                                                     "are marked and the exit code is 3.")] = None,
+) -> None:
+    """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
+    from kimgame.solve.api import solve as run_solve
+
+    game = _load(file, set_)
+    result = run_solve(game, method=method, timeout=timeout)
+    _emit(render_result(result, format))
+    if result.partial:
+        raise typer.Exit(EXIT_LIMIT)
+
+
+def render_result(result, format: Format) -> str:
+    """The solve report in the chosen format."""
+    if format is Format.json:
+        from kimgame.report.document import result_document, to_json
+
+        return to_json(result_document(result))
+    from kimgame.report.render import render_markdown, render_text
+    from kimgame.report.sections import solve_sections
+
+    game = result.game
+    subtitle = f"Source: {game.source}" if game.source else ""
+    sections = solve_sections(result)
+    if format is Format.markdown:
+        return render_markdown(game.title, subtitle, sections)
+    return render_text(game.title, subtitle, sections)
+
+
+@app.command()
+def validate(file: FileArg, set_: SetOption = None) -> None:
+    """Check a payoff file and explain every problem found (exit 2 if there are any)."""
+    game = _load(file, set_)
+    size = " × ".join(str(k) for k in game.shape) if game.form == "normal" else f"{game.num_nodes} nodes"
+    _emit(f"{file}: OK — {game.form}-form game '{game.title}', players {', '.join(game.players)}, {size}, "
+          f"{len(game.parameters)} parameter(s), {len(game.claims)} claim(s)")
+
+
+def main() -> None:
+    """Entry point: run the app, turning input errors into one message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except KimgameError as err:
+        sys.stderr.write(f"error: {err}\n" if err.where is None else f"{err}\n")
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Exit as stop:
+        sys.exit(stop.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(EXIT_LIMIT)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+        import click
+
+        if isinstance(err, click.exceptions.ClickException):
+            err.show()
+            sys.exit(EXIT_BAD_INPUT)
+        if isinstance(err, click.exceptions.Abort):
+            sys.stderr.write("aborted\n")
+            sys.exit(EXIT_LIMIT)
+        if os.environ.get("KIMGAME_DEBUG"):
+            raise
+        sys.stderr.write(f"internal error (a bug in kimgame, please report it): {type(err).__name__}: {err}\n"
+                         "Run with KIMGAME_DEBUG=1 to see the traceback.\n")
+        sys.exit(1)

@@ -1,0 +1,27 @@
+"""Open any supported game file by its extension: kimgame YAML, Gambit ``.nfg`` or ``.efg``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from kimgame.errors import KimgameError, Location
+
+
+def load(path: str | Path, overrides: Mapping[str, object] | None = None, **values: object):
+    """Read a game file; ``overrides``/``values`` set parameter values (``load(p, W=120)``).
+
+    Returns an immutable game object (normal or extensive form). Raises :class:`KimgameError` with
+    the file, line and column of the first problem (or :class:`ValidationErrors` listing all).
+    """
+    merged = {**(overrides or {}), **values}
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml", ""):
+        from kimgame.io.payoff_file import load_game
+
+        return load_game(path, merged)
+    if suffix in (".nfg", ".efg"):
+        from kimgame.io import gambit
+
+        return gambit.load(path, merged)
+    raise KimgameError(f"unknown file type '{suffix}'; use .yaml (kimgame), .nfg or .efg (Gambit)", Location(str(path)))

@@ -1,0 +1,153 @@
+"""What a report says, independent of how it is drawn: headed tables and lines.
+
+The text (rich) and markdown renderers draw the same :class:`Section` list, so the two formats never
+disagree about content.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from kimgame.expr.numbers import fmt, fmt_both
+from kimgame.solve.results import SolveResult
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: column headers, rows of cell text, an optional title above it."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of a report: lines of text and tables, in order."""
+
+    heading: str
+    blocks: tuple[str | Table, ...] = field(default=())
+
+
+def describe_mix(labels: tuple[str, ...], mix: tuple[Fraction, ...]) -> str:
+    """``"silence"`` for a pure strategy, ``"2/7 (≈0.2857) a + 5/7 (≈0.7143) b"`` for a mixed one."""
+    support = [(label, p) for label, p in zip(labels, mix) if p != 0]
+    if len(support) == 1:
+        return support[0][0]
+    return " + ".join(f"{fmt_both(p)} {label}" for label, p in support)
+
+
+def parameter_section(game) -> Section | None:
+    """The parameters with their values (marking those changed from the file), ranges and docs."""
+    if not game.parameters:
+        return None
+    rows = []
+    for p in game.parameters:
+        value = game.values[p.name]
+        shown = fmt_both(value) + ("  (set)" if value != p.value else "")
+        rows.append((p.name, shown, p.range_text(), p.doc))
+    return Section("Parameters", (Table(("name", "value", "range", "meaning"), tuple(rows)),))
+
+
+def matrix_tables(game) -> tuple[Table, ...]:
+    """The payoff matrix (two players) or one matrix per strategy profile of players 3..N."""
+    payoffs = game.numeric
+    row_p, col_p = game.players[0], game.players[1] if len(game.players) > 1 else None
+    tables = []
+    rest = [range(k) for k in game.shape[2:]]
+    for tail in itertools.product(*rest):
+        title = ", ".join(f"{game.players[2 + i]} plays {game.strategies[2 + i][k]}" for i, k in enumerate(tail))
+        if col_p is None:
+            rows = tuple((s, fmt(payoffs[0][r])) for r, s in enumerate(game.strategies[0]))
+            tables.append(Table((row_p, "payoff"), rows, title))
+            continue
+        headers = (f"{row_p} \\ {col_p}", *game.strategies[1])
+        rows = []
+        for r, label in enumerate(game.strategies[0]):
+            cells = [label]
+            for c in range(game.shape[1]):
+                idx = (r, c, *tail)
+                cells.append(", ".join(fmt(u[idx]) for u in payoffs))
+            rows.append(tuple(cells))
+        tables.append(Table(headers, tuple(rows), title))
+    return tuple(tables)
+
+
+def equilibrium_section(result: SolveResult) -> Section:
+    """The equilibria found, with how they were found and whether the list is complete."""
+    game = result.game
+    n = len(result.equilibria)
+    if len(game.players) == 2:
+        kind = "extreme Nash equilibria" if result.complete else "Nash equilibria found"
+    else:
+        kind = "pure Nash equilibria"
+    lines: list[str | Table] = [f"{n} {kind} — method: {result.method}"]
+    if n:
+        headers = ("#", *game.players, *(f"payoff {p}" for p in game.players))
+        rows = tuple(
+            (str(k + 1), *(describe_mix(game.strategies[i], eq.strategies[i]) for i in range(len(game.players))),
+             *(fmt_both(v) for v in eq.payoffs))
+            for k, eq in enumerate(result.equilibria)
+        )
+        lines.append(Table(headers, rows))
+    pure = result.pure_equilibria
+    lines.append("Pure equilibria: " + ("; ".join("(" + ", ".join(p) + ")" for p in pure) if pure else "none"))
+    lines.extend(result.notes)
+    return Section("Equilibria", tuple(lines))
+
+
+def dominance_section(result: SolveResult) -> Section:
+    """Dominated strategies and the iterated elimination of strictly dominated strategies."""
+    blocks: list[str | Table] = []
+    if result.dominance:
+        rows = tuple(
+            (d.player, d.dominated, describe_mix(tuple(d.by), tuple(d.by.values())), d.kind
+             + (" (by a mixed strategy)" if len(d.by) > 1 else ""))
+            for d in result.dominance
+        )
+        blocks.append(Table(("player", "dominated", "by", "kind"), rows))
+    else:
+        blocks.append("No strategy is dominated (strictly or weakly, by pure strategies; strictly by mixed ones).")
+    el = result.elimination
+    if el is not None:
+        if el.steps:
+            rows = tuple(
+                (str(s.round), s.player, s.eliminated, describe_mix(tuple(s.by), tuple(s.by.values())))
+                for s in el.steps
+            )
+            blocks.append(Table(("round", "player", "eliminated", "dominated by"), rows,
+                                "Iterated elimination of strictly dominated strategies"))
+        else:
+            blocks.append("Iterated elimination of strictly dominated strategies removes nothing.")
+        game = result.game
+        blocks.append("Surviving: " + "; ".join(f"{p}: {', '.join(s)}" for p, s in zip(game.players, el.surviving)))
+    return Section("Dominance", tuple(blocks))
+
+
+def claims_section(result: SolveResult) -> Section | None:
+    """Each claim of the file: holds or not at these values, and its parameter condition when known."""
+    if not result.claims:
+        return None
+    rows = []
+    for c in result.claims:
+        rows.append((c.id, c.says or c.description, "holds" if c.holds else "does not hold",
+                     c.condition if c.condition is not None else c.detail))
+    return Section("Claims", (Table(("id", "claim", "at these values", "condition / detail"), tuple(rows)),))
+
+
+def solve_sections(result: SolveResult) -> list[Section]:
+    """All sections of the ``kimgame solve`` report for a normal-form game."""
+    game = result.game
+    sections = []
+    params = parameter_section(game)
+    if params:
+        sections.append(params)
+    sections.append(Section("Payoffs", matrix_tables(game)))
+    sections.append(equilibrium_section(result))
+    sections.append(dominance_section(result))
+    claims = claims_section(result)
+    if claims:
+        sections.append(claims)
+    return sections

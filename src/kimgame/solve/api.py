@@ -1,0 +1,123 @@
+"""``kimgame.solve``: one call that runs the right solvers for a game and gathers the results."""
+
+from __future__ import annotations
+
+import time
+
+from kimgame.errors import KimgameError, SolverLimit
+from kimgame.solve.results import Equilibrium, SolveResult
+
+NORMAL_FORM_METHODS = ("enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure")
+
+
+def solve(game, *, method: str = "enummixed", timeout: float | None = None) -> SolveResult:
+    """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
+
+    Methods for two-player normal-form games:
+    ``enummixed`` (default) — every extreme equilibrium, exactly (vertex enumeration of the
+    best-response polytopes; complete on degenerate games);
+    ``lemke-howson`` — one equilibrium by exact lexicographic Lemke-Howson;
+    ``support`` / ``vertex`` / ``nashpy-lemke-howson`` — nashpy's algorithms, bounded in time, each
+    result confirmed exactly (nashpy may miss equilibria of degenerate games);
+    ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
+    ``timeout`` (seconds) bounds the search; on expiry the result is marked ``partial``.
+    """
+    if getattr(game, "form", "normal") == "extensive":
+        from kimgame.solve.extensive import solve_tree
+
+        return solve_tree(game, method=method, timeout=timeout)
+    return solve_normal_form(game, method=method, timeout=timeout)
+
+
+def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None = None) -> SolveResult:
+    """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`)."""
+    from kimgame.analysis.claims import judge
+    from kimgame.solve.dominance import iterated_elimination, mixed_dominance, pure_dominance
+    from kimgame.solve.pure import pure_equilibria
+    from kimgame.solve.verify import is_nash, profile_payoffs
+
+    if method not in NORMAL_FORM_METHODS:
+        raise KimgameError(f"unknown method '{method}'; choose one of {', '.join(NORMAL_FORM_METHODS)}")
+    payoffs = game.numeric
+    deadline = None if timeout is None else time.monotonic() + timeout
+    pure = pure_equilibria(payoffs)
+    pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
+    notes: list[str] = []
+    partial = False
+    profiles: list = []
+    complete = True
+    two_player = len(game.players) == 2
+
+    if method == "pure" or not two_player:
+        if method not in ("pure", "enummixed"):
+            raise KimgameError(f"method '{method}' is for two-player games; this game has {len(game.players)} players")
+        profiles = [_pure_profile(game.shape, p) for p in pure]
+        used = "pure best-response check"
+        if not two_player:
+            notes.append("all pure equilibria are listed; mixed equilibria of games with more than two players "
+                         "are not enumerated")
+    else:
+        A, B = payoffs
+        if method == "enummixed":
+            from kimgame.solve.enummixed import SearchTimeout, extreme_equilibria
+
+            used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
+            try:
+                profiles = extreme_equilibria(A, B, deadline=deadline)
+            except SearchTimeout as stop:
+                profiles, partial, complete = list(stop.partial), True, False
+                notes.append(f"time limit of {timeout:g} s reached: the equilibria listed are those found so far")
+        elif method == "lemke-howson":
+            from kimgame.solve.lemke_howson import PivotLimit, lemke_howson
+
+            used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
+            complete = False
+            try:
+                found = {lemke_howson(A, B, dropped_label=k) for k in range(sum(game.shape))}
+                profiles = sorted(found)
+            except PivotLimit as err:
+                partial = True
+                notes.append(str(err))
+        else:
+            from kimgame.solve.nashpy_adapter import solve_with_nashpy
+
+            nashpy_method = "lemke-howson" if method == "nashpy-lemke-howson" else method
+            used = f"nashpy {nashpy_method} (float), each candidate re-derived and verified exactly"
+            complete = False
+            try:
+                profiles, dropped = solve_with_nashpy(nashpy_method, A, B, timeout or 60.0)
+            except SolverLimit as stop:
+                profiles, dropped = stop.partial
+                partial = True
+                notes.append(str(stop))
+            if dropped:
+                notes.append(f"{dropped} float candidate(s) from nashpy could not be confirmed exactly and were dropped")
+    for prof in profiles:
+        if not is_nash(payoffs, prof):  # never report an unverified profile
+            raise AssertionError(f"internal error: {prof} is not an equilibrium")
+    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
+
+    dominance = pure_dominance(game.players, game.strategies, payoffs) + mixed_dominance(
+        game.players, game.strategies, payoffs
+    )
+    elimination = iterated_elimination(game.players, game.strategies, payoffs)
+    claims = tuple(judge(game, c, elimination) for c in game.claims)
+    return SolveResult(
+        game=game,
+        values=game.values,
+        method=used,
+        equilibria=equilibria,
+        complete=complete and not partial,
+        pure_equilibria=pure_labels,
+        dominance=dominance,
+        elimination=elimination,
+        claims=claims,
+        partial=partial,
+        notes=tuple(notes),
+    )
+
+
+def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):
+    from fractions import Fraction
+
+    return tuple(tuple(Fraction(int(k == j)) for k in range(n)) for n, j in zip(shape, idx))
