@@ -122,14 +122,12 @@ def main() -> None:
         sys.stderr.write("interrupted\n")
         sys.exit(EXIT_LIMIT)
     except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            sys.exit(EXIT_BAD_INPUT)
-        if isinstance(err, click.exceptions.Abort):
+        if isinstance(err, typer.Abort):
             sys.stderr.write("aborted\n")
             sys.exit(EXIT_LIMIT)
+        if callable(getattr(err, "show", None)) and hasattr(err, "exit_code"):  # click's usage errors
+            err.show()
+            sys.exit(EXIT_BAD_INPUT)
         if os.environ.get("KIMGAME_DEBUG"):
             raise
         sys.stderr.write(f"internal error (a bug in kimgame, please report it): {type(err).__name__}: {err}\n"
