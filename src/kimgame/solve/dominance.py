@@ -1,0 +1,303 @@
+"""Exact dominance analysis for N-player normal-form games.
+
+Payoffs are ``tuple[numpy.ndarray, ...]``, one object array of Fractions (or
+ints) per player with shape ``(n_1, ..., n_N)``.  All comparisons are exact.
+
+* :func:`pure_dominance` -- strict and weak dominance between pure strategies.
+* :func:`mixed_dominance` -- strict dominance by a mixed strategy (and by no
+  pure one), decided by an exact linear program (Fudenberg & Tirole, *Game
+  Theory*, 1991, §2.1; Myerson, *Game Theory: Analysis of Conflict*, 1991,
+  §3.8).
+* :func:`iterated_elimination` -- iterated elimination of strictly dominated
+  strategies (IESDS), recording the round in which each strategy goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+
+from kimgame.solve.exact_lp import maximize
+
+__all__ = [
+    "Dominance",
+    "Elimination",
+    "EliminationStep",
+    "dominates",
+    "iterated_elimination",
+    "mixed_dominance",
+    "pure_dominance",
+]
+
+Kind = Literal["strict", "weak"]
+
+
+@dataclass(frozen=True, slots=True)
+class Dominance:
+    """``player``'s strategy ``dominated`` is dominated by the (possibly mixed)
+    strategy ``by`` (label -> probability, support only; a pure strategy is
+    ``{label: 1}``); ``kind`` is ``"strict"`` or ``"weak"``."""
+
+    player: str
+    dominated: str
+    by: Mapping[str, Fraction]
+    kind: Kind
+
+    def __hash__(self) -> int:
+        return hash((self.player, self.dominated, frozenset(self.by.items()), self.kind))
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain ``dict`` copy (``by`` as a plain dict of Fractions)."""
+        return {"player": self.player, "dominated": self.dominated,
+                "by": dict(self.by), "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class EliminationStep:
+    """In round ``round`` (1-based), ``player``'s strategy ``eliminated`` was
+    removed as strictly dominated by ``by`` in the game reduced by the
+    previous rounds."""
+
+    round: int
+    player: str
+    eliminated: str
+    by: Mapping[str, Fraction]
+
+    def __hash__(self) -> int:
+        return hash((self.round, self.player, self.eliminated, frozenset(self.by.items())))
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain ``dict`` copy (``by`` as a plain dict of Fractions)."""
+        return {"round": self.round, "player": self.player,
+                "eliminated": self.eliminated, "by": dict(self.by)}
+
+
+@dataclass(frozen=True, slots=True)
+class Elimination:
+    """Result of IESDS: the ``steps`` in elimination order and, per player, the
+    ``surviving`` strategy labels in their original order."""
+
+    steps: tuple[EliminationStep, ...]
+    surviving: tuple[tuple[str, ...], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain ``dict`` copy with steps as dicts and survivors as lists."""
+        return {"steps": [step.to_dict() for step in self.steps],
+                "surviving": [list(labels) for labels in self.surviving]}
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+def _as_fraction_array(a: object) -> np.ndarray:
+    arr = np.asarray(a, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = Fraction(v)
+    return out
+
+
+def _validate(
+    players: Sequence[str],
+    strategies: Sequence[Sequence[str]],
+    payoffs: Sequence[object],
+) -> tuple[np.ndarray, ...]:
+    if not (len(players) == len(strategies) == len(payoffs)):
+        raise ValueError("players, strategies and payoffs must have the same length")
+    shape = tuple(len(s) for s in strategies)
+    if any(n == 0 for n in shape):
+        raise ValueError("every player needs at least one strategy")
+    arrays = tuple(_as_fraction_array(p) for p in payoffs)
+    for name, arr in zip(players, arrays):
+        if arr.shape != shape:
+            raise ValueError(f"payoff array of {name!r} has shape {arr.shape}, expected {shape}")
+    return arrays
+
+
+def _matrix(payoffs_i: np.ndarray, i: int) -> np.ndarray:
+    """Player ``i``'s payoffs as a matrix: one row per own strategy, one column
+    per opponent profile (in C order of the remaining axes)."""
+    moved = np.moveaxis(payoffs_i, i, 0)
+    return moved.reshape(moved.shape[0], -1)
+
+
+def _pure(label: str) -> Mapping[str, Fraction]:
+    return MappingProxyType({label: Fraction(1)})
+
+
+def _strict_pure_dominators(m: np.ndarray, t: int) -> list[int]:
+    """Indices of rows of ``m`` that strictly dominate row ``t``."""
+    better = np.all(m > m[t], axis=1)
+    return [int(s) for s in np.flatnonzero(better)]
+
+
+def _mixed_dominator(m: np.ndarray, t: int) -> dict[int, Fraction] | None:
+    """An exact mixture over rows ``!= t`` strictly dominating row ``t``, or None.
+
+    Solves  max eps  s.t.  sum_k sigma_k m[k, z] - m[t, z] >= eps  for all z,
+    sum_k sigma_k = 1, sigma >= 0, with the free eps written as eps+ - eps-.
+    Variables: sigma_k (k != t), eps+, eps-.
+    """
+    others = [k for k in range(m.shape[0]) if k != t]
+    if not others:
+        return None
+    n_z = m.shape[1]
+    a_ub = [[-m[k, z] for k in others] + [1, -1] for z in range(n_z)]
+    b_ub = [-m[t, z] for z in range(n_z)]
+    a_eq = [[1] * len(others) + [0, 0]]
+    res = maximize([0] * len(others) + [1, -1], a_ub, b_ub, a_eq, [1])
+    if res.status != "optimal" or res.value is None or res.value <= 0:
+        return None
+    assert res.x is not None
+    mix = {k: p for k, p in zip(others, res.x) if p}
+    # Exact verification of the certificate before reporting it.
+    if sum(mix.values()) != 1 or any(p < 0 for p in mix.values()):
+        raise ArithmeticError("LP returned an invalid mixture")
+    mixed_row = sum((p * m[k] for k, p in mix.items()), np.zeros(n_z, dtype=object))
+    if not np.all(mixed_row > m[t]):
+        raise ArithmeticError("LP mixture does not strictly dominate")
+    return mix
+
+
+def _label_mix(labels: Sequence[str], mix: Mapping[int, Fraction]) -> Mapping[str, Fraction]:
+    return MappingProxyType({labels[k]: mix[k] for k in sorted(mix)})
+
+
+# --------------------------------------------------------------------------
+# public API
+
+def dominates(payoffs_i: np.ndarray, player_index: int, s: int, t: int, *, strict: bool) -> bool:
+    """Whether pure strategy ``s`` of player ``player_index`` dominates ``t``.
+
+    ``payoffs_i`` is that player's payoff array (shape ``(n_1, ..., n_N)``).
+    With ``strict=True``: ``u(s, z) > u(t, z)`` for every opponent profile
+    ``z``.  With ``strict=False`` (weak dominance): ``u(s, z) >= u(t, z)`` for
+    every ``z`` and ``>`` for at least one.  Returns a plain ``bool``.
+    """
+    arr = np.asarray(payoffs_i, dtype=object)
+    us = np.take(arr, s, axis=player_index)
+    ut = np.take(arr, t, axis=player_index)
+    if strict:
+        return bool(np.all(us > ut))
+    return bool(np.all(us >= ut) and np.any(us > ut))
+
+
+def pure_dominance(
+    players: Sequence[str],
+    strategies: Sequence[Sequence[str]],
+    payoffs: Sequence[np.ndarray],
+) -> tuple[Dominance, ...]:
+    """All dominance relations between pure strategies.
+
+    Returns one :class:`Dominance` per triple (player ``i``, dominated ``t``,
+    dominating pure ``s``) such that ``s`` strictly dominates ``t``
+    (``kind="strict"``) or, failing that, weakly dominates it (``>=``
+    everywhere and ``>`` somewhere; ``kind="weak"``).  ``by`` is ``{s: 1}``.
+    Ordered by player, then dominated strategy, then dominating strategy.
+    """
+    arrays = _validate(players, strategies, payoffs)
+    out: list[Dominance] = []
+    for i, (name, labels) in enumerate(zip(players, strategies)):
+        m = _matrix(arrays[i], i)
+        for t in range(m.shape[0]):
+            ge = np.all(m >= m[t], axis=1)
+            gt = m > m[t]
+            strict = np.all(gt, axis=1)
+            weak = ge & np.any(gt, axis=1)
+            for s in range(m.shape[0]):
+                if strict[s]:
+                    out.append(Dominance(name, labels[t], _pure(labels[s]), "strict"))
+                elif weak[s]:
+                    out.append(Dominance(name, labels[t], _pure(labels[s]), "weak"))
+    return tuple(out)
+
+
+def mixed_dominance(
+    players: Sequence[str],
+    strategies: Sequence[Sequence[str]],
+    payoffs: Sequence[np.ndarray],
+) -> tuple[Dominance, ...]:
+    """Strategies strictly dominated by a mixed strategy but by no pure one.
+
+    For each player ``i`` and strategy ``t`` not strictly dominated by a pure
+    strategy, solves exactly (see :mod:`kimgame.solve.exact_lp`) the LP
+
+        max eps  s.t.  sum_k sigma_k u_i(k, z) - u_i(t, z) >= eps  for all z,
+                       sum_k sigma_k = 1,  sigma >= 0  (k != t);
+
+    ``t`` is strictly dominated by a mixed strategy iff ``eps* > 0``
+    (Fudenberg & Tirole 1991, §2.1; Myerson 1991, §3.8).  Returns one
+    :class:`Dominance` (``kind="strict"``) per such ``t``, with ``by`` the
+    optimal mixture (support only, exact probabilities), verified exactly.
+    Ordered by player, then strategy.
+    """
+    arrays = _validate(players, strategies, payoffs)
+    out: list[Dominance] = []
+    for i, (name, labels) in enumerate(zip(players, strategies)):
+        m = _matrix(arrays[i], i)
+        if m.shape[0] < 3:  # a mixture over one other strategy is pure
+            continue
+        for t in range(m.shape[0]):
+            if _strict_pure_dominators(m, t):
+                continue
+            mix = _mixed_dominator(m, t)
+            if mix is not None:
+                out.append(Dominance(name, labels[t], _label_mix(labels, mix), "strict"))
+    return tuple(out)
+
+
+def iterated_elimination(
+    players: Sequence[str],
+    strategies: Sequence[Sequence[str]],
+    payoffs: Sequence[np.ndarray],
+    *,
+    mixed: bool = True,
+) -> Elimination:
+    """Iterated elimination of strictly dominated strategies.
+
+    In each round, every strategy (of every player simultaneously) that is
+    strictly dominated in the current reduced game -- by a pure strategy, or
+    when ``mixed=True`` also by a mixed strategy -- is removed.  A pure
+    dominator is preferred and, among pure dominators, the first in strategy
+    order is reported; otherwise ``by`` is an exact LP mixture over the
+    strategies alive in that round (which may include strategies removed in
+    the same round).  Strict IESDS is order-independent, so the surviving set
+    does not depend on these choices.
+
+    Returns an :class:`Elimination` with steps ordered by round, player and
+    strategy, and the surviving labels of each player in original order.
+    """
+    arrays = _validate(players, strategies, payoffs)
+    alive: list[list[int]] = [list(range(len(s))) for s in strategies]
+    steps: list[EliminationStep] = []
+    rnd = 0
+    while True:
+        rnd += 1
+        grid = np.ix_(*alive)
+        removed: list[set[int]] = []
+        for i, (name, labels) in enumerate(zip(players, strategies)):
+            m = _matrix(arrays[i][grid], i)
+            gone: set[int] = set()
+            for t in range(m.shape[0]):
+                by: Mapping[str, Fraction] | None = None
+                pure = _strict_pure_dominators(m, t)
+                if pure:
+                    by = _pure(labels[alive[i][pure[0]]])
+                elif mixed and m.shape[0] >= 3:
+                    mix = _mixed_dominator(m, t)
+                    if mix is not None:
+                        by = _label_mix(labels, {alive[i][k]: p for k, p in mix.items()})
+                if by is not None:
+                    gone.add(alive[i][t])
+                    steps.append(EliminationStep(rnd, name, labels[alive[i][t]], by))
+            removed.append(gone)
+        if not any(removed):
+            break
+        alive = [[k for k in idx if k not in gone] for idx, gone in zip(alive, removed)]
+    surviving = tuple(tuple(labels[k] for k in idx) for labels, idx in zip(strategies, alive))
+    return Elimination(tuple(steps), surviving)
