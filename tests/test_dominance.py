@@ -1,4 +1,4 @@
-"""Tests for kimgame.solve.dominance."""
+"""Tests for kimgame.solvers.dominance."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from kimgame.solve.dominance import (
+from kimgame.solvers.dominance import (
     Dominance,
     Elimination,
     EliminationStep,

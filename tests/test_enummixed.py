@@ -1,4 +1,4 @@
-"""Tests for kimgame.solve.enummixed (exact extreme-equilibrium enumeration)."""
+"""Tests for kimgame.solvers.enummixed (exact extreme-equilibrium enumeration)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kimgame.solve.enummixed import (
+from kimgame.solvers.enummixed import (
     SearchTimeout,
     _enumerate_vertices,
     _prepare_game,
@@ -362,7 +362,7 @@ def test_deadline_partial_results_are_a_sorted_subset(monkeypatch) -> None:
     # the search is cut after 40 checks, long before this 11 x 11 game is finished.
     import itertools
 
-    import kimgame.solve.enummixed as module
+    import kimgame.solvers.enummixed as module
 
     rng = np.random.default_rng(1)
     A = rng.integers(0, 10, size=(11, 11))

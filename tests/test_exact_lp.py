@@ -1,4 +1,4 @@
-"""Tests for kimgame.solve.exact_lp."""
+"""Tests for kimgame.solvers.exact_lp."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from kimgame.solve.exact_lp import LPResult, maximize
+from kimgame.solvers.exact_lp import LPResult, maximize
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Tests for kimgame.solve.lemke_howson (exact Lemke-Howson with lexicographic pivoting)."""
+"""Tests for kimgame.solvers.lemke_howson (exact Lemke-Howson with lexicographic pivoting)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kimgame.solve.enummixed import extreme_equilibria
-from kimgame.solve.lemke_howson import PivotLimit, lemke_howson
+from kimgame.solvers.enummixed import extreme_equilibria
+from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 
 F = Fraction
 Matrix = list[list[Fraction]]

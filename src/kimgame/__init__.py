@@ -15,8 +15,8 @@ from kimgame.model.normal_form import NormalFormGame, game_from_arrays
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solve.api.solve`); returns a :class:`SolveResult`."""
-    from kimgame.solve.api import solve as _solve
+    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`."""
+    from kimgame.solvers.api import solve as _solve
 
     return _solve(game, **options)
 

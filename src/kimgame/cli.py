@@ -74,7 +74,7 @@ def solve(
                                                      "are marked and the exit code is 3.")] = None,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
-    from kimgame.solve.api import solve as run_solve
+    from kimgame.solvers.api import solve as run_solve
 
     game = _load(file, set_)
     result = run_solve(game, method=method, timeout=timeout)

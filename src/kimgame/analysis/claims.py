@@ -7,7 +7,7 @@ The symbolic side (the exact region of parameters where a claim holds) lives bes
 from __future__ import annotations
 
 from kimgame.model.claims import Claim, Dominates
-from kimgame.solve.results import ClaimResult
+from kimgame.solvers.results import ClaimResult
 
 
 def judge(game, claim: Claim, elimination=None) -> ClaimResult:
@@ -21,7 +21,7 @@ def judge(game, claim: Claim, elimination=None) -> ClaimResult:
 
 
 def _judge_dominates(game, spec: Dominates, elimination) -> tuple[bool, str]:
-    from kimgame.solve.dominance import dominates, iterated_elimination
+    from kimgame.solvers.dominance import dominates, iterated_elimination
 
     payoffs = game.numeric
     i = game.player_index(spec.player)

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.expr.numbers import fmt
-from kimgame.solve.results import SolveResult
+from kimgame.solvers.results import SolveResult
 
 
 def _version() -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kimgame.expr.numbers import fmt, fmt_both
-from kimgame.solve.results import SolveResult
+from kimgame.solvers.results import SolveResult
 
 
 @dataclass(frozen=True)

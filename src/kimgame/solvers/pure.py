@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kimgame.solve.exact_arrays import integer_payoffs
+from kimgame.solvers.exact_arrays import integer_payoffs
 
 
 def pure_equilibria(payoffs: Sequence[np.ndarray]) -> list[tuple[int, ...]]:

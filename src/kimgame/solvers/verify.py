@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from kimgame.solve.exact_arrays import expected_values
+from kimgame.solvers.exact_arrays import expected_values
 
 
 def is_probability_vector(p: Sequence[Fraction], size: int) -> bool:

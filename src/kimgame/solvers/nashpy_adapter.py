@@ -17,8 +17,8 @@ from fractions import Fraction
 import numpy as np
 
 from kimgame.errors import SolverLimit
-from kimgame.solve.exact_linalg import solve_unique
-from kimgame.solve.verify import is_nash
+from kimgame.solvers.exact_linalg import solve_unique
+from kimgame.solvers.verify import is_nash
 
 METHODS = ("support", "vertex", "lemke-howson")
 TOLERANCE = 1e-9

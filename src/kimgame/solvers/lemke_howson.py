@@ -10,15 +10,15 @@ B. von Stengel (2002), "Computing equilibria for two-person games",
 D. Avis, G. D. Rosenberg, R. Savani and B. von Stengel (2010),
 "Enumeration of Nash equilibria for two-player games", *Economic Theory*
 42:9-37.  Pivoting is exact and fraction-free (the tableau machinery is shared
-with :mod:`kimgame.solve.enummixed`) and uses the lexicographic minimum-ratio
+with :mod:`kimgame.solvers.enummixed`) and uses the lexicographic minimum-ratio
 test, so the path is unique and the algorithm terminates on degenerate games
-too.  Labels follow :mod:`kimgame.solve.enummixed`: ``0 .. m-1`` are the row
+too.  Labels follow :mod:`kimgame.solvers.enummixed`: ``0 .. m-1`` are the row
 player's pure strategies and ``m .. m+n-1`` the column player's.
 """
 
 from __future__ import annotations
 
-from kimgame.solve.enummixed import PayoffMatrix, Profile, _prepare_game, _Tableau
+from kimgame.solvers.enummixed import PayoffMatrix, Profile, _prepare_game, _Tableau
 
 __all__ = ["PivotLimit", "lemke_howson"]
 
@@ -44,7 +44,7 @@ def lemke_howson(
     ----------
     A, B:
         ``m x n`` payoff matrices (``int`` / ``Fraction`` entries), as for
-        :func:`kimgame.solve.enummixed.extreme_equilibria`.
+        :func:`kimgame.solvers.enummixed.extreme_equilibria`.
     dropped_label:
         The label ``k`` in ``0 .. m+n-1`` that is dropped at the artificial
         equilibrium ``(0, 0)``: ``k < m`` is the row player's strategy ``k``,
@@ -58,7 +58,7 @@ def lemke_howson(
         An equilibrium as tuples of ``Fraction`` probabilities.  It is a
         completely labelled pair of vertices of ``P`` and ``Q``, hence an
         extreme equilibrium in the sense of
-        :func:`~kimgame.solve.enummixed.extreme_equilibria`.
+        :func:`~kimgame.solvers.enummixed.extreme_equilibria`.
 
     Raises
     ------

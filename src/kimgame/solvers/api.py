@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kimgame.errors import KimgameError, SolverLimit
-from kimgame.solve.results import Equilibrium, SolveResult
+from kimgame.solvers.results import Equilibrium, SolveResult
 
 NORMAL_FORM_METHODS = ("enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure")
 
@@ -23,7 +23,7 @@ def solve(game, *, method: str = "enummixed", timeout: float | None = None) -> S
     ``timeout`` (seconds) bounds the search; on expiry the result is marked ``partial``.
     """
     if getattr(game, "form", "normal") == "extensive":
-        from kimgame.solve.extensive import solve_tree
+        from kimgame.solvers.extensive import solve_tree
 
         return solve_tree(game, method=method, timeout=timeout)
     return solve_normal_form(game, method=method, timeout=timeout)
@@ -32,9 +32,9 @@ def solve(game, *, method: str = "enummixed", timeout: float | None = None) -> S
 def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None = None) -> SolveResult:
     """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`)."""
     from kimgame.analysis.claims import judge
-    from kimgame.solve.dominance import iterated_elimination, mixed_dominance, pure_dominance
-    from kimgame.solve.pure import pure_equilibria
-    from kimgame.solve.verify import is_nash, profile_payoffs
+    from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
+    from kimgame.solvers.pure import pure_equilibria
+    from kimgame.solvers.verify import is_nash, profile_payoffs
 
     if method not in NORMAL_FORM_METHODS:
         raise KimgameError(f"unknown method '{method}'; choose one of {', '.join(NORMAL_FORM_METHODS)}")
@@ -59,7 +59,7 @@ def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None 
     else:
         A, B = payoffs
         if method == "enummixed":
-            from kimgame.solve.enummixed import SearchTimeout, extreme_equilibria
+            from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
 
             used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
             try:
@@ -68,7 +68,7 @@ def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None 
                 profiles, partial, complete = list(stop.partial), True, False
                 notes.append(f"time limit of {timeout:g} s reached: the equilibria listed are those found so far")
         elif method == "lemke-howson":
-            from kimgame.solve.lemke_howson import PivotLimit, lemke_howson
+            from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
             complete = False
@@ -79,7 +79,7 @@ def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None 
                 partial = True
                 notes.append(str(err))
         else:
-            from kimgame.solve.nashpy_adapter import solve_with_nashpy
+            from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
             nashpy_method = "lemke-howson" if method == "nashpy-lemke-howson" else method
             used = f"nashpy {nashpy_method} (float), each candidate re-derived and verified exactly"

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from kimgame.solve.exact_lp import maximize
+from kimgame.solvers.exact_lp import maximize
 
 __all__ = [
     "Dominance",
@@ -225,7 +225,7 @@ def mixed_dominance(
     """Strategies strictly dominated by a mixed strategy but by no pure one.
 
     For each player ``i`` and strategy ``t`` not strictly dominated by a pure
-    strategy, solves exactly (see :mod:`kimgame.solve.exact_lp`) the LP
+    strategy, solves exactly (see :mod:`kimgame.solvers.exact_lp`) the LP
 
         max eps  s.t.  sum_k sigma_k u_i(k, z) - u_i(t, z) >= eps  for all z,
                        sum_k sigma_k = 1,  sigma >= 0  (k != t);
