@@ -23,7 +23,7 @@ from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.parameters import Parameter, resolve_values
 
 FORMAT_VERSION = 1
-TOP_KEYS = ("kimgame", "title", "source", "doc", "players", "parameters", "strategies", "payoffs", "tree",
+TOP_KEYS = ("kimgame", "title", "source", "doc", "players", "parameters", "strategies", "payoffs", "tree", "subtrees",
             "claims", "notes")
 MAX_PROFILES = 2_000_000
 
