@@ -112,7 +112,9 @@ def validate(file: FileArg, set_: SetOption = None) -> None:
 def main() -> None:
     """Entry point: run the app, turning input errors into one message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns typer.Exit's code instead of raising here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except KimgameError as err:
         sys.stderr.write(f"error: {err}\n" if err.where is None else f"{err}\n")
         sys.exit(EXIT_BAD_INPUT)
@@ -121,7 +123,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(EXIT_LIMIT)
-    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as err:
         if isinstance(err, typer.Abort):
             sys.stderr.write("aborted\n")
             sys.exit(EXIT_LIMIT)
