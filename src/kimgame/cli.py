@@ -109,6 +109,46 @@ def validate(file: FileArg, set_: SetOption = None) -> None:
           f"{len(game.parameters)} parameter(s), {len(game.claims)} claim(s)")
 
 
+@app.command("set")
+def set_command(
+    file: FileArg,
+    assignments: Annotated[Optional[list[str]], typer.Argument(help="NAME=VALUE, exact (0.4, 2/5, 120).",  # noqa: UP045
+                                                               metavar="NAME=VALUE...")] = None,
+    range_: Annotated[Optional[list[str]], typer.Option("--range", help="NAME=LOW:HIGH, a new allowed range.",  # noqa: UP045
+                                                        metavar="NAME=LOW:HIGH")] = None,
+    doc: Annotated[Optional[list[str]], typer.Option(help="NAME=TEXT, a new one-line doc.", metavar="NAME=TEXT")] = None,  # noqa: UP045
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the change as a diff; write nothing.")] = False,
+) -> None:
+    """Change parameter values (ranges, docs) in a YAML payoff file, keeping comments and layout."""
+    from kimgame.io.editing import set_parameters
+
+    def pairs(items: list[str] | None, what: str) -> dict[str, str]:
+        out = {}
+        for item in items or []:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise KimgameError(f"{what} expects NAME=... (got '{item}')")
+            out[key.strip()] = value
+        return out
+
+    values = pairs(assignments, "kimgame set")
+    ranges = {}
+    for key, text in pairs(range_, "--range").items():
+        low, sep, high = text.partition(":")
+        if not sep:
+            raise KimgameError(f"--range {key}={text}: write the range as LOW:HIGH, e.g. 0:1")
+        ranges[key] = (low, high)
+    docs = pairs(doc, "--doc")
+    if not (values or ranges or docs):
+        raise KimgameError("nothing to set: give NAME=VALUE (and/or --range, --doc)")
+    edit = set_parameters(file, values, ranges=ranges, docs=docs, dry_run=dry_run)
+    if dry_run:
+        _emit(edit.diff or "no change")
+    else:
+        changed = ", ".join([*values, *(f"range of {k}" for k in ranges), *(f"doc of {k}" for k in docs)])
+        _emit(f"{file}: set {changed}" if edit.written else f"{file}: already as asked; not rewritten")
+
+
 def main() -> None:
     """Entry point: run the app, turning input errors into one message and exit code 2."""
     try:
