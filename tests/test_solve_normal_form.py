@@ -162,3 +162,25 @@ def test_timeout_gives_partial_result():
     result = kimgame.solve(g, timeout=0)
     assert result.partial and not result.complete
     assert any("time limit" in n for n in result.notes)
+
+
+def test_ctrl_c_during_enumeration_gives_partial_result(monkeypatch):
+    import itertools
+
+    import kimgame.solvers.enummixed as module
+
+    rng = np.random.default_rng(3)
+    g = kimgame.game_from_arrays([rng.integers(0, 10, (11, 11)), rng.integers(0, 10, (11, 11))])
+    calls = itertools.count()
+
+    def clock():
+        if next(calls) > 30:
+            raise KeyboardInterrupt
+        return 0.0
+
+    monkeypatch.setattr(module.time, "monotonic", clock)
+    result = kimgame.solve(g, timeout=10**9)
+    monkeypatch.undo()
+    assert result.partial and any("interrupted" in n for n in result.notes)
+    for eq in result.equilibria:
+        assert is_nash(g.numeric, eq.strategies)

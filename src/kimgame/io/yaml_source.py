@@ -1,13 +1,14 @@
 """Reading YAML safely into a tree of values that remember where they were written.
 
-Built on ruamel.yaml's round-trip loader (it keeps line numbers and, for ``kimgame set``, comments).
-On top of it: decimals are read exactly (``0.1`` is 1/10), tags are refused (no Python objects are
-ever constructed), duplicate keys are an error, aliases may be used for repeated sub-trees but the
+Built on libyaml's composer (through PyYAML: fast, and every node keeps its line and column; the
+comment-keeping ruamel.yaml serves ``kimgame set``). On top of it: decimals are read exactly (``0.1``
+is 1/10), tags are refused (no Python objects are ever constructed), duplicate keys are an error, aliases may be used for repeated sub-trees but the
 expanded document is bounded (no "billion laughs"), and deep nesting is refused instead of crashing.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
@@ -57,26 +58,6 @@ class YNode:
         return f"the text '{self.value}'"
 
 
-def _yaml_loader():
-    from ruamel.yaml import YAML
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    from kimgame.expr.numbers import parse_number
-
-    class ExactConstructor(RoundTripConstructor):
-        """Round-trip constructor that reads YAML floats as exact Fractions."""
-
-    def construct_exact_float(constructor: Any, node: Any) -> Fraction | str:
-        number = parse_number(node.value)
-        return number if number is not None else node.value
-
-    ExactConstructor.add_constructor("tag:yaml.org,2002:float", construct_exact_float)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = ExactConstructor
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def read_text(path: str | Path) -> str:
     """The file's text, decoded as UTF-8; a :class:`KimgameError` for a missing file, a folder or bad bytes."""
     p = Path(path)
@@ -100,30 +81,50 @@ def read_text(path: str | Path) -> str:
 
 
 def parse_yaml(text: str, name: str) -> YNode:
-    """Parse YAML ``text`` (from file ``name``) into a :class:`YNode` tree."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """Parse YAML ``text`` (from file ``name``) into a :class:`YNode` tree.
 
-    yaml = _yaml_loader()
+    Uses libyaml's composer through PyYAML (fast, C) and resolves scalars itself by the YAML 1.2 core
+    schema (so ``yes``/``no``/``on`` stay words, ``0.1`` is exactly 1/10). Documents whose nesting
+    could be deep go through the pure-Python composer instead, which fails cleanly.
+    """
+    import yaml
+
+    loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    if _nesting_bound(text) > MAX_DEPTH:
+        loader = yaml.SafeLoader  # libyaml's recursive composer could overflow the C stack
     old_limit = sys.getrecursionlimit()
     try:
         sys.setrecursionlimit(max(old_limit, 6000))
-        data = yaml.load(text)
-    except MarkedYAMLError as err:
+        nodes = list(yaml.compose_all(text, Loader=loader))
+    except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         problem = (err.problem or err.context or "invalid YAML").strip()
-        if "duplicate key" in problem:
-            problem += "; each key may appear once in a mapping: remove or rename one"
         raise KimgameError(f"invalid YAML: {problem}", where) from None
-    except YAMLError as err:
+    except yaml.YAMLError as err:
         raise KimgameError(f"invalid YAML: {err}", Location(name)) from None
     except RecursionError:
         raise KimgameError(f"YAML nested too deeply (limit {MAX_DEPTH} levels)", Location(name)) from None
     finally:
         sys.setrecursionlimit(old_limit)
-    if data is None:
+    if len(nodes) > 1:
+        mark = nodes[1].start_mark
+        raise KimgameError("the file holds more than one YAML document ('---'); keep one game per file",
+                           Location(name, mark.line + 1, mark.column + 1))
+    if not nodes or (nodes[0].tag.endswith(":null") and nodes[0].value in ("", "~", "null")):
         raise KimgameError("the file is empty; see docs/yaml-format.md for what a payoff file holds", Location(name, 1, 1))
-    return _Converter(name).convert(data, Location(name, 1, 1), 0)
+    return _Converter(name).convert(nodes[0], 0)
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound of the document's nesting depth (indentation, flow brackets, '- ' runs)."""
+    depth = flow = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        flow += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        dashes = len(stripped) - len(stripped.lstrip("- "))
+        depth = max(depth, len(line) - len(stripped) + dashes + max(flow, 0) + line.count("[") + line.count("{"))
+    return depth
 
 
 def load_yaml(path: str | Path) -> YNode:
@@ -131,19 +132,42 @@ def load_yaml(path: str | Path) -> YNode:
     return parse_yaml(read_text(path), str(path))
 
 
+_STANDARD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+
+
+def resolve_plain(text: str) -> Scalar:
+    """The value of a plain (unquoted) scalar by the YAML 1.2 core schema; decimals exact."""
+    from kimgame.expr.numbers import parse_number
+
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    number = parse_number(text) if any(ch.isdigit() for ch in text) and "/" not in text else None
+    return number if number is not None else text
+
+
 class _Converter:
     def __init__(self, name: str) -> None:
         self.name = name
         self.count = 0
 
-    def at(self, pos: tuple[int, int] | None, fallback: Location) -> Location:
-        if pos is None:
-            return fallback
-        return Location(self.name, pos[0] + 1, pos[1] + 1)
+    def at(self, mark: Any) -> Location:
+        return Location(self.name, mark.line + 1, mark.column + 1)
 
-    def convert(self, obj: Any, where: Location, depth: int) -> YNode:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    def convert(self, node: Any, depth: int) -> YNode:
+        import yaml
 
+        where = self.at(node.start_mark)
         self.count += 1
         if self.count > MAX_EXPANDED_NODES:
             raise KimgameError(
@@ -153,37 +177,23 @@ class _Converter:
             )
         if depth > MAX_DEPTH:
             raise KimgameError(f"YAML nested too deeply (limit {MAX_DEPTH} levels)", where)
-        tag = getattr(obj, "tag", None)
-        if tag is not None and getattr(tag, "value", None) is not None:
-            raise KimgameError(
-                f"YAML tags such as '{tag.value}' are not allowed in payoff files; remove the tag", where
-            )
-        if isinstance(obj, CommentedMap):
+        if node.tag not in _ALLOWED_TAGS:
+            raise KimgameError(f"YAML tags such as '{node.tag}' are not allowed in payoff files; remove the tag",
+                               where)
+        if isinstance(node, yaml.MappingNode):
             out: dict[str, YNode] = {}
-            for key in obj:
-                key_where = self.at(_safe(obj.lc.key, key), where)
-                if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    raise KimgameError(f"keys must be names; found {key!r}", key_where)
-                value_where = self.at(_safe(obj.lc.value, key), key_where)
-                out[str(key)] = self.convert(obj[key], value_where, depth + 1)
+            for key_node, value_node in node.value:
+                key_where = self.at(key_node.start_mark)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise KimgameError("keys must be names, not lists or mappings", key_where)
+                key = key_node.value
+                if key in out:
+                    raise KimgameError(f"invalid YAML: duplicate key '{key}'; each key may appear once in a "
+                                       "mapping: remove or rename one", key_where)
+                out[key] = self.convert(value_node, depth + 1)
             return YNode(out, where)
-        if isinstance(obj, CommentedSeq):
-            items = [self.convert(v, self.at(_safe(obj.lc.item, i), where), depth + 1) for i, v in enumerate(obj)]
-            return YNode(items, where)
-        if isinstance(obj, bool) or obj is None:
-            return YNode(obj, where)
-        if isinstance(obj, int):
-            return YNode(int(obj), where)
-        if isinstance(obj, Fraction):
-            return YNode(obj, where)
-        if isinstance(obj, str):
-            return YNode(str(obj), where)
-        raise KimgameError(f"unsupported YAML value {type(obj).__name__}; use numbers, text, lists and mappings", where)
-
-
-def _safe(getter: Any, key: Any) -> tuple[int, int] | None:
-    try:
-        pos = getter(key)
-    except (KeyError, IndexError, AttributeError, TypeError):
-        return None
-    return (pos[0], pos[1]) if pos is not None else None
+        if isinstance(node, yaml.SequenceNode):
+            return YNode([self.convert(v, depth + 1) for v in node.value], where)
+        if node.style:  # quoted or block scalar: always text
+            return YNode(node.value, where)
+        return YNode(resolve_plain(node.value), where)

@@ -66,7 +66,8 @@ def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None 
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
                 profiles, partial, complete = list(stop.partial), True, False
-                notes.append(f"time limit of {timeout:g} s reached: the equilibria listed are those found so far")
+                why = "interrupted" if stop.interrupted else f"time limit of {timeout:g} s reached"
+                notes.append(f"{why}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 

@@ -70,11 +70,11 @@ class SearchTimeout(Exception):
     result of :func:`extreme_equilibria`; it is a subset of the full answer.
     """
 
-    def __init__(self, partial: list[Profile]) -> None:
-        super().__init__(
-            f"deadline passed after {len(partial)} extreme equilibria were found"
-        )
+    def __init__(self, partial: list[Profile], *, interrupted: bool = False) -> None:
+        why = "interrupted" if interrupted else "deadline passed"
+        super().__init__(f"{why} after {len(partial)} extreme equilibria were found")
         self.partial: list[Profile] = partial
+        self.interrupted = interrupted
 
 
 class _Expired(Exception):
@@ -526,4 +526,6 @@ def extreme_equilibria(
                         found.add((point, other_point) if is_p else (other_point, point))
     except _Expired:
         raise SearchTimeout(sorted(found)) from None
+    except KeyboardInterrupt:  # Ctrl-C: hand back what was found, like a timeout
+        raise SearchTimeout(sorted(found), interrupted=True) from None
     return sorted(found)
