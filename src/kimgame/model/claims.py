@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kimgame.errors import Location
+from kimgame.expr.tree import Formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,51 @@ class Dominates:
         return f"{self.player}: {self.strategy} {kind} dominates {self.over}{tail}"
 
 
-ClaimSpec = Dominates
+_WHICH = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium"}
+
+
+@dataclass(frozen=True, slots=True)
+class Plays:
+    """In a tree: ``player`` chooses ``action`` (with probability 1) at information set ``infoset`` in every
+    (``quantifier="every"``) or some (``"some"``) subgame-perfect (``equilibrium="spe"``) or Nash
+    (``"nash"``) equilibrium found."""
+
+    player: str
+    infoset: str
+    action: str
+    quantifier: str = "every"
+    equilibrium: str = "spe"
+
+    def describe(self) -> str:
+        return (f"{self.player} chooses {self.action} at '{self.infoset}' in {self.quantifier} "
+                f"{_WHICH[self.equilibrium]}")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """In a tree: the probability of reaching a terminal labelled with one of ``outcomes`` satisfies the
+    given bounds (each a formula in the parameters) in every / some subgame-perfect or Nash equilibrium
+    found."""
+
+    outcomes: tuple[str, ...]
+    at_least: Formula | None = None
+    more_than: Formula | None = None
+    at_most: Formula | None = None
+    less_than: Formula | None = None
+    quantifier: str = "every"
+    equilibrium: str = "spe"
+
+    def bounds(self) -> tuple[tuple[str, Formula], ...]:
+        """The bounds given, as (operator, formula): ``>=``, ``>``, ``<=``, ``<``."""
+        pairs = ((">=", self.at_least), (">", self.more_than), ("<=", self.at_most), ("<", self.less_than))
+        return tuple((op, f) for op, f in pairs if f is not None)
+
+    def describe(self) -> str:
+        cond = " and ".join(f"{op} {f.text}" for op, f in self.bounds())
+        return f"P({' or '.join(self.outcomes)}) {cond} in {self.quantifier} {_WHICH[self.equilibrium]}"
+
+
+ClaimSpec = Dominates | Plays | Outcome
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,12 @@ def game_header(game) -> dict[str, Any]:
 
 def equilibrium_data(game, eq) -> dict[str, Any]:
     """One equilibrium: every pure strategy's probability per player, payoffs, and behaviour for trees."""
-    item: dict[str, Any] = {
-        "strategies": {
+    item: dict[str, Any] = {}
+    if eq.strategies:  # trees too large for a reduced normal form have behaviour only
+        item["strategies"] = {
             player: {label: fmt(p) for label, p in zip(game.strategies[i], eq.strategies[i])}
             for i, player in enumerate(game.players)
-        },
-    }
+        }
     if eq.behavior is not None:
         item["behavior"] = {
             player: {infoset: {a: fmt(p) for a, p in acts.items()} for infoset, acts in sets.items()}

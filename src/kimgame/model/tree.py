@@ -1,0 +1,1273 @@
+"""Extensive-form games (game trees) with payoffs and chance probabilities in named parameters.
+
+A tree is stored flat: ``nodes[0]`` is the root and the nodes are numbered in preorder (a node's
+subtree is the contiguous range ``v .. subtree_end[v]``), each non-terminal node holding the ids of its
+children in move order. Nothing in this module recurses over the tree, so trees of any depth (a 5000-move
+centipede) are handled.
+
+Three kinds of node: :class:`Decision` (a player moves; ``infoset`` names its information set),
+:class:`Chance` (outcomes with probabilities) and :class:`Terminal` (payoffs, an optional outcome label).
+
+Trees are written as nested *specs* (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) and
+assembled by :func:`build_tree`, which checks everything a payoff file is checked for and reports every
+problem with its place: information sets (same player, same actions), perfect recall, chance
+probabilities (summing to one symbolically, lying in [0, 1]), the size limit.
+
+Information-set labels. A node's information set is its ``infoset`` label if given; otherwise its
+``name``; otherwise the path of move labels from the root joined by ``" > "`` (``"root"`` for the root),
+with a run of three or more equal labels written ``"pass ×5"`` so deep trees keep short labels. Nodes that
+share a label form one information set only if each of them says so with ``infoset:``; a label that
+several nodes got by default (a name used twice, e.g. in a sub-tree used twice) is an error.
+
+The reduced normal form (:func:`reduced_normal_form`) has one strategy per *plan*: a choice at every
+information set of the player that the player's own earlier choices do not exclude. A plan is labelled
+by its actions in information-set order (order of first appearance in the tree, preorder) joined by
+``"/"``; a player with one information set has plain action labels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+from kimgame.errors import KimgameError, Location, ValidationErrors
+from kimgame.expr.numbers import fmt
+from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
+from kimgame.model.claims import Claim
+from kimgame.model.parameters import Parameter, resolve_values
+
+MAX_NODES = 2_000_000
+MAX_REDUCED_PROFILES = 2_000_000  # the reduced normal form is built only up to this many pure profiles
+RUN_LENGTH = 3  # a run of this many equal labels in a default path label is written "label ×k"
+
+
+# --------------------------------------------------------------------------------------------------
+# nodes of an assembled tree
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """``player`` (index into the game's players) chooses one of ``actions`` at information set ``infoset``."""
+
+    player: int
+    infoset: str
+    actions: tuple[str, ...]
+    children: tuple[int, ...]
+    name: str | None = None
+    where: Location | None = None
+
+    kind = "decision"
+
+
+@dataclass(frozen=True, slots=True)
+class Chance:
+    """Nature draws one of ``outcomes`` with probabilities ``probs`` (exact formulas)."""
+
+    outcomes: tuple[str, ...]
+    probs: tuple[Formula, ...]
+    children: tuple[int, ...]
+    name: str | None = None
+    where: Location | None = None
+
+    kind = "chance"
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """An end of the game: one payoff formula per player, and an optional outcome label."""
+
+    payoffs: tuple[Formula, ...]
+    outcome: str | None = None
+    name: str | None = None
+    where: Location | None = None
+
+    kind = "terminal"
+    children = ()
+
+
+Node = Decision | Chance | Terminal
+
+
+@dataclass(frozen=True, slots=True)
+class InfoSet:
+    """An information set: its label, the player who moves, the actions, and its nodes (preorder)."""
+
+    label: str
+    player: int
+    actions: tuple[str, ...]
+    nodes: tuple[int, ...]
+
+
+# --------------------------------------------------------------------------------------------------
+# specs: how trees are written (by the YAML reader or in code)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DecisionSpec:
+    player: str
+    moves: tuple[tuple[str, Spec], ...]
+    infoset: str | None = None
+    name: str | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ChanceSpec:
+    outcomes: tuple[tuple[str, Any, Spec], ...]  # (label, probability, node)
+    name: str | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TerminalSpec:
+    payoffs: tuple[Any, ...]  # numbers, expression strings or Formulas, in player order
+    outcome: str | None = None
+    name: str | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class UseSpec:
+    subtree: str
+    where: Location | None = None
+
+
+Spec = DecisionSpec | ChanceSpec | TerminalSpec | UseSpec
+
+
+def decision(player: str, moves: Mapping[str, Spec] | Sequence[tuple[str, Spec]], *, infoset: str | None = None,
+             name: str | None = None) -> DecisionSpec:
+    """A decision node: ``player`` chooses among ``moves`` (action label -> node, order kept)."""
+    items = tuple(moves.items()) if isinstance(moves, Mapping) else tuple(moves)
+    return DecisionSpec(player, items, infoset, name)
+
+
+def chance(outcomes: Mapping[str, tuple[Any, Spec]] | Sequence[tuple[str, Any, Spec]], *,
+           name: str | None = None) -> ChanceSpec:
+    """A chance node: ``{label: (probability, node)}``; probabilities are numbers or expressions."""
+    if isinstance(outcomes, Mapping):
+        items = tuple((label, p, node) for label, (p, node) in outcomes.items())
+    else:
+        items = tuple(outcomes)
+    return ChanceSpec(items, name)
+
+
+def terminal(*payoffs: Any, outcome: str | None = None, name: str | None = None) -> TerminalSpec:
+    """A terminal node with one payoff per player (numbers, ``Fraction``s or expression strings)."""
+    return TerminalSpec(tuple(payoffs), outcome, name)
+
+
+def use(subtree: str) -> UseSpec:
+    """A reference to the sub-tree named ``subtree`` (see ``subtrees`` of :func:`build_tree`)."""
+    return UseSpec(subtree)
+
+
+# --------------------------------------------------------------------------------------------------
+# the game
+
+
+@dataclass(frozen=True, eq=False)
+class ExtensiveFormGame:
+    """A finite game tree with perfect recall, addressed by labels (players, information sets, actions).
+
+    ``nodes`` are in preorder with the root first. ``values`` are the parameter values the game is
+    evaluated at; :meth:`with_values` returns the same game at other values.
+    """
+
+    players: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    parameters: tuple[Parameter, ...] = ()
+    values: Mapping[str, Fraction] = field(default_factory=lambda: MappingProxyType({}))
+    title: str = ""
+    source: str = ""
+    claims: tuple[Claim, ...] = ()
+    path: str | None = None
+
+    form = "extensive"
+
+    def __post_init__(self) -> None:
+        n = len(self.nodes)
+        if n == 0:
+            raise ValueError("a tree needs at least one node")
+        parent = [-1] * n
+        for v, node in enumerate(self.nodes):
+            if isinstance(node, Terminal):
+                if len(node.payoffs) != len(self.players):
+                    raise ValueError(f"node {v}: {len(node.payoffs)} payoffs for {len(self.players)} players")
+                continue
+            labels = node.actions if isinstance(node, Decision) else node.outcomes
+            if not node.children or len(labels) != len(node.children):
+                raise ValueError(f"node {v}: one child per move")
+            if isinstance(node, Decision) and not 0 <= node.player < len(self.players):
+                raise ValueError(f"node {v}: no player {node.player}")
+            for c in node.children:
+                if not v < c < n or parent[c] >= 0:
+                    raise ValueError(f"node {v}: child {c} is not a new node after it")
+                parent[c] = v
+        end = list(range(n))
+        for v in range(n - 1, -1, -1):
+            children = self.nodes[v].children
+            if children:
+                if children[0] != v + 1 or any(children[k + 1] != end[children[k]] + 1
+                                               for k in range(len(children) - 1)):
+                    raise ValueError(f"node {v}: nodes must be numbered in preorder")
+                end[v] = end[children[-1]]
+        if end[0] != n - 1:
+            raise ValueError("every node except the root must be the child of one node")
+        self.__dict__["subtree_end"] = tuple(end)
+        self.__dict__["parent"] = tuple(parent)
+
+    # ---- structure --------------------------------------------------------------------------------
+
+    @property
+    def num_nodes(self) -> int:
+        """Number of nodes (decision, chance and terminal)."""
+        return len(self.nodes)
+
+    @cached_property
+    def parent(self) -> tuple[int, ...]:
+        """Parent of each node (-1 for the root)."""
+        par = [-1] * len(self.nodes)
+        for v, node in enumerate(self.nodes):
+            for c in node.children:
+                par[c] = v
+        return tuple(par)
+
+    @cached_property
+    def child_index(self) -> tuple[int, ...]:
+        """For each node, the position of the move leading to it among its parent's moves (-1 for the root)."""
+        idx = [-1] * len(self.nodes)
+        for node in self.nodes:
+            for k, c in enumerate(node.children):
+                idx[c] = k
+        return tuple(idx)
+
+    @cached_property
+    def subtree_end(self) -> tuple[int, ...]:
+        """Last node (preorder) of each node's subtree: the subtree of ``v`` is ``v .. subtree_end[v]``."""
+        end = list(range(len(self.nodes)))
+        for v in range(len(self.nodes) - 1, -1, -1):
+            children = self.nodes[v].children
+            if children:
+                end[v] = end[children[-1]]
+        return tuple(end)
+
+    def move_label(self, v: int) -> str | None:
+        """The label of the move (action or chance outcome) leading to node ``v`` (None for the root)."""
+        p = self.parent[v]
+        if p < 0:
+            return None
+        node = self.nodes[p]
+        labels = node.actions if isinstance(node, Decision) else node.outcomes
+        return labels[self.child_index[v]]
+
+    def history(self, v: int) -> tuple[str, ...]:
+        """The move labels from the root to node ``v``."""
+        out = []
+        while v > 0:
+            out.append(self.move_label(v))
+            v = self.parent[v]
+        return tuple(reversed(out))
+
+    def node_label(self, v: int) -> str:
+        """A readable name of node ``v``: its name, its information set, or its path of moves."""
+        node = self.nodes[v]
+        if node.name:
+            return node.name
+        if isinstance(node, Decision):
+            return node.infoset
+        return path_label(self.history(v))
+
+    @cached_property
+    def infosets(self) -> Mapping[str, InfoSet]:
+        """Information sets by label, in order of first appearance (preorder)."""
+        members: dict[str, list[int]] = {}
+        for v, node in enumerate(self.nodes):
+            if isinstance(node, Decision):
+                members.setdefault(node.infoset, []).append(v)
+        out = {}
+        for label, vs in members.items():
+            first = self.nodes[vs[0]]
+            out[label] = InfoSet(label, first.player, first.actions, tuple(vs))
+        return MappingProxyType(out)
+
+    def infoset(self, label: str) -> InfoSet:
+        """The information set with this label (:class:`KimgameError` if there is none)."""
+        try:
+            return self.infosets[label]
+        except KeyError:
+            raise KimgameError(f"no information set '{label}'{_suggest(label, list(self.infosets))}") from None
+
+    def player_index(self, player: str) -> int:
+        """Index of the player with this label (:class:`KimgameError` if unknown)."""
+        try:
+            return self.players.index(player)
+        except ValueError:
+            raise KimgameError(f"no player '{player}' (players: {', '.join(self.players)})") from None
+
+    def player_infosets(self, player: int) -> tuple[str, ...]:
+        """Labels of ``player``'s information sets in order of first appearance."""
+        return tuple(label for label, h in self.infosets.items() if h.player == player)
+
+    @cached_property
+    def outcomes(self) -> tuple[str, ...]:
+        """The distinct outcome labels of the terminals, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for node in self.nodes:
+            if isinstance(node, Terminal) and node.outcome is not None:
+                seen.setdefault(node.outcome, None)
+        return tuple(seen)
+
+    @cached_property
+    def is_perfect_information(self) -> bool:
+        """True when every information set is a single node."""
+        return all(len(h.nodes) == 1 for h in self.infosets.values())
+
+    @cached_property
+    def own_history(self) -> Mapping[str, tuple[str, int] | None]:
+        """For each information set, the mover's previous own (information set, action index), or None.
+
+        With perfect recall this is the same for every node of the set; it links each player's
+        information sets into the tree of their own choices that plans are built on.
+        """
+        prev, _ = _own_context(self)
+        return MappingProxyType({label: prev[h.nodes[0]] for label, h in self.infosets.items()})
+
+    # ---- numbers at the current values -----------------------------------------------------------
+
+    @cached_property
+    def terminal_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
+        """For each node, its payoff vector at :attr:`values` if it is a terminal (else None)."""
+        out: list[tuple[Fraction, ...] | None] = []
+        memo: dict[int, Fraction] = {}
+        for node in self.nodes:
+            if isinstance(node, Terminal):
+                out.append(tuple(_value(f, self.values, memo) for f in node.payoffs))
+            else:
+                out.append(None)
+        return tuple(out)
+
+    @cached_property
+    def chance_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
+        """For each node, its outcome probabilities at :attr:`values` if it is a chance node (else None)."""
+        memo: dict[int, Fraction] = {}
+        return tuple(
+            tuple(_value(f, self.values, memo) for f in node.probs) if isinstance(node, Chance) else None
+            for node in self.nodes
+        )
+
+    @property
+    def is_symbolic(self) -> bool:
+        """True when some payoff or probability depends on a parameter."""
+        for node in self.nodes:
+            formulas = node.payoffs if isinstance(node, Terminal) else node.probs if isinstance(node, Chance) else ()
+            if any(f.parameters for f in formulas):
+                return True
+        return False
+
+    def with_values(self, overrides: Mapping[str, object] | None = None, **kw: object) -> ExtensiveFormGame:
+        """The same game at other parameter values (each checked against its range; chance
+        probabilities must stay in [0, 1])."""
+        merged = {**dict(self.values), **(overrides or {}), **kw}
+        game = self.replace(values=resolve_values(self.parameters, merged))
+        errors = _probabilities_at_values(game)
+        if errors:
+            raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
+        return game
+
+    def replace(self, **changes: Any) -> ExtensiveFormGame:
+        """A copy with some fields changed (title, claims, values, ...), keeping what was worked out about
+        the tree's structure when the nodes stay the same."""
+        game = replace(self, **changes)
+        if "nodes" not in changes and "players" not in changes:
+            for key in _STRUCTURE:
+                if key in self.__dict__:
+                    game.__dict__[key] = self.__dict__[key]
+        return game
+
+    # ---- reduced normal form ---------------------------------------------------------------------
+
+    @cached_property
+    def plan_counts(self) -> tuple[int, ...]:
+        """Number of reduced-normal-form plans of each player (capped at ``MAX_REDUCED_PROFILES + 1``)."""
+        return plan_counts(self)
+
+    @property
+    def reduced_profiles(self) -> int:
+        """Number of pure profiles of the reduced normal form (capped at ``MAX_REDUCED_PROFILES + 1``)."""
+        n = 1
+        for k in self.plan_counts:
+            n = min(n * k, MAX_REDUCED_PROFILES + 1)
+        return n
+
+    @cached_property
+    def strategies(self) -> tuple[tuple[str, ...], ...]:
+        """The reduced-normal-form plan labels of each player (:class:`KimgameError` if too many)."""
+        return plan_space(self).labels
+
+
+_STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "own_history", "plan_counts",
+              "strategies")  # cached properties that depend on the nodes only
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _value(f: Formula, values: Mapping[str, Fraction], memo: dict[int, Fraction]) -> Fraction:
+    c = f.constant
+    if c is not None:
+        return c
+    key = id(f)
+    if key not in memo:
+        memo[key] = f.evaluate(values)
+    return memo[key]
+
+
+def path_label(history: Sequence[str]) -> str:
+    """The default label of a node reached by ``history``: moves joined by ``" > "``, ``"root"`` if none,
+    a run of three or more equal moves written ``"label ×k"``."""
+    if not history:
+        return "root"
+    parts: list[str] = []
+    i = 0
+    while i < len(history):
+        j = i
+        while j < len(history) and history[j] == history[i]:
+            j += 1
+        k = j - i
+        parts.extend([history[i]] * k if k < RUN_LENGTH else [f"{history[i]} ×{k}"])
+        i = j
+    return " > ".join(parts)
+
+
+def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
+    """For each decision node: the mover's previous own (infoset label, action index) and own depth."""
+    n_players = len(game.players)
+    prev: list[tuple[str, int] | None] = [None] * len(game.nodes)
+    depth: list[int] = [0] * len(game.nodes)
+    start = tuple((None, 0) for _ in range(n_players))
+    stack = [(0, start)]
+    nodes = game.nodes
+    while stack:
+        v, ctx = stack.pop()
+        node = nodes[v]
+        if isinstance(node, Terminal):
+            continue
+        if isinstance(node, Decision):
+            i = node.player
+            prev[v], depth[v] = ctx[i]
+            for k, c in enumerate(node.children):
+                stack.append((c, ctx[:i] + (((node.infoset, k), depth[v] + 1),) + ctx[i + 1:]))
+        else:
+            for c in node.children:
+                stack.append((c, ctx))
+    return prev, depth
+
+
+# --------------------------------------------------------------------------------------------------
+# assembling a tree from specs
+
+
+def build_tree(
+    players: Sequence[str],
+    root: Spec,
+    *,
+    subtrees: Mapping[str, Spec] | None = None,
+    parameters: Sequence[Parameter] = (),
+    values: Mapping[str, object] | None = None,
+    title: str = "",
+    source: str = "",
+    claims: Sequence[Claim] = (),
+    path: str | None = None,
+    max_nodes: int = MAX_NODES,
+) -> ExtensiveFormGame:
+    """Assemble and check a game tree written as specs (:func:`decision`, :func:`chance`, :func:`terminal`,
+    :func:`use`). Raises :class:`KimgameError` (or :class:`ValidationErrors` listing all problems)."""
+    resolved = resolve_values(parameters, values)
+    game, errors = assemble(players, root, subtrees or {}, tuple(parameters), resolved, max_nodes=max_nodes)
+    if game is not None:
+        errors.extend(tree_problems(game))
+    if errors:
+        raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
+    assert game is not None
+    return game.replace(title=title, source=source, claims=tuple(claims), path=path)
+
+
+def assemble(
+    players: Sequence[str],
+    root: Spec,
+    subtrees: Mapping[str, Spec],
+    parameters: tuple[Parameter, ...],
+    values: Mapping[str, Fraction],
+    *,
+    max_nodes: int = MAX_NODES,
+) -> tuple[ExtensiveFormGame | None, list[KimgameError]]:
+    """Expand ``use:`` references and number the nodes; returns the game (None if it cannot be built) and
+    the problems found (unknown players or sub-trees, reference cycles, size, duplicate labels)."""
+    errors: list[KimgameError] = []
+    players = tuple(players)
+    size = _expanded_size(root, subtrees, errors, max_nodes)
+    if errors:
+        return None, errors
+    if size > max_nodes:
+        errors.append(KimgameError(
+            f"the tree has {size if size <= 10 * max_nodes else f'more than {10 * max_nodes}'} nodes once "
+            f"sub-trees are expanded; the limit is {max_nodes} (sub-trees used repeatedly multiply the size)",
+            root.where))
+        return None, errors
+    names = [p.name for p in parameters]
+    from kimgame.expr.parse import parse_formula
+
+    constants: dict[Any, Formula] = {}
+
+    def formula(x: Any, where: Location | None, what: str) -> Formula | None:
+        if isinstance(x, Formula):
+            return x
+        if where is None and isinstance(x, (int, Fraction)) and not isinstance(x, bool):
+            f = constants.get(x)
+            if f is None:
+                f = constants[x] = parse_formula(x, names, None)
+            return f
+        try:
+            return parse_formula(x, names, where)
+        except KimgameError as err:
+            errors.append(KimgameError(f"{what}: {err.message}", err.where or where))
+            return None
+
+    kinds: list[Any] = []  # per node: (spec, label/None) to be turned into nodes
+    children: list[list[int]] = []
+    default_label: list[tuple[str, str] | None] = []  # (label, how) for decision nodes labelled by default
+    # stack entries: (spec, parent id, runs of the path)
+    stack: list[tuple[Spec, int, tuple[tuple[str, int], ...]]] = [(root, -1, ())]
+    while stack:
+        spec, parent, runs = stack.pop()
+        while isinstance(spec, UseSpec):
+            spec = subtrees[spec.subtree]
+        v = len(kinds)
+        children.append([])
+        if parent >= 0:
+            children[parent].append(v)
+        kinds.append(spec)
+        default_label.append(None)
+        if isinstance(spec, DecisionSpec):
+            if spec.infoset is None:
+                if spec.name is not None:
+                    default_label[v] = (spec.name, "name")
+                else:
+                    default_label[v] = (_runs_label(runs), "path")
+            labels = [label for label, _ in spec.moves]
+            subs = [node for _, node in spec.moves]
+        elif isinstance(spec, ChanceSpec):
+            labels = [label for label, _, _ in spec.outcomes]
+            subs = [node for _, _, node in spec.outcomes]
+        else:
+            continue
+        for label, sub in zip(reversed(labels), reversed(subs)):
+            stack.append((sub, v, _extend_runs(runs, str(label))))
+
+    nodes: list[Node] = []
+    label_users: dict[str, list[int]] = {}
+    for v, spec in enumerate(kinds):
+        kids = tuple(children[v])
+        if isinstance(spec, DecisionSpec):
+            if spec.player not in players:
+                errors.append(KimgameError(f"'{spec.player}' is not a player{_suggest(str(spec.player), players)} "
+                                           f"(players: {', '.join(players)})", spec.where))
+                player = 0
+            else:
+                player = players.index(spec.player)
+            actions = tuple(str(a) for a, _ in spec.moves)
+            if not actions:
+                errors.append(KimgameError("a decision node needs at least one move under 'moves'", spec.where))
+            if len(set(actions)) != len(actions):
+                errors.append(KimgameError(f"a decision node has the same action label twice ({', '.join(actions)})",
+                                           spec.where))
+            label = spec.infoset if spec.infoset is not None else default_label[v][0]
+            label_users.setdefault(label, []).append(v)
+            nodes.append(Decision(player, str(label), actions, kids, spec.name, spec.where))
+        elif isinstance(spec, ChanceSpec):
+            outcomes = tuple(str(o) for o, _, _ in spec.outcomes)
+            if not outcomes:
+                errors.append(KimgameError("a chance node needs at least one outcome", spec.where))
+            if len(set(outcomes)) != len(outcomes):
+                errors.append(KimgameError("a chance node has the same outcome label twice", spec.where))
+            probs = []
+            for o, p, _ in spec.outcomes:
+                f = formula(p, spec.where, f"probability of '{o}'")
+                probs.append(f if f is not None else Formula(Num(Fraction(0)), "0", spec.where))
+            nodes.append(Chance(outcomes, tuple(probs), kids, spec.name, spec.where))
+        else:
+            assert isinstance(spec, TerminalSpec)
+            if len(spec.payoffs) != len(players):
+                errors.append(KimgameError(f"a terminal needs {len(players)} payoffs [{', '.join(players)}], "
+                                           f"found {len(spec.payoffs)}", spec.where))
+                pays = tuple(Formula(Num(Fraction(0)), "0", spec.where) for _ in players)
+            else:
+                pays = []
+                for who, x in zip(players, spec.payoffs):
+                    f = formula(x, spec.where, f"payoff of {who}")
+                    pays.append(f if f is not None else Formula(Num(Fraction(0)), "0", spec.where))
+                pays = tuple(pays)
+            nodes.append(Terminal(pays, spec.outcome, spec.name, spec.where))
+
+    # default labels may not be shared: sharing an information set is said with 'infoset:'
+    for label, vs in label_users.items():
+        defaulted = [v for v in vs if default_label[v] is not None]
+        if len(vs) < 2 or not defaulted:
+            continue
+        v = defaulted[0]
+        other = vs[0] if vs[0] != v else vs[1]
+        origin = "its name" if default_label[v][1] == "name" else "its path of moves"
+        if nodes[other].where is not None and nodes[other].where == nodes[v].where:
+            errors.append(KimgameError(
+                f"the decision node labelled '{label}' (by {origin}) appears {len(vs)} times in the tree (a sub-tree "
+                "used more than once, or a YAML alias); the label would make the copies one information set — drop "
+                f"'name:' so each copy is labelled by its path, or write 'infoset: {label}' if the player cannot "
+                "tell the copies apart", nodes[v].where))
+            continue
+        errors.append(KimgameError(
+            f"the information-set label '{label}' (from {origin}) is also the label of the decision node at "
+            f"{_where_text(nodes[other].where)}; nodes share an information set only when each says "
+            f"'infoset: {label}' — rename one (or drop 'name:'), or write 'infoset: {label}' on every node the "
+            "player cannot tell apart", nodes[v].where))
+
+    if errors:
+        return None, errors
+    game = ExtensiveFormGame(players=players, nodes=tuple(nodes), parameters=parameters,
+                             values=MappingProxyType(dict(values)))
+    return game, errors
+
+
+def _where_text(where: Location | None) -> str:
+    if where is None:
+        return "another place"
+    return f"line {where.line}" if where.line is not None else str(where)
+
+
+def _extend_runs(runs: tuple[tuple[str, int], ...], label: str) -> tuple[tuple[str, int], ...]:
+    if runs and runs[-1][0] == label:
+        return runs[:-1] + ((label, runs[-1][1] + 1),)
+    return runs + ((label, 1),)
+
+
+def _runs_label(runs: tuple[tuple[str, int], ...]) -> str:
+    if not runs:
+        return "root"
+    parts: list[str] = []
+    for label, k in runs:
+        parts.extend([label] * k if k < RUN_LENGTH else [f"{label} ×{k}"])
+    return " > ".join(parts)
+
+
+def _expanded_size(root: Spec, subtrees: Mapping[str, Spec], errors: list[KimgameError], max_nodes: int) -> int:
+    """Number of nodes after expanding references (memoised over shared specs); finds unknown and cyclic
+    references. Iterative: reference chains of any length are fine."""
+    size: dict[int, int] = {}
+    on_path: dict[int, UseSpec | None] = {}
+    stack: list[tuple[Spec, bool, UseSpec | None]] = [(root, False, None)]
+    cap = 10 * max_nodes + 1
+    while stack:
+        spec, done, via = stack.pop()
+        key = id(spec)
+        if done:
+            on_path.pop(key, None)
+            if isinstance(spec, UseSpec):
+                target = subtrees.get(spec.subtree)
+                size[key] = size.get(id(target), 1) if target is not None else 1
+            elif isinstance(spec, DecisionSpec):
+                size[key] = min(cap, 1 + sum(size.get(id(s), 1) for _, s in spec.moves))
+            elif isinstance(spec, ChanceSpec):
+                size[key] = min(cap, 1 + sum(size.get(id(s), 1) for _, _, s in spec.outcomes))
+            else:
+                size[key] = 1
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            names = [u.subtree for u in on_path.values() if u is not None] + [via.subtree if via else "?"]
+            names = names[names.index(names[-1]):]
+            errors.append(KimgameError(
+                f"the sub-tree '{names[-1]}' is used inside itself ({' > '.join(names)}); a game tree must be finite",
+                via.where if via else None))
+            size[key] = 1
+            continue
+        on_path[key] = via
+        stack.append((spec, True, via))
+        if isinstance(spec, UseSpec):
+            target = subtrees.get(spec.subtree)
+            if target is None:
+                known = ", ".join(subtrees) or "none are defined"
+                errors.append(KimgameError(
+                    f"no sub-tree named '{spec.subtree}'{_suggest(spec.subtree, list(subtrees))} (sub-trees: {known}); "
+                    "define it under 'subtrees:'", spec.where))
+            else:
+                stack.append((target, False, spec))
+        elif isinstance(spec, DecisionSpec):
+            for _, s in reversed(spec.moves):
+                stack.append((s, False, None))
+        elif isinstance(spec, ChanceSpec):
+            for _, _, s in reversed(spec.outcomes):
+                stack.append((s, False, None))
+    return size.get(id(root), 1)
+
+
+# --------------------------------------------------------------------------------------------------
+# checks of an assembled tree
+
+
+def tree_problems(game: ExtensiveFormGame) -> list[KimgameError]:
+    """Everything wrong with an assembled tree: information sets whose nodes differ in player or actions,
+    perfect recall, chance probabilities (sum to one symbolically; in [0, 1] at the values and over the
+    declared parameter ranges), payoffs that cannot be evaluated at the values."""
+    errors: list[KimgameError] = []
+    errors.extend(_infoset_problems(game))
+    if not errors:
+        errors.extend(_perfect_recall_problems(game))
+    errors.extend(_chance_problems(game))
+    seen: set[int] = set()
+    for node in game.nodes:
+        if isinstance(node, Terminal):
+            for f in node.payoffs:
+                if f.parameters and id(f) not in seen:
+                    seen.add(id(f))
+                    try:
+                        f.evaluate(game.values)
+                    except KimgameError as err:
+                        errors.append(err)
+    return errors
+
+
+def _infoset_problems(game: ExtensiveFormGame) -> list[KimgameError]:
+    errors = []
+    for h in game.infosets.values():
+        first = game.nodes[h.nodes[0]]
+        for v in h.nodes[1:]:
+            node = game.nodes[v]
+            if node.player != first.player:
+                errors.append(KimgameError(
+                    f"information set '{h.label}': this node belongs to {game.players[node.player]} but the one at "
+                    f"{_where_text(first.where)} to {game.players[first.player]}; one player moves at all nodes "
+                    "of an information set", node.where))
+            elif node.actions != first.actions:
+                errors.append(KimgameError(
+                    f"information set '{h.label}': this node has moves [{', '.join(node.actions)}] but the one at "
+                    f"{_where_text(first.where)} has [{', '.join(first.actions)}]; the nodes of an information set "
+                    "need the same action labels in the same order", node.where))
+    return errors
+
+
+def _perfect_recall_problems(game: ExtensiveFormGame) -> list[KimgameError]:
+    """Perfect recall holds iff at every information set all nodes share the mover's previous own
+    (information set, action) and own depth (by induction this makes their whole own histories equal)."""
+    prev, depth = _own_context(game)
+    errors = []
+    for h in game.infosets.values():
+        v0 = h.nodes[0]
+        for v in h.nodes[1:]:
+            if prev[v] == prev[v0] and depth[v] == depth[v0]:
+                continue
+            player = game.players[h.player]
+            where = game.nodes[v].where
+            # the choice remembered on the way to one node and not on the way to the other
+            with_it, without = (v0, v) if prev[v0] is not None else (v, v0)
+            told = prev[with_it]
+            if told is None or prev[v] == prev[v0]:
+                errors.append(KimgameError(
+                    f"perfect recall: player {player} forgets at information set '{h.label}' how many moves they "
+                    f"have made (compare the node at {_where_text(game.nodes[v0].where)}); give these nodes "
+                    "different information sets", where))
+            elif told[0] == h.label:
+                errors.append(KimgameError(
+                    f"perfect recall: player {player} forgets at information set '{h.label}' that they have "
+                    "already moved there (a node and a later node share the information set); give them "
+                    "different information sets", where))
+            else:
+                action = game.infosets[told[0]].actions[told[1]]
+                alt = prev[without]
+                if alt is None:
+                    instead = "reached before they moved at all"
+                elif alt[0] == told[0]:
+                    instead = f"reached after choosing '{game.infosets[alt[0]].actions[alt[1]]}' there"
+                else:
+                    instead = f"reached after their move at '{alt[0]}' instead"
+                errors.append(KimgameError(
+                    f"perfect recall: player {player} forgets at information set '{h.label}' that they chose "
+                    f"'{action}' at '{told[0]}' (the node at {_where_text(game.nodes[with_it].where)} follows that "
+                    f"choice; the node at {_where_text(game.nodes[without].where)} is {instead}); give these nodes "
+                    "different information sets", where))
+            break
+    return errors
+
+
+def _probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
+    errors = []
+    for node in game.nodes:
+        if not isinstance(node, Chance):
+            continue
+        for label, f in zip(node.outcomes, node.probs):
+            try:
+                p = f.evaluate(game.values)
+            except KimgameError as err:
+                errors.append(err)
+                continue
+            if not 0 <= p <= 1:
+                errors.append(KimgameError(
+                    f"the probability of '{label}' is {fmt(p)} at these parameter values; probabilities lie in "
+                    "[0, 1]", f.where or node.where))
+    return errors
+
+
+def _chance_problems(game: ExtensiveFormGame) -> list[KimgameError]:
+    errors = _probabilities_at_values(game)
+    bounded = {p.name: p for p in game.parameters}
+    checked_sums: dict[tuple, bool] = {}
+    checked_box: set[int] = set()
+    for node in game.nodes:
+        if not isinstance(node, Chance):
+            continue
+        key = tuple(f.expr for f in node.probs)
+        if key not in checked_sums:
+            checked_sums[key] = _sums_to_one(node.probs, game.values)
+        if not checked_sums[key]:
+            errors.append(_sum_error(node.outcomes, node.probs, node.where))
+        for label, f in zip(node.outcomes, node.probs):
+            if not f.parameters or id(f.expr) in checked_box:
+                continue
+            checked_box.add(id(f.expr))
+            problem = _outside_unit_interval_on_box(f, bounded)
+            if problem:
+                errors.append(KimgameError(
+                    f"the probability of '{label}' ({f.text}) leaves [0, 1] within the declared parameter ranges: "
+                    f"{problem}; narrow the ranges or rewrite the probability", f.where or node.where))
+    return errors
+
+
+def chance_sum_problem(outcomes: Sequence[str], probs: Sequence[Formula], values: Mapping[str, Fraction],
+                       where: Location | None) -> KimgameError | None:
+    """The error for chance probabilities that do not sum to one (symbolically), or None."""
+    return None if _sums_to_one(probs, values) else _sum_error(outcomes, probs, where)
+
+
+def _sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Location | None) -> KimgameError:
+    total = " + ".join(f"({f.text})" if f.parameters else f.text for f in probs)
+    return KimgameError(f"the chance probabilities ({', '.join(outcomes)}) do not sum to 1 for all parameter values: "
+                        f"{total} ≠ 1", where)
+
+
+def _sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> bool:
+    """True when the formulas sum to exactly one as functions of the parameters (sympy, symbolic)."""
+    if all(f.constant is not None for f in probs):
+        return sum((f.constant for f in probs), Fraction(0)) == 1
+    try:  # a quick refutation at the current values before asking sympy
+        if sum((f.evaluate(values) for f in probs), Fraction(0)) != 1:
+            return False
+    except KimgameError:
+        pass
+    import sympy
+
+    difference = sympy.Add(*(f.to_sympy() for f in probs)) - 1
+    if sympy.cancel(sympy.together(difference)) == 0:
+        return True
+    return sympy.simplify(difference) == 0
+
+
+def _outside_unit_interval_on_box(f: Formula, params: Mapping[str, Parameter]) -> str | None:
+    """Where ``f`` leaves [0, 1] at a corner of the box of declared ranges of its parameters.
+
+    A cheap, sufficient check: only when ``f`` is multilinear (degree at most one in each parameter, by
+    its structure) and every parameter it uses has a finite range — a multilinear function takes its
+    extreme values at the corners of a box. Other probabilities are checked at the current values only.
+    """
+    names = sorted(f.parameters)
+    if len(names) > 10 or any(n not in params or params[n].low is None or params[n].high is None for n in names):
+        return None
+    degrees = _degrees(f.expr)
+    if degrees is None or any(d > 1 for d in degrees.values()):
+        return None
+    import itertools
+
+    for corner in itertools.product(*((params[n].low, params[n].high) for n in names)):
+        point = dict(zip(names, corner))
+        try:
+            p = f.evaluate(point)
+        except KimgameError:
+            continue
+        if not 0 <= p <= 1:
+            at = ", ".join(f"{n} = {fmt(x)}" for n, x in point.items())
+            return f"it is {fmt(p)} at {at}"
+    return None
+
+
+def _degrees(e) -> dict[str, int] | None:
+    """An upper bound on the degree of ``e`` in each parameter, or None if ``e`` is not a polynomial
+    by its structure (division by a non-constant, min/max/abs, non-integer powers)."""
+    if isinstance(e, Num):
+        return {}
+    if isinstance(e, Param):
+        return {e.name: 1}
+    if isinstance(e, Neg):
+        return _degrees(e.operand)
+    if isinstance(e, Call):
+        return None
+    left = _degrees(e.left)
+    right = _degrees(e.right)
+    if left is None or right is None:
+        return None
+    if e.op in "+-":
+        return {k: max(left.get(k, 0), right.get(k, 0)) for k in left.keys() | right.keys()}
+    if e.op == "*":
+        return {k: left.get(k, 0) + right.get(k, 0) for k in left.keys() | right.keys()}
+    if e.op == "/":
+        return left if not right else None
+    # power: only a constant non-negative integer exponent
+    if right or not isinstance(e.right, Num) or e.right.value.denominator != 1 or e.right.value < 0:
+        return None
+    n = int(e.right.value)
+    return {k: d * n for k, d in left.items()}
+
+
+# --------------------------------------------------------------------------------------------------
+# plans and the reduced normal form
+
+
+@dataclass(frozen=True)
+class PlanSpace:
+    """The reduced-normal-form plans of the part of a tree below ``root``, cut at the nodes ``cuts``
+    (which, like terminals, become leaves).
+
+    For player ``i``: ``infosets[i]`` are their information sets in this part (in order), ``plans[i]`` the
+    plans, each a tuple with the chosen action index at each of those information sets or None where the
+    player's own choices exclude it, ``labels[i]`` the plan labels. ``leaves`` are the terminals and cut
+    nodes below ``root``; ``leaf_last[k][i]`` is the position ``(infoset position, action)`` of player
+    ``i``'s last own move on the way to leaf ``k`` (None if none), ``leaf_chance[k]`` the chance moves
+    ``(node, outcome index)`` on the way.
+    """
+
+    root: int
+    cuts: frozenset[int]
+    infosets: tuple[tuple[str, ...], ...]
+    parents: tuple[tuple[tuple[int, int] | None, ...], ...]
+    plans: tuple[tuple[tuple[int | None, ...], ...], ...]
+    labels: tuple[tuple[str, ...], ...]
+    leaves: tuple[int, ...]
+    leaf_last: tuple[tuple[tuple[int, int] | None, ...], ...]
+    leaf_chance: tuple[tuple[tuple[int, int], ...], ...]
+
+    @cached_property
+    def consistent(self) -> tuple[dict[tuple[int, int] | None, tuple[int, ...]], ...]:
+        """For each player: (infoset position, action) -> indices of the plans choosing that action there
+        (None -> all plans)."""
+        out = []
+        for plans in self.plans:
+            table: dict[tuple[int, int] | None, list[int]] = {None: list(range(len(plans)))}
+            for k, plan in enumerate(plans):
+                for pos, a in enumerate(plan):
+                    if a is not None:
+                        table.setdefault((pos, a), []).append(k)
+            out.append({key: tuple(v) for key, v in table.items()})
+        return tuple(out)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(p) for p in self.plans)
+
+
+def _region(game: ExtensiveFormGame, root: int, cuts: frozenset[int]):
+    """Decision nodes (preorder) and leaves below ``root``, not entering ``cuts``."""
+    nodes = game.nodes
+    stack = [root]
+    order = []
+    while stack:
+        v = stack.pop()
+        order.append(v)
+        if v in cuts and v != root:
+            continue
+        stack.extend(reversed(nodes[v].children))
+    return order
+
+
+def _local_structure(game: ExtensiveFormGame, root: int, cuts: frozenset[int]):
+    """Each player's information sets inside the region and their parents within it."""
+    n = len(game.players)
+    order = _region(game, root, cuts)
+    region_infosets: list[list[str]] = [[] for _ in range(n)]
+    seen: set[str] = set()
+    for v in order:
+        node = game.nodes[v]
+        if isinstance(node, Decision) and (v not in cuts or v == root) and node.infoset not in seen:
+            seen.add(node.infoset)
+            region_infosets[node.player].append(node.infoset)
+    position = [{label: k for k, label in enumerate(labels)} for labels in region_infosets]
+    parents = []
+    for i in range(n):
+        par = []
+        for label in region_infosets[i]:
+            p = game.own_history[label]
+            par.append((position[i][p[0]], p[1]) if p is not None and p[0] in position[i] else None)
+        parents.append(tuple(par))
+    return order, region_infosets, position, parents
+
+
+def _count(parents: Sequence[tuple[int, int] | None], actions: Sequence[int], cap: int) -> int:
+    """Number of plans (saturating at ``cap``): plans(h) = sum over actions of the product over the child
+    information sets; the whole = product over the top-level ones."""
+    children: dict[tuple[int, int] | None, list[int]] = {}
+    for pos, par in enumerate(parents):
+        children.setdefault(par, []).append(pos)
+    count = [0] * len(parents)
+    for pos in range(len(parents) - 1, -1, -1):  # children come after their parents
+        total = 0
+        for a in range(actions[pos]):
+            prod = 1
+            for c in children.get((pos, a), ()):
+                prod = min(cap, prod * count[c])
+            total = min(cap, total + prod)
+        count[pos] = total
+    whole = 1
+    for c in children.get(None, ()):
+        whole = min(cap, whole * count[c])
+    return whole
+
+
+def plan_counts(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] = frozenset()) -> tuple[int, ...]:
+    """Number of plans of each player in the reduced normal form (saturating at ``MAX_REDUCED_PROFILES + 1``)."""
+    _, region_infosets, _, parents = _local_structure(game, root, cuts)
+    cap = MAX_REDUCED_PROFILES + 1
+    return tuple(
+        _count(parents[i], [len(game.infosets[h].actions) for h in region_infosets[i]], cap)
+        for i in range(len(game.players))
+    )
+
+
+def full_normal_form_size(game: ExtensiveFormGame) -> tuple[int | None, float]:
+    """Number of pure profiles of the (unreduced) normal form — a choice at every information set — as an
+    exact integer when it has at most 30 digits (else None), and its base-10 logarithm."""
+    log10 = sum(math.log10(len(h.actions)) for h in game.infosets.values())
+    if log10 > 30:
+        return None, log10
+    n = 1
+    for h in game.infosets.values():
+        n *= len(h.actions)
+    return n, log10
+
+
+def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Sequence[int] = frozenset(),
+               *, limit: int = MAX_REDUCED_PROFILES) -> PlanSpace:
+    """The plans of every player in the part of the tree below ``root`` cut at ``cuts`` (see
+    :class:`PlanSpace`). Raises :class:`KimgameError` if there are more than ``limit`` pure profiles."""
+    cuts = frozenset(cuts)
+    n = len(game.players)
+    _, region_infosets, position, parents = _local_structure(game, root, cuts)
+    actions = [[len(game.infosets[h].actions) for h in region_infosets[i]] for i in range(n)]
+    counts = [_count(parents[i], actions[i], limit + 1) for i in range(n)]
+    total = 1
+    for c in counts:
+        total = min(limit + 1, total * c)
+    if total > limit:
+        raise KimgameError(f"the reduced normal form has more than {limit} pure profiles "
+                           f"(plans per player: {', '.join(str(c) for c in counts)}); it is not built")
+    plans_out = []
+    labels_out = []
+    for i in range(n):
+        partial: list[tuple[int | None, ...]] = [()]
+        for pos, par in enumerate(parents[i]):
+            nxt = []
+            for plan in partial:
+                if par is None or plan[par[0]] == par[1]:
+                    nxt.extend(plan + (a,) for a in range(actions[i][pos]))
+                else:
+                    nxt.append(plan + (None,))
+            partial = nxt
+        plans_out.append(tuple(partial))
+        names = [game.infosets[h].actions for h in region_infosets[i]]
+        labels = [
+            "/".join(names[pos][a] for pos, a in enumerate(plan) if a is not None) for plan in partial
+        ]
+        if len(set(labels)) != len(labels):  # action labels containing '/' can collide
+            labels = [
+                ", ".join(f"{region_infosets[i][pos]}={names[pos][a]}" for pos, a in enumerate(plan) if a is not None)
+                for plan in partial
+            ]
+        labels_out.append(tuple(labels))
+
+    # leaves with each player's last own move and the chance moves on the way
+    nodes = game.nodes
+    leaves: list[int] = []
+    leaf_last: list[tuple] = []
+    leaf_chance: list[tuple] = []
+    start = tuple(None for _ in range(n))
+    stack: list[tuple[int, tuple, tuple]] = [(root, start, ())]
+    while stack:
+        v, last, chances = stack.pop()
+        node = nodes[v]
+        if isinstance(node, Terminal) or (v in cuts and v != root):
+            leaves.append(v)
+            leaf_last.append(last)
+            leaf_chance.append(chances)
+            continue
+        if isinstance(node, Decision):
+            i = node.player
+            pos = position[i][node.infoset]
+            for k in range(len(node.children) - 1, -1, -1):
+                stack.append((node.children[k], last[:i] + ((pos, k),) + last[i + 1:], chances))
+        else:
+            for k in range(len(node.children) - 1, -1, -1):
+                stack.append((node.children[k], last, chances + ((v, k),)))
+    return PlanSpace(root, cuts, tuple(tuple(x) for x in region_infosets), tuple(parents), tuple(plans_out),
+                     tuple(labels_out), tuple(leaves), tuple(leaf_last), tuple(leaf_chance))
+
+
+def reduced_normal_form(game: ExtensiveFormGame, *, limit: int = MAX_REDUCED_PROFILES):
+    """The reduced normal form as a :class:`~kimgame.model.normal_form.NormalFormGame` whose payoffs are
+    exact formulas: for each profile of plans, the expected payoff over the terminals it reaches (chance
+    probabilities multiplied along the way), so the game stays parametric.
+
+    Strategies are plans (see the module notes for their labels). The work is proportional to the
+    number of (profile, reached terminal) pairs; :class:`KimgameError` beyond ``limit`` pure profiles.
+    """
+    import itertools
+
+    from kimgame.model.normal_form import NormalFormGame
+
+    space = plan_space(game, limit=limit)
+    n = len(game.players)
+    shape = space.shape
+    strides = [1] * n
+    for i in range(n - 2, -1, -1):
+        strides[i] = strides[i + 1] * shape[i + 1]
+    cells: list[list[list]] = [[[] for _ in range(n)] for _ in range(math.prod(shape))]
+    for leaf, last, chances in zip(space.leaves, space.leaf_last, space.leaf_chance):
+        node = game.nodes[leaf]
+        weight = _product([game.nodes[c].probs[k].expr for c, k in chances])
+        terms = []
+        for f in node.payoffs:
+            terms.append(f if isinstance(weight, Num) and weight.value == 1 else _product([weight, f.expr]))
+        sets = [space.consistent[i][last[i]] for i in range(n)]
+        for combo in itertools.product(*sets):
+            flat = sum(k * s for k, s in zip(combo, strides))
+            for i in range(n):
+                cells[flat][i].append(terms[i])
+    payoffs = []
+    for cell in cells:
+        vec = []
+        for terms in cell:
+            if len(terms) == 1 and isinstance(terms[0], Formula):
+                vec.append(terms[0])
+            else:
+                expr = _sum([t.expr if isinstance(t, Formula) else t for t in terms])
+                vec.append(Formula(expr, expr_text(expr)))
+        payoffs.append(tuple(vec))
+    return NormalFormGame(
+        players=game.players,
+        strategies=space.labels,
+        payoffs=tuple(payoffs),
+        parameters=game.parameters,
+        values=game.values,
+        title=f"{game.title} (reduced normal form)" if game.title else "reduced normal form",
+        source=game.source,
+        path=game.path,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# building expressions (balanced, constants folded) and writing them back as text
+
+
+def _balanced(op: str, items: list) -> Any:
+    while len(items) > 1:
+        items = [BinOp(op, items[k], items[k + 1]) if k + 1 < len(items) else items[k]
+                 for k in range(0, len(items), 2)]
+    return items[0]
+
+
+def _sum(exprs: Sequence[Any]) -> Any:
+    """The sum of expressions, constants added up, as a balanced tree (depth log n)."""
+    const = Fraction(0)
+    rest = []
+    for e in exprs:
+        if isinstance(e, Num):
+            const += e.value
+        else:
+            rest.append(e)
+    if not rest:
+        return Num(const)
+    if const:
+        rest.append(Num(const))
+    return _balanced("+", rest)
+
+
+def _product(exprs: Sequence[Any]) -> Any:
+    """The product of expressions, constants multiplied, as a balanced tree."""
+    const = Fraction(1)
+    rest = []
+    for e in exprs:
+        if isinstance(e, Num):
+            const *= e.value
+        else:
+            rest.append(e)
+    if const == 0 or not rest:
+        return Num(const)
+    if const != 1:
+        rest.insert(0, Num(const))
+    return _balanced("*", rest)
+
+
+def combine_sum(exprs: Sequence[Any]) -> Any:
+    """Public alias of the balanced, constant-folding sum of expression trees."""
+    return _sum(exprs)
+
+
+def combine_product(exprs: Sequence[Any]) -> Any:
+    """Public alias of the balanced, constant-folding product of expression trees."""
+    return _product(exprs)
+
+
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+
+
+def _prec(e) -> int:
+    if isinstance(e, Num):
+        if e.value < 0:
+            return 3 if e.value.denominator == 1 else 2
+        return 5 if e.value.denominator == 1 else 2
+    if isinstance(e, Neg):
+        return 3
+    if isinstance(e, BinOp):
+        return _PREC[e.op]
+    return 5
+
+
+def expr_text(e) -> str:
+    """``e`` written as an expression that kimgame's parser (and sympy) reads back to the same value."""
+    if isinstance(e, Num):
+        return fmt(e.value)
+    if isinstance(e, Param):
+        return e.name
+    if isinstance(e, Neg):
+        inner = expr_text(e.operand)
+        return f"-({inner})" if _prec(e.operand) < 3 else f"-{inner}"
+    if isinstance(e, Call):
+        return f"{e.func}({', '.join(expr_text(a) for a in e.args)})"
+    p = _PREC[e.op]
+    left, right = expr_text(e.left), expr_text(e.right)
+    if e.op == "**":
+        if _prec(e.left) <= 4:
+            left = f"({left})"
+        if _prec(e.right) < 4:
+            right = f"({right})"
+        return f"{left}**{right}"
+    if _prec(e.left) < p:
+        left = f"({left})"
+    if _prec(e.right) < p or (_prec(e.right) == p and e.op in "-/") or (e.op in "*/" and _prec(e.right) == 2):
+        right = f"({right})"
+    sep = " " if p == 1 else ""
+    return f"{left}{sep}{e.op}{sep}{right}"

@@ -1,0 +1,385 @@
+"""``solve_tree``: the subgame-perfect and the Nash equilibria of a game tree, dominance on its reduced
+normal form, and the file's claims.
+
+1. Subgame-perfect equilibria (SPE) by backward induction over the proper subgames
+   (:mod:`kimgame.solvers.backward_induction`): in a perfect-information tree every pure SPE (ties give
+   several); with imperfect information, each combination of the extreme equilibria of the subgames'
+   truncated games (pure equilibria for three or more players). Every SPE is checked exactly
+   (:func:`kimgame.solvers.subgames.subgame_perfection_failure`) before it is reported.
+2. The Nash equilibria of the whole game from its reduced normal form (all extreme equilibria for two
+   players, pure ones for more), translated to behaviour strategies (Kuhn) and marked subgame-perfect or
+   not. One that is realization-equivalent to an SPE of step 1 is not listed again. At information sets
+   the player's own plan never reaches (where a mixed plan says nothing) the behaviour is filled in by a
+   best reply in the smallest subgame containing it; the profile is marked subgame-perfect when that
+   completion is (a profile whose only subgame-perfect completions need other choices on ties there is
+   marked not subgame-perfect — see the notes of :func:`kimgame.solvers.subgames.fill_free`).
+3. Dominance and iterated elimination on the reduced normal form (:mod:`kimgame.solvers.dominance`
+   through :func:`kimgame.solvers.api.solve_normal_form`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from kimgame.errors import KimgameError
+from kimgame.model.tree import (
+    MAX_REDUCED_PROFILES,
+    Chance,
+    Decision,
+    ExtensiveFormGame,
+    Terminal,
+    full_normal_form_size,
+    plan_space,
+    reduced_normal_form,
+)
+from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
+from kimgame.solvers.results import Equilibrium, SolveResult
+
+TREE_METHODS = ("auto", "enummixed", "spe", "pure")
+AUTO_NASH_PROFILES = 100  # "auto" enumerates mixed Nash equilibria of reduced normal forms up to this size
+SPE_LIST_LIMIT = 100  # subgame-perfect equilibria listed (all are counted)
+BEHAVIOR_ENTRIES = 100_000  # information sets x listed subgame-perfect equilibria (at least one is listed)
+NASH_PROFILE_LIMIT = 5_000  # reduced-normal-form size up to which the full normal-form analysis runs
+PURE_PROFILE_LIMIT = 100_000  # ... up to which its pure equilibria and pure dominance are still found
+NASH_LIST_LIMIT = 50  # Nash equilibria that are not subgame-perfect listed (all are classified and counted)
+PATH_STEPS = 10_000  # steps of a path of play reported
+
+
+def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
+    """Solve a game tree at its parameter values (see the module notes).
+
+    Methods: ``auto`` (default: ``enummixed`` when the reduced normal form has at most
+    ``AUTO_NASH_PROFILES`` pure profiles, else SPE and the pure Nash equilibria of the reduced normal form:
+    reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
+    ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
+    ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
+    pure Nash equilibria of the reduced normal form). ``timeout`` bounds the search; on expiry the result
+    is marked ``partial``.
+    """
+    from kimgame.solvers.backward_induction import search
+    from kimgame.solvers.enummixed import SearchTimeout
+    from kimgame.solvers.subgames import (
+        fill_free,
+        nash_failure,
+        node_values,
+        stages,
+        subgame_perfection_failure,
+    )
+
+    if method not in TREE_METHODS:
+        raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    notes: list[str] = []
+    partial = False
+    complete = True
+    st = stages(game)
+    players = game.players
+
+    # 1. subgame-perfect equilibria
+    spe_behaviors: list[Behavior] = []
+    spe_total = 0
+    try:
+        found = search(game, st, pure_only=method == "pure", deadline=deadline)
+    except SearchTimeout:
+        found = None
+        partial = complete = False
+        notes.append(f"time limit of {timeout:g} s reached while solving the subgames: no subgame-perfect "
+                     "equilibrium is listed")
+    if found is not None:
+        if found.cut_short:
+            complete = False
+        notes.extend(found.notes)
+        spe_total = found.total
+        limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
+        for profile in found.profiles(limit):
+            behavior = fill_free(game, found.behavior(profile), st)
+            values = node_values(game, behavior)
+            failure = subgame_perfection_failure(game, behavior, st, values)
+            if failure is not None:  # never report an unverified profile
+                raise AssertionError(f"internal error: a backward-induction profile is not subgame-perfect: {failure}")
+            spe_behaviors.append((behavior, values[0]))
+        if spe_total > len(spe_behaviors):
+            notes.append(f"{_count_text(spe_total)} subgame-perfect equilibria in all (counting the choices in "
+                         f"every subgame); the first {len(spe_behaviors)} are listed")
+
+    # 2. the reduced normal form
+    profiles = game.reduced_profiles
+    space = plan_space(game) if profiles <= MAX_REDUCED_PROFILES else None
+    full, log10 = full_normal_form_size(game)
+    if space is None:
+        notes.append(f"the reduced normal form has more than {MAX_REDUCED_PROFILES} pure profiles; Nash "
+                     "equilibria that are not subgame-perfect and dominance are not computed")
+
+    equilibria: list[Equilibrium] = []
+    spe_mixes: list[tuple] = []
+    spe_index: list[int] = []
+    internal: list[Behavior] = []  # the behaviour of each equilibrium in ``equilibria``, by information set
+    for behavior, value in spe_behaviors:
+        mixes = tuple(mixed_from_behavior(space, i, behavior) for i in range(len(players))) if space else ()
+        spe_mixes.append(mixes)
+        spe_index.append(len(equilibria))
+        equilibria.append(Equilibrium(mixes, value, behavior_document(game, behavior), True))
+        internal.append(behavior)
+
+    nf = None
+    pure_labels: tuple = ()
+    dominance: tuple = ()
+    elimination = None
+    not_perfect: list[dict[str, Any]] = []
+    nf_method = ""
+    all_found: list[Equilibrium] = []
+    if space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe":
+        nf = reduced_normal_form(game)
+        nf_request = method
+        if method == "auto":
+            nf_request = "enummixed" if profiles <= AUTO_NASH_PROFILES else "pure"
+            if nf_request == "pure":
+                size = " × ".join(str(k) for k in nf.shape)
+                notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure Nash "
+                             "equilibria are listed; for every extreme mixed one use --method enummixed")
+        found_nash, pure_labels, dominance, elimination, nf_method, status = _normal_form_step(
+            nf, profiles, nf_request, timeout, deadline, notes)
+        partial = partial or status == "partial"
+        complete = complete and status == "complete"
+        others: list[Equilibrium] = []
+        reasons: list[str] = []
+        for mixes in found_nash:
+            if mixes in spe_mixes:
+                continue
+            behavior: Behavior = {}
+            for i in range(len(players)):
+                behavior.update(behavior_from_mixed(game, space, i, mixes[i]))
+            behavior = fill_free(game, behavior, st)
+            values = node_values(game, behavior)
+            failure = subgame_perfection_failure(game, behavior, st, values)
+            if failure is not None and nash_failure(game, behavior, values) is not None:  # verify before reporting
+                raise AssertionError(f"internal error: {mixes} is not a Nash equilibrium of the tree")
+            eq = Equilibrium(mixes, values[0], behavior_document(game, behavior), failure is None)
+            if failure is None:  # subgame-perfect (e.g. mixing where a follower is indifferent)
+                spe_index.append(len(equilibria))
+                equilibria.append(eq)
+                internal.append(behavior)
+            else:
+                others.append(eq)
+                reasons.append(failure)
+        all_found = equilibria + others
+        shown = others[:NASH_LIST_LIMIT]
+        for eq, reason in zip(shown, reasons):
+            not_perfect.append({"equilibrium": len(equilibria) + 1, "reason": reason})
+            equilibria.append(eq)
+            internal.append({})
+        if len(others) > len(shown):
+            complete = False
+            notes.append(f"{len(others)} Nash equilibria of the reduced normal form are not subgame-perfect; the "
+                         f"first {len(shown)} are listed (claims about Nash equilibria use all of them)")
+    elif method == "spe":
+        complete = False
+        notes.append("method 'spe': only subgame-perfect equilibria are computed")
+
+    # 3. claims
+    claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
+
+    extra = _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect)
+    used = ("backward induction" if game.is_perfect_information else
+            "backward induction over subgames (extreme equilibria of each truncated game, exact)")
+    if nf_method:
+        used += f"; reduced normal form: {nf_method}"
+    return SolveResult(
+        game=game,
+        values=game.values,
+        method=used,
+        equilibria=tuple(equilibria),
+        complete=complete and not partial,
+        pure_equilibria=pure_labels,
+        dominance=dominance,
+        elimination=elimination,
+        claims=claims,
+        partial=partial,
+        notes=tuple(notes),
+        extra=extra,
+    )
+
+
+def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: list[str]):
+    """Nash equilibria and dominance of the reduced normal form ``nf``.
+
+    Two players: every extreme equilibrium (:func:`kimgame.solvers.enummixed.extreme_equilibria`) when
+    the form has at most ``NASH_PROFILE_LIMIT`` profiles (reduced normal forms of trees are often highly
+    degenerate — a follower's plans differ only where the leader never goes — with thousands of extreme
+    equilibria: ``--method pure`` or ``spe`` is then much faster). Otherwise pure equilibria.
+    Returns (profiles as mixes, pure labels, dominance, elimination, method text, status) with status
+    "complete", "incomplete" (a documented restriction) or "partial" (the user's time limit ran out).
+    """
+    from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
+    from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
+    from kimgame.solvers.pure import pure_equilibria
+
+    payoffs = nf.numeric
+    shape = nf.shape
+    pure = pure_equilibria(payoffs)
+    pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
+    pure_mixes = [tuple(tuple(Fraction(int(j == k)) for j in range(n)) for n, k in zip(shape, p)) for p in pure]
+    small = profiles <= NASH_PROFILE_LIMIT and method != "pure"
+    dominance = pure_dominance(nf.players, nf.strategies, payoffs)
+    if small:
+        dominance += mixed_dominance(nf.players, nf.strategies, payoffs)
+    elimination = iterated_elimination(nf.players, nf.strategies, payoffs, mixed=small)
+    size = " × ".join(str(k) for k in shape)
+    if not small and method != "pure":
+        notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure equilibria and "
+                     "dominance by pure strategies are reported; mixed equilibria and mixed dominance are not")
+    if not small:
+        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
+    if len(shape) != 2 or method == "pure":
+        if len(shape) != 2:
+            notes.append("all pure equilibria of the reduced normal form are listed; mixed equilibria of games with "
+                         "more than two players are not enumerated")
+            return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "complete"
+        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
+    A, B = payoffs
+    try:
+        found = [tuple(p) for p in extreme_equilibria(A, B, deadline=deadline)]
+    except SearchTimeout as stop:
+        notes.append(f"time limit of {timeout:g} s reached: the Nash equilibria listed are those found so far")
+        return ([tuple(p) for p in stop.partial], pure_labels, dominance, elimination,
+                "enummixed (stopped by the time limit)", "partial")
+    return found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)", "complete"
+
+
+def _judge_claims(game, nf, elimination, equilibria):
+    from kimgame.analysis.claims import judge
+    from kimgame.model.claims import Dominates
+    from kimgame.solvers.results import ClaimResult
+
+    out = []
+    for claim in game.claims:
+        if isinstance(claim.spec, Dominates):
+            if nf is None:
+                out.append(ClaimResult(claim.id, claim.says, claim.spec.describe(), False,
+                                       "not judged: the reduced normal form is too large to build"))
+            else:
+                out.append(judge(nf, claim, elimination))
+        else:
+            out.append(judge(game, claim, equilibria=equilibria))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# behaviour, paths and outcomes
+
+
+def behavior_document(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
+                      ) -> dict[str, dict[str, dict[str, Fraction]]]:
+    """``{player: {infoset: {action: probability}}}`` for every information set, in tree order."""
+    out: dict[str, dict[str, dict[str, Fraction]]] = {p: {} for p in game.players}
+    for label, h in game.infosets.items():
+        probs = behavior.get(label)
+        if probs is None:
+            probs = tuple(Fraction(1, len(h.actions)) for _ in h.actions)
+        out[game.players[h.player]][label] = dict(zip(h.actions, probs))
+    return out
+
+
+def flat_behavior(game: ExtensiveFormGame, document: Mapping[str, Mapping[str, Mapping[str, Fraction]]]) -> Behavior:
+    """The inverse of :func:`behavior_document`: ``{infoset: (probability of each action)}``."""
+    out: Behavior = {}
+    for sets in document.values():
+        for label, acts in sets.items():
+            out[label] = tuple(Fraction(acts[a]) for a in game.infosets[label].actions)
+    return out
+
+
+def outcome_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
+                          ) -> dict[str, Fraction]:
+    """The probability of each outcome label (summed over the terminals carrying it) under ``behavior``."""
+    from kimgame.solvers.subgames import reach_probabilities
+
+    reach = reach_probabilities(game, behavior)
+    out = {label: Fraction(0) for label in game.outcomes}
+    for v, node in enumerate(game.nodes):
+        if isinstance(node, Terminal) and node.outcome is not None and reach[v]:
+            out[node.outcome] += reach[v]
+    return out
+
+
+def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
+                 limit: int = PATH_STEPS) -> list[dict[str, Any]]:
+    """The nodes reached with positive probability, in tree order: who moves, the moves taken (with their
+    probabilities) and the probability of getting there; reached terminals with their payoffs."""
+    from kimgame.solvers.subgames import reach_probabilities
+
+    reach = reach_probabilities(game, behavior)
+    steps: list[dict[str, Any]] = []
+    for v, node in enumerate(game.nodes):
+        if not reach[v]:
+            continue
+        if len(steps) >= limit:
+            steps.append({"truncated": True})
+            break
+        step: dict[str, Any] = {"node": game.node_label(v), "reach": reach[v]}
+        if isinstance(node, Decision):
+            probs = behavior[node.infoset]
+            step.update(player=game.players[node.player], infoset=node.infoset,
+                        moves={a: p for a, p in zip(node.actions, probs) if p})
+        elif isinstance(node, Chance):
+            step.update(player="chance", moves={o: p for o, p in zip(node.outcomes, game.chance_values[v]) if p})
+        else:
+            step.update(payoffs=dict(zip(game.players, game.terminal_values[v])))
+            if node.outcome is not None:
+                step["outcome"] = node.outcome
+        steps.append(step)
+    return steps
+
+
+def _count_text(n: int) -> str:
+    if n.bit_length() <= 100:
+        return str(n)
+    return f"about 10^{int(n.bit_length() * math.log10(2))}"
+
+
+def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect
+           ) -> dict[str, Any]:
+    players = game.players
+    nodes = game.nodes
+    per_player = {p: 0 for p in players}
+    for h in game.infosets.values():
+        per_player[players[h.player]] += 1
+    tree = {
+        "nodes": len(nodes),
+        "decision_nodes": sum(isinstance(x, Decision) for x in nodes),
+        "chance_nodes": sum(isinstance(x, Chance) for x in nodes),
+        "terminals": sum(isinstance(x, Terminal) for x in nodes),
+        "information_sets": per_player,
+        "perfect_information": game.is_perfect_information,
+        "proper_subgames": max(0, len(st.roots) - 1),
+    }
+    counts = dict(zip(players, game.plan_counts))
+    rnf: dict[str, Any] = {
+        "plans": {p: (c if c <= MAX_REDUCED_PROFILES else f"more than {MAX_REDUCED_PROFILES}") for p, c in counts.items()},
+        "profiles": profiles if profiles <= MAX_REDUCED_PROFILES else None,
+        "full_normal_form_profiles": str(full) if full is not None else f"about 10^{int(log10)}",
+    }
+    if space is not None and sum(len(x) for x in space.labels) <= 10_000:
+        rnf["strategies"] = {p: list(labels) for p, labels in zip(players, space.labels)}
+    spe = []
+    outcome_table: dict[str, list[Fraction]] = {label: [] for label in game.outcomes}
+    for k in spe_index:
+        eq = equilibria[k]
+        behavior = internal[k]
+        outcomes = outcome_probabilities(game, behavior)
+        for label, p in outcomes.items():
+            outcome_table[label].append(p)
+        spe.append({"equilibrium": k + 1, "payoffs": dict(zip(players, eq.payoffs)),
+                    "path": path_of_play(game, behavior), "outcomes": outcomes})
+    return {
+        "tree": tree,
+        "reduced_normal_form": rnf,
+        "spe_count": _count_text(spe_total),
+        "spe": spe,
+        "outcomes": {label: {"spe": probs} for label, probs in outcome_table.items()},
+        "not_subgame_perfect": not_perfect,
+    }
