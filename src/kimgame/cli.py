@@ -68,8 +68,9 @@ def solve(
     file: FileArg,
     set_: SetOption = None,
     format: FormatOption = Format.text,
-    method: Annotated[str, typer.Option(help="enummixed (all extreme equilibria, exact; default), lemke-howson, "
-                                        "support, vertex, nashpy-lemke-howson, pure.")] = "enummixed",
+    method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
+                                        "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
+                                        "enummixed, spe, pure.")] = "auto",
     timeout: Annotated[Optional[float], typer.Option(help="Stop searching after SECONDS; partial results "  # noqa: UP045
                                                      "are marked and the exit code is 3.")] = None,
 ) -> None:
@@ -94,10 +95,75 @@ def render_result(result, format: Format) -> str:
 
     game = result.game
     subtitle = f"Source: {game.source}" if game.source else ""
-    sections = solve_sections(result)
+    if game.form == "extensive":
+        from kimgame.report.tree_view import tree_sections
+
+        sections = tree_sections(result)
+    else:
+        sections = solve_sections(result)
     if format is Format.markdown:
         return render_markdown(game.title, subtitle, sections)
     return render_text(game.title, subtitle, sections)
+
+
+@app.command()
+def show(
+    file: FileArg,
+    set_: SetOption = None,
+    dot: Annotated[bool, typer.Option("--dot", help="Print Graphviz DOT instead (information sets dashed).")] = False,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file instead of "  # noqa: UP045
+                                                  "standard output.")] = None,
+) -> None:
+    """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
+    game = _load(file, set_)
+    if game.form == "extensive":
+        from kimgame.solvers.extensive import solve_tree
+
+        result = solve_tree(game, method="spe")
+        if dot:
+            from kimgame.report.tree_view import to_dot
+
+            text = to_dot(game, result)
+        else:
+            from kimgame.report.tree_view import rich_tree
+
+            legend = "★ marks the moves of the subgame-perfect equilibrium" + (
+                " (the first of several)" if sum(1 for e in result.equilibria if e.subgame_perfect) > 1 else "")
+            tree = rich_tree(game, result)
+            if output is None and sys.stdout.isatty():  # colours on a terminal
+                from rich.console import Console
+
+                Console().print(tree)
+                _emit(legend)
+                return
+            text = _render_rich(tree) + legend
+    else:
+        if dot:
+            raise KimgameError("--dot draws game trees; this is a normal-form game (use kimgame show without --dot)")
+        from kimgame.report.render import render_text
+        from kimgame.report.sections import Section, matrix_tables, parameter_section
+
+        sections = [s for s in (parameter_section(game), Section("Payoffs", matrix_tables(game))) if s]
+        text = render_text(game.title, f"Source: {game.source}" if game.source else "", sections)
+    if output:
+        from pathlib import Path
+
+        from kimgame.io.editing import atomic_write
+
+        atomic_write(Path(output), text if text.endswith("\n") else text + "\n")
+        sys.stderr.write(f"wrote {output}\n")
+    else:
+        _emit(text)
+
+
+def _render_rich(renderable) -> str:
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    Console(file=buf, width=110, color_system=None, highlight=False).print(renderable)
+    return buf.getvalue()
 
 
 @app.command()

@@ -98,16 +98,38 @@ def equilibrium_section(result: SolveResult) -> Section:
     return Section("Equilibria", tuple(lines))
 
 
-def dominance_section(result: SolveResult) -> Section:
-    """Dominated strategies and the iterated elimination of strictly dominated strategies."""
+def _clip(rows: tuple, limit: int | None, what: str) -> tuple[tuple, str | None]:
+    """At most ``limit`` rows, and a line saying how many more there are (all are in the JSON output)."""
+    if limit is None or len(rows) <= limit:
+        return rows, None
+    return rows[:limit], f"… and {len(rows) - limit} more {what} (all are in --format json)"
+
+
+def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
+    """Dominated strategies and the iterated elimination of strictly dominated strategies.
+
+    With ``limit``, tables show at most that many rows and long lists of survivors are counted.
+    """
     blocks: list[str | Table] = []
+    game = result.game
     if result.dominance:
+        relations = result.dominance
+        if limit is not None:  # one line per dominated strategy: its first (strictest) dominator
+            first: dict[tuple[str, str], object] = {}
+            for d in relations:
+                key = (d.player, d.dominated)
+                if key not in first or (d.kind == "strict" and first[key].kind != "strict"):
+                    first[key] = d
+            relations = tuple(first.values())
         rows = tuple(
             (d.player, d.dominated, describe_mix(tuple(d.by), tuple(d.by.values())), d.kind
              + (" (by a mixed strategy)" if len(d.by) > 1 else ""))
-            for d in result.dominance
+            for d in relations
         )
+        rows, more = _clip(rows, limit, "dominated strategies")
         blocks.append(Table(("player", "dominated", "by", "kind"), rows))
+        if more:
+            blocks.append(more)
     else:
         blocks.append("No strategy is dominated (strictly or weakly, by pure strategies; strictly by mixed ones).")
     el = result.elimination
@@ -117,12 +139,20 @@ def dominance_section(result: SolveResult) -> Section:
                 (str(s.round), s.player, s.eliminated, describe_mix(tuple(s.by), tuple(s.by.values())))
                 for s in el.steps
             )
+            rows, more = _clip(rows, limit, "eliminations")
             blocks.append(Table(("round", "player", "eliminated", "dominated by"), rows,
                                 "Iterated elimination of strictly dominated strategies"))
+            if more:
+                blocks.append(more)
         else:
             blocks.append("Iterated elimination of strictly dominated strategies removes nothing.")
-        game = result.game
-        blocks.append("Surviving: " + "; ".join(f"{p}: {', '.join(s)}" for p, s in zip(game.players, el.surviving)))
+        survivors = []
+        for p, labels, alive in zip(game.players, game.strategies, el.surviving):
+            if limit is not None and len(alive) > limit:
+                survivors.append(f"{p}: {len(alive)} of {len(labels)} strategies")
+            else:
+                survivors.append(f"{p}: {', '.join(alive)}")
+        blocks.append("Surviving: " + "; ".join(survivors))
     return Section("Dominance", tuple(blocks))
 
 

@@ -7,19 +7,21 @@ import time
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.solvers.results import Equilibrium, SolveResult
 
-NORMAL_FORM_METHODS = ("enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure")
+NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure")
 
 
-def solve(game, *, method: str = "enummixed", timeout: float | None = None) -> SolveResult:
+def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
+    ``auto`` (default) picks, per game, the method below that is complete and fast.
     Methods for two-player normal-form games:
-    ``enummixed`` (default) — every extreme equilibrium, exactly (vertex enumeration of the
+    ``enummixed`` (what ``auto`` uses) — every extreme equilibrium, exactly (vertex enumeration of the
     best-response polytopes; complete on degenerate games);
     ``lemke-howson`` — one equilibrium by exact lexicographic Lemke-Howson;
     ``support`` / ``vertex`` / ``nashpy-lemke-howson`` — nashpy's algorithms, bounded in time, each
     result confirmed exactly (nashpy may miss equilibria of degenerate games);
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
+    Trees: see :func:`kimgame.solvers.extensive.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``).
     ``timeout`` (seconds) bounds the search; on expiry the result is marked ``partial``.
     """
     if getattr(game, "form", "normal") == "extensive":
@@ -29,7 +31,7 @@ def solve(game, *, method: str = "enummixed", timeout: float | None = None) -> S
     return solve_normal_form(game, method=method, timeout=timeout)
 
 
-def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None = None) -> SolveResult:
+def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
     """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`)."""
     from kimgame.analysis.claims import judge
     from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
@@ -38,6 +40,8 @@ def solve_normal_form(game, *, method: str = "enummixed", timeout: float | None 
 
     if method not in NORMAL_FORM_METHODS:
         raise KimgameError(f"unknown method '{method}'; choose one of {', '.join(NORMAL_FORM_METHODS)}")
+    if method == "auto":
+        method = "enummixed"
     payoffs = game.numeric
     deadline = None if timeout is None else time.monotonic() + timeout
     pure = pure_equilibria(payoffs)
