@@ -103,3 +103,17 @@ def test_formatting():
     assert fmt_both(Fraction(2, 7)) == "2/7 (≈0.2857)"
     assert fmt_both(Fraction(-1, 2)) == "-1/2 (≈-0.5)"
     assert Fraction(fmt(Fraction(-22, 7))) == Fraction(-22, 7)
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [(["x", "1 - x"], True), (["W*x", "W*(1 - x)", "1 - W"], True), (["x**2", "(1 - x)**2", "2*x*(1 - x)"], True),
+     (["x/2", "x/2", "1 - x"], True), (["x", "1 - x", "x**2"], False), (["x", "x"], False),
+     (["1/x", "1 - 1/x"], None), (["max(x, 0)", "1 - x"], None)],
+)
+def test_polynomial_normal_form_decides_identities_exactly(terms, expected):
+    from kimgame.expr.polynomial import equal_as_functions
+    from kimgame.expr.tree import Num
+
+    exprs = [parse_formula(t, PARAMS).expr for t in terms]
+    assert equal_as_functions(exprs, Num(Fraction(1))) is expected

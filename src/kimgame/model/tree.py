@@ -864,7 +864,10 @@ def _sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Locatio
 
 
 def _sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> bool:
-    """True when the formulas sum to exactly one as functions of the parameters (sympy, symbolic)."""
+    """True when the formulas sum to exactly one as functions of the parameters.
+
+    Polynomial probabilities are compared by their exact normal form (:mod:`kimgame.expr.polynomial`);
+    others (division by a parameter, min/max) go to sympy."""
     if all(f.constant is not None for f in probs):
         return sum((f.constant for f in probs), Fraction(0)) == 1
     try:  # a quick refutation at the current values before asking sympy
@@ -872,6 +875,12 @@ def _sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> bo
             return False
     except KimgameError:
         pass
+    from kimgame.expr.polynomial import equal_as_functions
+    from kimgame.expr.tree import Num
+
+    exact = equal_as_functions([f.expr for f in probs], Num(Fraction(1)))
+    if exact is not None:  # polynomial probabilities: decided exactly without sympy
+        return exact
     import sympy
 
     difference = sympy.Add(*(f.to_sympy() for f in probs)) - 1

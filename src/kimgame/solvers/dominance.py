@@ -22,6 +22,7 @@ from typing import Literal
 
 import numpy as np
 
+from kimgame.solvers.exact_arrays import integer_payoffs
 from kimgame.solvers.exact_lp import maximize
 
 __all__ = [
@@ -116,7 +117,9 @@ def _validate(
     for name, arr in zip(players, arrays):
         if arr.shape != shape:
             raise ValueError(f"payoff array of {name!r} has shape {arr.shape}, expected {shape}")
-    return arrays
+    # Scaling a player's payoffs by the LCM of their denominators keeps every comparison and every
+    # dominating mixture the same, and lets numpy compare int64 instead of Fraction objects.
+    return tuple(integer_payoffs(arr) for arr in arrays)
 
 
 def _matrix(payoffs_i: np.ndarray, i: int) -> np.ndarray:
