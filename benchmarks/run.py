@@ -147,6 +147,64 @@ def case_enumeration(sizes: list[int], seeds: int, cap: float) -> list[Row]:
     return rows
 
 
+def random_tree_spec(depth: int, seed: int):
+    """A complete binary perfect-information tree: players A and B alternate, every third level is a
+    chance move (1/3, 2/3); payoffs are random integers 0..9."""
+    import random
+
+    from kimgame.model.tree import chance, decision, terminal
+
+    rng = random.Random(seed)
+
+    def build(level: int):
+        if level == depth:
+            return terminal(rng.randint(0, 9), rng.randint(0, 9))
+        if level % 3 == 2:
+            return chance({"lo": ("1/3", build(level + 1)), "hi": ("2/3", build(level + 1))})
+        return decision("A" if level % 3 == 0 else "B", {"l": build(level + 1), "r": build(level + 1)})
+
+    return build(0)
+
+
+def _tree_child(depth: int, out) -> None:  # runs in a fresh process: its peak memory is its own
+    import resource
+
+    from kimgame.model.tree import build_tree
+    from kimgame.solvers.backward_induction import backward_induction
+
+    spec = random_tree_spec(depth, seed=depth)
+    t0 = time.perf_counter()
+    game = build_tree(["A", "B"], spec)
+    t1 = time.perf_counter()
+    found = backward_induction(game)
+    next(iter(found.profiles(1)))
+    t2 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux reports KiB)
+    out.put((game.num_nodes, t1 - t0, t2 - t1, peak))
+
+
+def case_backward_induction(depths: list[int]) -> list[Row]:
+    """Backward induction on generated perfect-information trees with chance: time, memory, scaling."""
+    import math
+
+    ctx = mp.get_context("spawn")
+    rows, points = [], []
+    for depth in depths:
+        q = ctx.Queue()
+        p = ctx.Process(target=_tree_child, args=(depth, q))
+        p.start()
+        nodes, build, solve, peak = q.get()
+        p.join()
+        points.append((nodes, build + solve))
+        rows.append(Row("backward induction, generated tree with chance", f"{nodes:,} nodes", build + solve, None,
+                        "—", f"build {_fmt_time(build)}, solve {_fmt_time(solve)}, peak memory {peak:.0f} MiB"))
+    if len(points) >= 2:
+        (n0, t0), (n1, t1) = points[0], points[-1]
+        exponent = math.log(t1 / t0) / math.log(n1 / n0)
+        rows[-1].note += f"; scaling exponent {exponent:.2f} (1 = linear)"
+    return rows
+
+
 def machine() -> str:
     import numpy
 
@@ -163,6 +221,7 @@ def render(rows: list[Row]) -> str:
 
 
 CASES = {
+    "trees": lambda quick: case_backward_induction([9] if quick else [13, 16, 19]),
     "cli": lambda quick: case_cli(1 if quick else 5),
     "enumeration": lambda quick: case_enumeration([4] if quick else [4, 6, 8, 10, 12], 1 if quick else 5,
                                                   5 if quick else 60),
