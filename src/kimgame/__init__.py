@@ -21,6 +21,26 @@ def solve(game, **options):
     return _solve(game, **options)
 
 
+def analyze(game, claim=None, **options):
+    """The exact parameter condition, thresholds and margins of ``game``'s claims (or of ``claim``).
+
+    See :func:`kimgame.analysis.analyze.analyze`; returns a tuple of ``ClaimAnalysis``.
+    """
+    from kimgame.analysis.analyze import analyze as _analyze
+
+    return _analyze(game, claim, **options)
+
+
+def sweep(game, vary, claims=None):
+    """Claims and equilibrium outcomes on a grid of parameter values: ``sweep(g, {"p": (0, 1, 101)})``.
+
+    See :func:`kimgame.analysis.sweep.sweep`; returns a ``SweepResult`` of numpy arrays.
+    """
+    from kimgame.analysis.sweep import sweep as _sweep
+
+    return _sweep(game, vary, claims)
+
+
 __all__ = [
     "KimgameError",
     "Location",
@@ -28,7 +48,9 @@ __all__ = [
     "SolverLimit",
     "ValidationErrors",
     "__version__",
+    "analyze",
     "game_from_arrays",
     "load",
     "solve",
+    "sweep",
 ]

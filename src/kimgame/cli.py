@@ -166,6 +166,91 @@ def _render_rich(renderable) -> str:
     return buf.getvalue()
 
 
+ClaimOption = Annotated[Optional[list[str]], typer.Option("--claim", "-c", help="Only this claim (by id). "  # noqa: UP045
+                                                          "Repeatable.", metavar="ID")]
+
+
+@app.command()
+def analyze(
+    file: FileArg,
+    set_: SetOption = None,
+    claim: ClaimOption = None,
+    samples: Annotated[int, typer.Option(help="Monte Carlo draws over the declared ranges (0: none).", min=0)] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws (reproducible).")] = 0,
+    latex: Annotated[bool, typer.Option("--latex", help="Also print each condition in LaTeX.")] = False,
+    format: FormatOption = Format.text,
+) -> None:
+    """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
+    from kimgame.analysis.analyze import analyze as run_analyze
+
+    game = _load(file, set_)
+    analyses = [a for c in (claim or [None]) for a in run_analyze(game, c, samples=samples, seed=seed)]
+    if not analyses:
+        raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
+    if format is Format.json:
+        from kimgame.analysis.sections import analysis_document
+        from kimgame.report.document import to_json
+
+        _emit(to_json(analysis_document(game, analyses)))
+        return
+    from kimgame.analysis.sections import analysis_sections
+    from kimgame.report.render import render_markdown, render_text
+    from kimgame.report.sections import parameter_section
+
+    sections = [s for s in [parameter_section(game)] if s] + analysis_sections(analyses)
+    if latex:
+        from kimgame.report.sections import Section
+
+        sections.append(Section("LaTeX", tuple(f"{a.claim.id}: ${a.latex}$" for a in analyses if a.latex)))
+    title = f"{game.title}: when do the claims hold?"
+    subtitle = f"Source: {game.source}" if game.source else ""
+    _emit(render_markdown(title, subtitle, sections) if format is Format.markdown
+          else render_text(title, subtitle, sections))
+
+
+class SweepFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def sweep(
+    file: FileArg,
+    vary: Annotated[list[str], typer.Option("--vary", "-v", help="NAME=LO:HI:N, a grid axis (exact bounds, "
+                                            "N points). One or two, repeatable.", metavar="NAME=LO:HI:N")],
+    set_: SetOption = None,
+    claim: ClaimOption = None,
+    format: Annotated[SweepFormat, typer.Option("--format", "-f", help="Output format.")] = SweepFormat.csv,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the table to this file.")] = None,  # noqa: UP045
+    plot: Annotated[Optional[str], typer.Option("--plot", help="Draw a region map to this PNG/PDF/SVG file "  # noqa: UP045
+                                                "(needs: pip install 'kimgame[plot]').", metavar="FILE")] = None,
+) -> None:
+    """Evaluate claims and the equilibrium outcome on a grid of parameter values (vectorised)."""
+    from kimgame.analysis.sweep import parse_vary
+    from kimgame.analysis.sweep import sweep as run_sweep
+
+    game = _load(file, set_)
+    axes = dict(parse_vary(v) for v in vary)
+    if len(axes) != len(vary):
+        raise KimgameError("each parameter may be varied once")
+    result = run_sweep(game, axes, claims=claim or None)
+    if plot:
+        from kimgame.analysis.plot import plot_regions
+
+        plot_regions(result, plot, game)
+        sys.stderr.write(f"wrote {plot}\n")
+    text = result.to_json() if format is SweepFormat.json else result.to_csv()
+    if output:
+        from pathlib import Path
+
+        from kimgame.io.editing import atomic_write
+
+        atomic_write(Path(output), text)
+        sys.stderr.write(f"wrote {output}\n")
+    elif not plot:
+        _emit(text)
+
+
 @app.command()
 def validate(file: FileArg, set_: SetOption = None) -> None:
     """Check a payoff file and explain every problem found (exit 2 if there are any)."""

@@ -34,6 +34,7 @@ def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveR
 def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
     """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`)."""
     from kimgame.analysis.claims import judge
+    from kimgame.analysis.conditions import fill_conditions
     from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
     from kimgame.solvers.pure import pure_equilibria
     from kimgame.solvers.verify import is_nash, profile_payoffs
@@ -106,7 +107,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         game.players, game.strategies, payoffs
     )
     elimination = iterated_elimination(game.players, game.strategies, payoffs)
-    claims = tuple(judge(game, c, elimination) for c in game.claims)
+    claims = fill_conditions(game, tuple(judge(game, c, elimination) for c in game.claims))
     return SolveResult(
         game=game,
         values=game.values,

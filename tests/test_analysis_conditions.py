@@ -1,0 +1,299 @@
+"""Symbolic claim conditions (kimgame.analysis.conditions) against numeric solving, and their text."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import random
+from dataclasses import replace
+from fractions import Fraction as F
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kimgame
+from kimgame.analysis.conditions import (
+    UnsupportedCondition,
+    claim_condition,
+    condition_latex,
+    condition_text,
+    evaluate_condition,
+    fill_conditions,
+    parameter_symbols,
+    pure_equilibrium_conditions,
+    simplify_condition,
+    symbolic_game,
+)
+from kimgame.expr.parse import parse_formula
+from kimgame.model.claims import Claim, Dominates
+from kimgame.model.normal_form import NormalFormGame
+from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.solvers.dominance import dominates
+from kimgame.solvers.pure import pure_equilibria
+
+ROOT = Path(__file__).resolve().parent.parent
+SINGAPORE = ROOT / "games" / "singapore_matrix.yaml"
+K, H, e, e_private = sympy.symbols("K H e e_private", real=True)
+
+
+def make_game(payoffs, params, strategies=None, players=("P1", "P2")):
+    """A normal-form game from payoff texts: payoffs[profile] = (text for P1, text for P2, ...)."""
+    names = [p.name for p in params]
+    vectors = tuple(tuple(parse_formula(t, names) for t in vec) for vec in payoffs)
+    if strategies is None:
+        n = round(len(payoffs) ** 0.5)
+        strategies = (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(n)))
+    return NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies), vectors, tuple(params),
+                          resolve_values(params))
+
+
+def same_truth_everywhere(cond_a, cond_b, symbols, points) -> None:
+    for point in points:
+        values = dict(zip(symbols, point))
+        assert evaluate_condition(cond_a, values) == evaluate_condition(cond_b, values), values
+
+
+# --------------------------------------------------------------------------------------------------
+# The essay's claims
+
+
+def test_silence_dominates_reduces_to_k_greater_than_h_e():
+    # US payoffs (games/singapore_matrix.yaml), silence minus pressure, for each DPRK strategy:
+    #   dismantle: (W + K) - (W*(1 - p_insult) + e*H) = K + W*p_insult - H*e
+    #   stall:      K - e*H
+    #   spite:     (K - S) - (-S)                     = K
+    # Strict dominance needs all three > 0. On the declared ranges W, p_insult, H, e >= 0, so
+    # K + W*p_insult - H*e >= K - H*e and K >= K - H*e: both follow from K - H*e > 0, which is
+    # therefore the whole condition: K > H*e.
+    game = kimgame.load(SINGAPORE)
+    claim = next(c for c in game.claims if c.id == "silence-dominates")
+    cond = claim_condition(game, claim)
+    assert cond == sympy.Gt(K, H * e)
+    assert condition_text(cond) == "K > H*e"
+    assert "K > H e" in condition_latex(cond)
+    assert evaluate_condition(cond, game.values) is True
+    raw = claim_condition(game, claim, simplify=False)
+    assert len(raw.args) == 3  # the three raw inequalities, nothing dropped without simplification
+
+
+def test_private_dominates_keeps_k_positive():
+    # private minus pressure: dismantle K + W*p_insult + H*e_private - H*e, stall K + H*e_private - H*e,
+    # spite K. Here K > 0 is NOT implied (a large H*e_private can make the stall inequality hold at K = 0),
+    # while the dismantle inequality follows from the stall one (W*p_insult >= 0).
+    game = kimgame.load(SINGAPORE)
+    claim = next(c for c in game.claims if c.id == "private-dominates")
+    cond = claim_condition(game, claim)
+    assert cond == sympy.And(sympy.Gt(K, 0), sympy.Gt(H * e_private + K, H * e))
+    # K = 0 with a large private effect: the stall inequality holds, the spite one fails
+    g0 = game.with_values(K=0, e_private=1, e=0)
+    assert evaluate_condition(cond, g0.values) is False
+    assert not dominates(g0.numeric[0], 0, 2, 0, strict=True)
+
+
+def test_singapore_conditions_agree_with_numeric_dominance_at_random_points():
+    game = kimgame.load(SINGAPORE)
+    rng = random.Random(4)
+    conds = {c.id: (c, claim_condition(game, c), claim_condition(game, c, simplify=False)) for c in game.claims}
+    for _ in range(60):
+        values = {}
+        for p in game.parameters:
+            # small integers and simple fractions: ties (boundaries) happen often
+            values[p.name] = F(rng.randint(int(p.low), int(min(p.high, 40))), rng.choice([1, 1, 2, 20]))
+            values[p.name] = min(max(values[p.name], p.low), p.high)
+        g = game.with_values(values)
+        for claim, cond, raw in conds.values():
+            i = g.player_index(claim.spec.player)
+            s, t = g.strategy_index(i, claim.spec.strategy), g.strategy_index(i, claim.spec.over)
+            expected = dominates(g.numeric[i], i, s, t, strict=claim.spec.strict)
+            assert evaluate_condition(cond, g.values) == expected, (claim.id, values)
+            assert evaluate_condition(raw, g.values) == expected
+
+
+def test_condition_text_round_trips_through_sympify():
+    game = kimgame.load(SINGAPORE)
+    symbols = parameter_symbols(game)
+    for claim in game.claims:
+        for strict in (True, False):
+            cond = claim_condition(game, replace(claim, spec=replace(claim.spec, strict=strict)))
+            text = condition_text(cond)
+            assert sympy.sympify(text, locals=symbols) == cond
+    for cond in pure_equilibrium_conditions(game).values():
+        assert sympy.sympify(condition_text(cond), locals=symbols) == cond
+    assert condition_text(sympy.true) == "True" and condition_text(sympy.false) == "False"
+
+
+# --------------------------------------------------------------------------------------------------
+# Random games: the symbolic answer and numeric solving agree everywhere sampled
+
+PARAMS = (Parameter("a", F(0), F(-2), F(2)), Parameter("b", F(1), F(0), F(3)), Parameter("c", F(0), None, None))
+NAMES = [p.name for p in PARAMS]
+term = st.sampled_from(["a", "b", "c", "a*b", "b*c", "a*a", "1"])
+linear = st.lists(st.tuples(st.integers(-2, 2), term), min_size=1, max_size=3).map(
+    lambda ts: " + ".join(f"({k})*{t}" for k, t in ts)
+)
+
+
+@st.composite
+def games_and_claims(draw):
+    m = draw(st.integers(2, 3))
+    n = draw(st.integers(1, 3))
+    payoffs = [tuple(draw(linear) for _ in range(2)) for _ in range(m * n)]
+    strategies = (tuple(f"s{k}" for k in range(m)), tuple(f"t{k}" for k in range(n)))
+    game = make_game(payoffs, PARAMS, strategies)
+    s, t = draw(st.permutations(range(m)))[:2]
+    player = draw(st.integers(0, 1))
+    if player == 1:
+        s, t = draw(st.permutations(range(n)))[:2] if n > 1 else (0, 0)
+    labels = strategies[player]
+    spec = Dominates(("P1", "P2")[player], labels[s], labels[t], strict=draw(st.booleans()))
+    return game, spec
+
+
+points = st.lists(
+    st.tuples(st.integers(-4, 4).map(lambda k: F(k, 2)), st.integers(0, 6).map(lambda k: F(k, 2)),
+              st.integers(-3, 3).map(F)),
+    min_size=12, max_size=12,
+)
+
+
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(games_and_claims(), points)
+def test_random_claim_conditions_match_numeric_dominance(game_claim, sample):
+    game, spec = game_claim
+    cond = claim_condition(game, spec)
+    raw = claim_condition(game, spec, simplify=False)
+    symbols = parameter_symbols(game)
+    assert sympy.sympify(condition_text(cond), locals=symbols) == cond
+    i = game.player_index(spec.player)
+    s, t = game.strategy_index(i, spec.strategy), game.strategy_index(i, spec.over)
+    # the vertices of the box too: simplification must hold at the ends of the ranges
+    corners = [(a, b, F(0)) for a in (F(-2), F(2)) for b in (F(0), F(3))]
+    for a, b, c in [*sample, *corners]:
+        g = game.with_values(a=a, b=b, c=c)
+        expected = dominates(g.numeric[i], i, s, t, strict=spec.strict)
+        assert evaluate_condition(cond, g.values) == expected, (condition_text(cond), a, b, c)
+        assert evaluate_condition(raw, g.values) == expected
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(games_and_claims(), points)
+def test_random_pure_equilibrium_conditions_match_the_solver(game_claim, sample):
+    game, _ = game_claim
+    conds = pure_equilibrium_conditions(game)
+    assert list(conds) == [tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in game.profiles()]
+    for a, b, c in sample[:6]:
+        g = game.with_values(a=a, b=b, c=c)
+        found = {tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in pure_equilibria(g.numeric)}
+        assert {p for p, cond in conds.items() if evaluate_condition(cond, g.values)} == found
+
+
+# --------------------------------------------------------------------------------------------------
+# Simplification
+
+
+def test_simplification_uses_the_ranges_and_never_drops_an_undecided_part():
+    x, y = sympy.symbols("x y", real=True)
+    box = {x: (sympy.Integer(0), sympy.Integer(1)), y: (sympy.Integer(0), None)}
+    # x >= 0 and y >= 0 hold on the whole box; x + y > 2 does not follow from the ranges
+    assert simplify_condition(sympy.And(x >= 0, y >= 0), box) is sympy.true
+    assert simplify_condition(sympy.Gt(x, 2), box) is sympy.false
+    assert simplify_condition(sympy.And(x >= 0, x + y > 2), box) == sympy.Gt(x + y, 2)
+    # an atom implied by another is dropped, the stronger one kept
+    assert simplify_condition(sympy.And(x + y > 0, y > 0), box) == sympy.Gt(y, 0)
+    # normal forms: one variable alone on a side, rationals exact
+    assert simplify_condition(sympy.Gt(6 * x - 1, 0), box) == sympy.Gt(x, sympy.Rational(1, 6))
+    assert simplify_condition(sympy.Gt(2 * y - 4 * x * y, 0), box) == sympy.And(sympy.Gt(y, 0), sympy.Lt(x, sympy.Rational(1, 2)))
+    # denominators of known sign are cleared
+    assert simplify_condition(sympy.Gt((x - y) / (1 + x), 0), box) == sympy.Gt(x, y)
+    # x <= 0 on [0, 1] is x = 0
+    assert simplify_condition(sympy.Le(x, 0), box) == sympy.Eq(x, 0)
+    # weak inequality and 'not equal' make a strict one; contradictions are found
+    assert simplify_condition(sympy.And(x + y >= 1, sympy.Ne(x + y, 1)), box) == sympy.Gt(x + y, 1)
+    assert simplify_condition(sympy.And(x + y > 1, x + y < 1), box) is sympy.false
+    # a multi-parameter condition sympy cannot reduce stays whole
+    hard = sympy.And(x * y > 1 - x, x**2 + y**2 > x * y + 1)
+    out = simplify_condition(hard, box)
+    assert len(out.args) == 2
+    pts = [(F(i, 4), F(j, 2)) for i in range(5) for j in range(7)]
+    same_truth_everywhere(out, hard, ["x", "y"], pts)
+
+
+def test_simplification_is_an_equivalence_on_the_box_random():
+    x, y, z = sympy.symbols("x y z", real=True)
+    box = {x: (sympy.Integer(-1), sympy.Integer(1)), y: (sympy.Integer(0), sympy.Integer(2)), z: (None, None)}
+    rng = random.Random(9)
+    atoms_pool = [x, y, z, x * y, y * z, x**2, sympy.Integer(1)]
+    grid = list(itertools.product([F(k, 2) for k in range(-2, 3)], [F(k, 2) for k in range(5)],
+                                  [F(k) for k in (-2, 0, 1)]))
+    for _ in range(25):
+        atoms = []
+        for _ in range(rng.randint(1, 4)):
+            f = sum(rng.randint(-2, 2) * rng.choice(atoms_pool) for _ in range(3))
+            atoms.append(rng.choice([sympy.Gt, sympy.Ge, sympy.Eq, sympy.Ne])(f, 0))
+        cond = rng.choice([sympy.And, sympy.Or])(*atoms)
+        simple = simplify_condition(cond, box)
+        same_truth_everywhere(simple, cond, ["x", "y", "z"], grid)
+
+
+# --------------------------------------------------------------------------------------------------
+# Kinds of claims and games without a condition
+
+
+def test_after_elimination_claims_have_no_condition():
+    game = kimgame.load(SINGAPORE)
+    spec = Dominates("US", "silence", "pressure", after_elimination=True)
+    with pytest.raises(UnsupportedCondition, match="iterated elimination"):
+        claim_condition(game, spec)
+    g2 = replace(game, claims=(Claim("late", "", spec),))
+    result = kimgame.solve(g2)
+    assert fill_conditions(g2, result.claims)[0].condition is None
+
+
+def test_trees_are_refused_in_one_clear_place():
+    class Tree:
+        form = "extensive"
+        players = ("A", "B")
+        parameters = ()
+        claims = ()
+        values = MappingProxyType({})
+
+    from kimgame.analysis.analyze import analyze
+    from kimgame.analysis.parametric_equilibria import parametric_equilibria
+    from kimgame.analysis.sweep import sweep
+
+    tree = Tree()
+    for call in (lambda: symbolic_game(tree), lambda: pure_equilibrium_conditions(tree),
+                 lambda: claim_condition(tree, Dominates("A", "x", "y")),
+                 lambda: analyze(tree, Dominates("A", "x", "y")), lambda: parametric_equilibria(tree)):
+        with pytest.raises(NotImplementedError, match="extensive-form games"):
+            call()
+    with pytest.raises(NotImplementedError, match="extensive-form games"):
+        tree.parameters = (Parameter("q", F(0), F(0), F(1)),)
+        sweep(tree, {"q": (0, 1, 3)})
+
+
+def test_fill_conditions_gives_solve_the_parametric_condition():
+    game = kimgame.load(SINGAPORE)
+    result = kimgame.solve(game)
+    filled = fill_conditions(game, result.claims)
+    assert [c.condition for c in filled] == ["K > H*e", "(K > 0) & (H*e_private + K > H*e)"]
+    assert [c.holds for c in filled] == [c.holds for c in result.claims]
+    pd = kimgame.load(ROOT / "games" / "prisoners_dilemma.yaml")
+    assert [c.condition for c in fill_conditions(pd, kimgame.solve(pd).claims)] == ["True"]
+
+
+def test_no_text_is_parsed_into_sympy_in_the_analysis_code():
+    src = ROOT / "src" / "kimgame" / "analysis"
+    for path in src.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                builtin_eval = isinstance(node.func, ast.Name) and name in ("eval", "exec")
+                if (name in ("sympify", "parse_expr", "S") or builtin_eval) and "# safe:" not in lines[node.lineno - 1]:
+                    raise AssertionError(f"{path.name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
