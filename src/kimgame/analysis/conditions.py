@@ -290,11 +290,16 @@ def fill_conditions(game, claim_results: Sequence) -> tuple:
     condition (``condition_text``), matched to the game's claims by id.
 
     Claims whose condition cannot be derived (after iterated elimination, or trees for now) keep
-    ``condition=None``. Games without parameters get ``"True"``/``"False"`` without loading sympy.
+    ``condition=None``. Games without parameters get ``"True"``/``"False"`` without loading sympy, and
+    conditions already derived for the same file content come from :mod:`~kimgame.analysis.condition_cache`.
     """
+    from kimgame.analysis.condition_cache import load_conditions, store_conditions
+
     by_id = {c.id: c for c in game.claims}
     out = []
     symbolic = getattr(game, "form", "normal") == "normal" and getattr(game, "is_symbolic", True)
+    cached = load_conditions(game) if symbolic else None
+    fresh: dict[str, str | None] = {}
     for result in claim_results:
         claim = by_id.get(result.id)
         if claim is None or getattr(claim.spec, "after_elimination", False):
@@ -302,13 +307,17 @@ def fill_conditions(game, claim_results: Sequence) -> tuple:
             continue
         if not symbolic:
             text = "True" if result.holds else "False"
+        elif cached is not None and result.id in cached:
+            text = cached[result.id]
         else:
             try:
                 text = condition_text(claim_condition(game, claim))
             except (UnsupportedCondition, NotImplementedError):
-                out.append(result)
-                continue
-        out.append(replace(result, condition=text))
+                text = None
+            fresh[result.id] = text
+        out.append(replace(result, condition=text) if text is not None else result)
+    if fresh:
+        store_conditions(game, {**(cached or {}), **fresh})
     return tuple(out)
 
 
