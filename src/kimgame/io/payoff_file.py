@@ -6,19 +6,18 @@ many problems as it can before raising, so ``kimgame validate`` explains them al
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.parse import parse_formula
 from kimgame.expr.tree import Formula
+from kimgame.io.claims_file import dominates_claim, parse_claim_list, suggest
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode, load_yaml
-from kimgame.model.claims import Claim, Dominates
+from kimgame.model.claims import Claim
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.parameters import Parameter, resolve_values
 
@@ -36,12 +35,6 @@ def load_game(path: str | Path, overrides: Mapping[str, object] | None = None):
     """
     root = load_yaml(path)
     return parse_game(root, str(path), overrides)
-
-
-def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """" (did you mean 'x'?)" when ``word`` is close to one of ``choices``, else ""."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def parse_game(root: YNode, name: str, overrides: Mapping[str, object] | None = None):
@@ -320,68 +313,6 @@ def _payoff_vector(n: YNode, players, names, values, path, problems) -> tuple[Fo
 
 
 def parse_claims(node: YNode | None, players, strategies, problems: Problems) -> tuple[Claim, ...]:
-    """Claims of a normal-form file (``dominates:``); other kinds come with :mod:`kimgame.analysis`."""
-    if node is None or node.value is None:
-        return ()
-    if not node.is_list:
-        problems.add(f"claims: expected a list of claims, found {node.describe()}", node.where)
-        return ()
-    claims = []
-    seen: set[str] = set()
-    for i, item in enumerate(node.value):
-        if not item.is_map:
-            problems.add(f"claims: each claim is a mapping with 'id' and a kind such as 'dominates', found "
-                         f"{item.describe()}", item.where)
-            continue
-        spec: dict[str, YNode] = item.value
-        cid = str(spec["id"].value) if "id" in spec else f"claim-{i + 1}"
-        if cid in seen:
-            problems.add(f"claims: the id '{cid}' is used twice", item.where)
-        seen.add(cid)
-        says = str(spec["says"].value) if "says" in spec else ""
-        for key, value in spec.items():
-            if key not in ("id", "says", "dominates"):
-                problems.add(f"claim {cid}: unknown key '{key}'{suggest(key, ('id', 'says', 'dominates'))}",
-                             value.where)
-        if "dominates" not in spec:
-            problems.add(f"claim {cid}: say what it claims, e.g. 'dominates: {{player: P, strategy: S, over: T}}'",
-                         item.where)
-            continue
-        dom = _dominates(spec["dominates"], cid, players, strategies, problems)
-        if dom is not None:
-            claims.append(Claim(cid, says, dom, item.where))
-    return tuple(claims)
-
-
-def _dominates(node: YNode, cid: str, players, strategies, problems: Problems) -> Dominates | None:
-    if not node.is_map:
-        problems.add(f"claim {cid}: 'dominates' needs {{player, strategy, over}}, found {node.describe()}", node.where)
-        return None
-    spec: dict[str, Any] = {k: v for k, v in node.value.items()}
-    allowed = ("player", "strategy", "over", "strict", "after_elimination")
-    for key, value in spec.items():
-        if key not in allowed:
-            problems.add(f"claim {cid}: unknown key '{key}'{suggest(key, allowed)}; use {', '.join(allowed)}",
-                         value.where)
-    missing = [k for k in ("player", "strategy", "over") if k not in spec]
-    if missing:
-        problems.add(f"claim {cid}: 'dominates' is missing {', '.join(missing)}", node.where)
-        return None
-    player = str(spec["player"].value)
-    if player not in players:
-        problems.add(f"claim {cid}: '{player}' is not a player{suggest(player, players)}", spec["player"].where)
-        return None
-    labels = strategies[players.index(player)] if strategies else ()
-    for key in ("strategy", "over"):
-        label = str(spec[key].value)
-        if labels and label not in labels:
-            problems.add(f"claim {cid}: '{label}' is not a strategy of {player}{suggest(label, labels)} "
-                         f"(strategies: {', '.join(labels)})", spec[key].where)
-            return None
-    flags = {}
-    for key, default in (("strict", True), ("after_elimination", False)):
-        v = spec.get(key)
-        if v is not None and not isinstance(v.value, bool):
-            problems.add(f"claim {cid}: '{key}' must be true or false", v.where)
-        flags[key] = default if v is None or not isinstance(v.value, bool) else v.value
-    return Dominates(player, str(spec["strategy"].value), str(spec["over"].value), **flags)
+    """Claims of a normal-form file: ``dominates`` (see :mod:`kimgame.io.claims_file`)."""
+    return parse_claim_list(node, problems, {
+        "dominates": lambda spec, cid: dominates_claim(spec, cid, players, strategies, problems)})

@@ -30,12 +30,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.parse import parse_formula
 from kimgame.expr.tree import Formula
-from kimgame.io.payoff_file import _dominates, suggest
+from kimgame.io.claims_file import claim_fields, dominates_claim, parse_claim_list, suggest
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode
 from kimgame.model.claims import Claim, Outcome, Plays
@@ -287,66 +286,12 @@ class _Reader:
 
 def _claims(node: YNode | None, game: ExtensiveFormGame | None, players: tuple[str, ...], reader: _Reader
             ) -> tuple[Claim, ...]:
-    if node is None or node.value is None:
-        return ()
-    if not node.is_list:
-        reader.add(f"claims: expected a list of claims, found {node.describe()}", node.where)
-        return ()
-    kinds = ("dominates", "plays", "outcome")
-    claims = []
-    seen: set[str] = set()
-    for i, item in enumerate(node.value):
-        if not item.is_map:
-            reader.add(f"claims: each claim is a mapping with 'id' and one of {', '.join(kinds)}, found "
-                       f"{item.describe()}", item.where)
-            continue
-        spec: dict[str, YNode] = item.value
-        cid = str(spec["id"].value) if "id" in spec else f"claim-{i + 1}"
-        if cid in seen:
-            reader.add(f"claims: the id '{cid}' is used twice", item.where)
-        seen.add(cid)
-        says = str(spec["says"].value) if "says" in spec else ""
-        for key, value in spec.items():
-            if key not in ("id", "says", *kinds):
-                reader.add(f"claim {cid}: unknown key '{key}'{suggest(key, ('id', 'says', *kinds))}", value.where)
-        given = [k for k in kinds if k in spec]
-        if len(given) != 1:
-            reader.add(f"claim {cid}: say what it claims with exactly one of {', '.join(kinds)}"
-                       + (f" (found {', '.join(given)})" if given else ""), item.where)
-            continue
-        kind = given[0]
-        if kind == "dominates":
-            problems = Problems()
-            strategies = game.strategies if game is not None and game.reduced_profiles <= MAX_REDUCED_PROFILES else ()
-            parsed: Any = _dominates(spec[kind], cid, players, strategies, problems)
-            reader.errors.extend(problems.errors)
-        elif kind == "plays":
-            parsed = _plays(spec[kind], cid, game, players, reader)
-        else:
-            parsed = _outcome(spec[kind], cid, game, reader)
-        if parsed is not None:
-            claims.append(Claim(cid, says, parsed, item.where))
-    return tuple(claims)
-
-
-def _fields(node: YNode, cid: str, kind: str, allowed: tuple[str, ...], required: tuple[str, ...],
-            reader: _Reader) -> dict[str, YNode] | None:
-    if not node.is_map:
-        reader.add(f"claim {cid}: '{kind}' needs a mapping with {', '.join(required)}, found {node.describe()}",
-                   node.where)
-        return None
-    spec = dict(node.value)
-    bad = False
-    for key, value in spec.items():
-        if key not in allowed:
-            reader.add(f"claim {cid}: unknown key '{key}'{suggest(key, allowed)}; use {', '.join(allowed)}",
-                       value.where)
-            bad = True
-    missing = [k for k in required if k not in spec]
-    if missing:
-        reader.add(f"claim {cid}: '{kind}' is missing {', '.join(missing)}", node.where)
-        bad = True
-    return None if bad else spec
+    strategies = game.strategies if game is not None and game.reduced_profiles <= MAX_REDUCED_PROFILES else ()
+    return parse_claim_list(node, reader, {
+        "dominates": lambda spec, cid: dominates_claim(spec, cid, players, strategies, reader),
+        "plays": lambda spec, cid: _plays(spec, cid, game, players, reader),
+        "outcome": lambda spec, cid: _outcome(spec, cid, game, reader),
+    })
 
 
 def _quantifiers(spec: dict[str, YNode], cid: str, reader: _Reader) -> tuple[str, str] | None:
@@ -363,7 +308,7 @@ def _quantifiers(spec: dict[str, YNode], cid: str, reader: _Reader) -> tuple[str
 
 def _plays(node: YNode, cid: str, game: ExtensiveFormGame | None, players: tuple[str, ...],
            reader: _Reader) -> Plays | None:
-    spec = _fields(node, cid, "plays", ("player", "infoset", "action", "in", "equilibrium"),
+    spec = claim_fields(node, cid, "plays", ("player", "infoset", "action", "in", "equilibrium"),
                    ("player", "infoset", "action"), reader)
     if spec is None:
         return None
@@ -389,7 +334,7 @@ def _plays(node: YNode, cid: str, game: ExtensiveFormGame | None, players: tuple
 
 
 def _outcome(node: YNode, cid: str, game: ExtensiveFormGame | None, reader: _Reader) -> Outcome | None:
-    spec = _fields(node, cid, "outcome", ("outcome", *BOUNDS, "in", "equilibrium"), ("outcome",), reader)
+    spec = claim_fields(node, cid, "outcome", ("outcome", *BOUNDS, "in", "equilibrium"), ("outcome",), reader)
     if spec is None:
         return None
     quant = _quantifiers(spec, cid, reader)
