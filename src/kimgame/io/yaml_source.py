@@ -113,7 +113,36 @@ def parse_yaml(text: str, name: str) -> YNode:
                            Location(name, mark.line + 1, mark.column + 1))
     if not nodes or (nodes[0].tag.endswith(":null") and nodes[0].value in ("", "~", "null")):
         raise KimgameError("the file is empty; see docs/yaml-format.md for what a payoff file holds", Location(name, 1, 1))
+    size = _expanded_size(nodes[0])
+    if size > MAX_EXPANDED_NODES:
+        mark = nodes[0].start_mark
+        raise KimgameError(
+            f"the document expands to {size} values, more than the limit of {MAX_EXPANDED_NODES} (aliases "
+            "'*name' repeating large parts?); make the file smaller", Location(name, mark.line + 1, mark.column + 1))
     return _Converter(name).convert(nodes[0], 0)
+
+
+def _expanded_size(root: Any) -> int:
+    """Number of values the document has once aliases are expanded, computed without expanding them
+    (each distinct node is visited once; a node reached through several aliases counts each time)."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        kids = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else list(node.value)
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes[id(root)]
 
 
 def _nesting_bound(text: str) -> int:
