@@ -166,6 +166,19 @@ def _render_rich(renderable) -> str:
     return buf.getvalue()
 
 
+FreeOption = Annotated[Optional[list[str]], typer.Option("--free", help="Analyse only these parameters "  # noqa: UP045
+                                                        "(comma-separated or repeated); the others are held at "
+                                                        "their values.", metavar="NAMES")]
+
+
+def _focus(game, free: list[str] | None):
+    if not free:
+        return game
+    from kimgame.analysis.focus import focus
+
+    return focus(game, [n.strip() for item in free for n in item.split(",") if n.strip()])
+
+
 ClaimOption = Annotated[Optional[list[str]], typer.Option("--claim", "-c", help="Only this claim (by id). "  # noqa: UP045
                                                           "Repeatable.", metavar="ID")]
 
@@ -178,12 +191,13 @@ def analyze(
     samples: Annotated[int, typer.Option(help="Monte Carlo draws over the declared ranges (0: none).", min=0)] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws (reproducible).")] = 0,
     latex: Annotated[bool, typer.Option("--latex", help="Also print each condition in LaTeX.")] = False,
+    free: FreeOption = None,
     format: FormatOption = Format.text,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
     from kimgame.analysis.analyze import analyze as run_analyze
 
-    game = _load(file, set_)
+    game = _focus(_load(file, set_), free)
     analyses = [a for c in (claim or [None]) for a in run_analyze(game, c, samples=samples, seed=seed)]
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")

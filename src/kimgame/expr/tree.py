@@ -180,3 +180,16 @@ def to_sympy(e: Expr) -> sympy.Expr:
     if e.func == "abs":
         return sympy.Abs(args[0])
     return sympy.Min(*args) if e.func == "min" else sympy.Max(*args)
+
+
+def substitute(e: Expr, values: Mapping[str, Fraction]) -> Expr:
+    """``e`` with the parameters named in ``values`` replaced by those numbers (others kept)."""
+    if isinstance(e, Param):
+        return Num(values[e.name]) if e.name in values else e
+    if isinstance(e, Num):
+        return e
+    if isinstance(e, Neg):
+        return Neg(substitute(e.operand, values))
+    if isinstance(e, BinOp):
+        return BinOp(e.op, substitute(e.left, values), substitute(e.right, values))
+    return Call(e.func, tuple(substitute(a, values) for a in e.args))
