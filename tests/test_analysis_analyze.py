@@ -100,8 +100,10 @@ def test_claims_without_a_condition_are_reported_at_the_values():
 @pytest.mark.parametrize(("script", "args", "expected"), [
     ("monte_carlo_robustness.py", ["3000", "5"], "holds exactly when:  K > H*e"),
     ("own_game.py", [], "holds exactly when V > C"),
+    ("readme_figure.py", ["{tmp}/figure.png"], "silence dominates pressure on 93.5% of the grid; exactly when K > H*e"),
 ])
-def test_examples_run(script, args, expected):
+def test_examples_run(script, args, expected, tmp_path):
+    args = [a.format(tmp=tmp_path) for a in args]
     out = subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], capture_output=True,
                          text=True, timeout=120, cwd=ROOT, check=False)
     assert out.returncode == 0, out.stderr
