@@ -88,3 +88,22 @@ def test_matrix_model_silence_dominates_at_defaults_not_when_pressure_works():
     assert base.pure_equilibria == (("private", "dismantle"),)
     flipped = kimgame.solve(kimgame.load(GAMES / "singapore_matrix.yaml", K=0, e=F(1, 2)))
     assert claims(flipped)["silence-dominates"] is False
+
+
+def test_singapore_tree_readme_condition_at_random_us_parameters():
+    # README: with Kim's payoffs at the essay's values and L = 10, silence is chosen in every SPE
+    # exactly when K > (1 - p)*H - p*(W + S). Checked at seeded random points and on the boundary.
+    import random
+
+    rng = random.Random(7)
+    points = []
+    for _ in range(25):
+        p = F(rng.randint(0, 20), 20)
+        W, H, S, K = (F(rng.randint(0, 300)) for _ in range(4))
+        points.append((p, W, H, S, K))
+    points.append((F(1, 10), F(100), F(30), F(15), F(27) - F(23, 2)))  # K on the boundary: a tie
+    base = kimgame.load(GAMES / "singapore.yaml", L=10)
+    for p, W, H, S, K in points:
+        g = base.with_values(p_insult=p, W=W, H=H, S=S, K=K)
+        holds = {c.id: c.holds for c in kimgame.solve(g, method="spe").claims}["silence-at-root"]
+        assert holds == (K > (1 - p) * H - p * (W + S)), (p, W, H, S, K)
