@@ -314,6 +314,21 @@ def set_command(
         _emit(f"{file}: set {changed}" if edit.written else f"{file}: already as asked; not rewritten")
 
 
+@app.command()
+def convert(
+    source: Annotated[str, typer.Argument(help="Game file to read: .yaml (kimgame), .nfg or .efg (Gambit).",
+                                          metavar="IN")],
+    target: Annotated[str, typer.Argument(help="File to write; its extension picks the format: .yaml, .nfg, .efg "
+                                          "or .json.", metavar="OUT")],
+    set_: SetOption = None,
+) -> None:
+    """Convert a game between kimgame YAML, Gambit .nfg/.efg and JSON (a tree written as .nfg is its reduced
+    normal form; Gambit files get the current parameter values). Writes atomically."""
+    from kimgame.io.export import convert as run_convert
+
+    sys.stderr.write(run_convert(source, target, _overrides(set_)) + "\n")
+
+
 def main() -> None:
     """Entry point: run the app, turning input errors into one message and exit code 2."""
     try:

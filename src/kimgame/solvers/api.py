@@ -7,7 +7,8 @@ import time
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.solvers.results import Equilibrium, SolveResult
 
-NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure")
+NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
+                       "polynomial")
 
 
 def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
@@ -41,6 +42,10 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
 
     if method not in NORMAL_FORM_METHODS:
         raise KimgameError(f"unknown method '{method}'; choose one of {', '.join(NORMAL_FORM_METHODS)}")
+    if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
+        from kimgame.solvers.polynomial import solve_polynomial
+
+        return solve_polynomial(game, timeout=timeout)
     if method == "auto":
         method = "enummixed"
     payoffs = game.numeric
