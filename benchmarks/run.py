@@ -173,18 +173,22 @@ def _tree_child(depth: int, out) -> None:  # runs in a fresh process: its peak m
     from kimgame.solvers.backward_induction import backward_induction
 
     spec = random_tree_spec(depth, seed=depth)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     game = build_tree(["A", "B"], spec)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     found = backward_induction(game)
     next(iter(found.profiles(1)))
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux reports KiB)
-    out.put((game.num_nodes, t1 - t0, t2 - t1, peak))
+    total = found.total  # the exact number of equilibria, counted on first use
+    t3, c3 = time.perf_counter(), time.process_time()
+    out.put((game.num_nodes, t1 - t0, t2 - t1, c1 - c0, c2 - c1, peak, t3 - t2, c3 - c2, total.bit_length()))
 
 
 def case_backward_induction(depths: list[int]) -> list[Row]:
-    """Backward induction on generated perfect-information trees with chance: time, memory, scaling."""
+    """Backward induction on generated perfect-information trees with chance: time (wall and CPU: the machine
+    may be shared), memory, scaling. Timed: building the tree from specs, solving it and listing the first
+    equilibrium; counting every equilibrium exactly (``.total``, computed on first use) is timed apart."""
     import math
 
     ctx = mp.get_context("spawn")
@@ -193,15 +197,18 @@ def case_backward_induction(depths: list[int]) -> list[Row]:
         q = ctx.Queue()
         p = ctx.Process(target=_tree_child, args=(depth, q))
         p.start()
-        nodes, build, solve, peak = q.get()
+        nodes, build, solve, build_cpu, solve_cpu, peak, count, count_cpu, bits = q.get()
         p.join()
-        points.append((nodes, build + solve))
+        points.append((nodes, build + solve, build_cpu + solve_cpu))
         rows.append(Row("backward induction, generated tree with chance", f"{nodes:,} nodes", build + solve, None,
-                        "—", f"build {_fmt_time(build)}, solve {_fmt_time(solve)}, peak memory {peak:.0f} MiB"))
+                        "—", f"build {_fmt_time(build)}, solve {_fmt_time(solve)} (CPU {_fmt_time(build_cpu)} + "
+                        f"{_fmt_time(solve_cpu)}), peak memory {peak:.0f} MiB; counting all equilibria "
+                        f"(a {bits}-bit number) {_fmt_time(count)} more (CPU {_fmt_time(count_cpu)})"))
     if len(points) >= 2:
-        (n0, t0), (n1, t1) = points[0], points[-1]
+        (n0, t0, c0), (n1, t1, c1) = points[0], points[-1]
         exponent = math.log(t1 / t0) / math.log(n1 / n0)
-        rows[-1].note += f"; scaling exponent {exponent:.2f} (1 = linear)"
+        cpu_exponent = math.log(c1 / c0) / math.log(n1 / n0)
+        rows[-1].note += f"; scaling exponent {exponent:.2f} wall, {cpu_exponent:.2f} CPU (1 = linear)"
     return rows
 
 

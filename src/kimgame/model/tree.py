@@ -27,13 +27,16 @@ by its actions in information-set order (order of first appearance in the tree, 
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.numbers import fmt
@@ -44,6 +47,7 @@ from kimgame.model.parameters import Parameter, resolve_values
 MAX_NODES = 2_000_000
 MAX_REDUCED_PROFILES = 2_000_000  # the reduced normal form is built only up to this many pure profiles
 RUN_LENGTH = 3  # a run of this many equal labels in a default path label is written "label ×k"
+ARRAY_MIN_NODES = 2_000  # trees of at least this many nodes are assembled into arrays (see tree_arrays)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -194,6 +198,8 @@ class ExtensiveFormGame:
         n = len(self.nodes)
         if n == 0:
             raise ValueError("a tree needs at least one node")
+        if _store(self) is not None:  # assembled into arrays: checked while assembling
+            return
         parent = [-1] * n
         for v, node in enumerate(self.nodes):
             if isinstance(node, Terminal):
@@ -230,8 +236,17 @@ class ExtensiveFormGame:
         return len(self.nodes)
 
     @cached_property
+    def arrays(self):
+        """The tree as flat numpy arrays (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
+        from kimgame.model.tree_arrays import arrays_of
+
+        return arrays_of(self)
+
+    @cached_property
     def parent(self) -> tuple[int, ...]:
         """Parent of each node (-1 for the root)."""
+        if _store(self) is not None:
+            return tuple(self.arrays.parent.tolist())
         par = [-1] * len(self.nodes)
         for v, node in enumerate(self.nodes):
             for c in node.children:
@@ -241,6 +256,8 @@ class ExtensiveFormGame:
     @cached_property
     def child_index(self) -> tuple[int, ...]:
         """For each node, the position of the move leading to it among its parent's moves (-1 for the root)."""
+        if _store(self) is not None:
+            return tuple(self.arrays.child_index.tolist())
         idx = [-1] * len(self.nodes)
         for node in self.nodes:
             for k, c in enumerate(node.children):
@@ -250,6 +267,8 @@ class ExtensiveFormGame:
     @cached_property
     def subtree_end(self) -> tuple[int, ...]:
         """Last node (preorder) of each node's subtree: the subtree of ``v`` is ``v .. subtree_end[v]``."""
+        if _store(self) is not None:
+            return tuple(self.arrays.end.tolist())
         end = list(range(len(self.nodes)))
         for v in range(len(self.nodes) - 1, -1, -1):
             children = self.nodes[v].children
@@ -259,6 +278,10 @@ class ExtensiveFormGame:
 
     def move_label(self, v: int) -> str | None:
         """The label of the move (action or chance outcome) leading to node ``v`` (None for the root)."""
+        store = _store(self)
+        if store is not None:
+            code = int(store.arrays.move[v])
+            return store.arrays.labels[code] if code >= 0 else None
         p = self.parent[v]
         if p < 0:
             return None
@@ -268,6 +291,9 @@ class ExtensiveFormGame:
 
     def history(self, v: int) -> tuple[str, ...]:
         """The move labels from the root to node ``v``."""
+        store = _store(self)
+        if store is not None:
+            return store.history(v)
         out = []
         while v > 0:
             out.append(self.move_label(v))
@@ -286,6 +312,9 @@ class ExtensiveFormGame:
     @cached_property
     def infosets(self) -> Mapping[str, InfoSet]:
         """Information sets by label, in order of first appearance (preorder)."""
+        store = _store(self)
+        if store is not None:
+            return MappingProxyType(store.infosets())
         members: dict[str, list[int]] = {}
         for v, node in enumerate(self.nodes):
             if isinstance(node, Decision):
@@ -317,6 +346,9 @@ class ExtensiveFormGame:
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
         """The distinct outcome labels of the terminals, in order of first appearance."""
+        store = _store(self)
+        if store is not None:
+            return store.outcomes()
         seen: dict[str, None] = {}
         for node in self.nodes:
             if isinstance(node, Terminal) and node.outcome is not None:
@@ -326,6 +358,8 @@ class ExtensiveFormGame:
     @cached_property
     def is_perfect_information(self) -> bool:
         """True when every information set is a single node."""
+        if _store(self) is not None:
+            return self.arrays.is_perfect_information
         return all(len(h.nodes) == 1 for h in self.infosets.values())
 
     @cached_property
@@ -343,6 +377,9 @@ class ExtensiveFormGame:
     @cached_property
     def terminal_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its payoff vector at :attr:`values` if it is a terminal (else None)."""
+        store = _store(self)
+        if store is not None:
+            return store.terminal_values(self.values)
         out: list[tuple[Fraction, ...] | None] = []
         memo: dict[int, Fraction] = {}
         for node in self.nodes:
@@ -355,6 +392,9 @@ class ExtensiveFormGame:
     @cached_property
     def chance_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its outcome probabilities at :attr:`values` if it is a chance node (else None)."""
+        store = _store(self)
+        if store is not None:
+            return store.chance_values(self.values)
         memo: dict[int, Fraction] = {}
         return tuple(
             tuple(_value(f, self.values, memo) for f in node.probs) if isinstance(node, Chance) else None
@@ -364,6 +404,9 @@ class ExtensiveFormGame:
     @property
     def is_symbolic(self) -> bool:
         """True when some payoff or probability depends on a parameter."""
+        store = _store(self)
+        if store is not None:
+            return store.is_symbolic()
         for node in self.nodes:
             formulas = node.payoffs if isinstance(node, Terminal) else node.probs if isinstance(node, Chance) else ()
             if any(f.parameters for f in formulas):
@@ -412,7 +455,13 @@ class ExtensiveFormGame:
 
 
 _STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "own_history", "plan_counts",
-              "strategies")  # cached properties that depend on the nodes only
+              "strategies", "arrays", "parent", "subtree_end")  # cached properties that depend on the nodes only
+
+
+def _store(game: ExtensiveFormGame):
+    """The :class:`kimgame.model.tree_arrays.TreeStore` holding the game's nodes, or None (a tuple)."""
+    nodes = game.nodes
+    return None if isinstance(nodes, tuple) or not getattr(nodes, "is_tree_store", False) else nodes
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
@@ -513,8 +562,17 @@ def assemble(
 ) -> tuple[ExtensiveFormGame | None, list[KimgameError]]:
     """Expand ``use:`` references and number the nodes; returns the game (None if it cannot be built) and
     the problems found (unknown players or sub-trees, reference cycles, size, duplicate labels)."""
-    errors: list[KimgameError] = []
     players = tuple(players)
+    with gc_paused():  # the walk allocates one entry per node and frees nothing: no cycles to collect
+        walked = _walk(root, subtrees, max_nodes)
+        if walked is not None and len(walked.items) >= ARRAY_MIN_NODES:
+            from kimgame.model.tree_arrays import assemble_arrays
+
+            game = assemble_arrays(players, walked, parameters, values)
+            if game is not None:
+                return game, []
+        del walked
+    errors: list[KimgameError] = []
     size = _expanded_size(root, subtrees, errors, max_nodes)
     if errors:
         return None, errors
@@ -647,6 +705,124 @@ def assemble(
     return game, errors
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (restored on exit). Work on a large tree allocates millions of
+    acyclic objects, and every full collection triggered meanwhile would scan the whole heap again (with a
+    tree of a million nodes in memory, a second or more each time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class Walked(NamedTuple):
+    """What one walk over the specs records (see :func:`_walk`), node by node in preorder."""
+
+    items: list  # the move entry each node was reached by: (label, spec), (label, probability, spec), (None, root)
+    resolved: dict[int, Spec]  # the spec of each node reached through a reference ('use')
+    kinds: bytearray  # 0 terminal, 1 decision, 2 chance
+    arity: array  # number of moves
+    labels: list  # label of the move into each node (None for the root)
+    payoffs: list  # the payoffs of each terminal (in preorder of the terminals)
+    payoff_codes: dict  # each distinct payoff vector (with the terminal's location if it has one) -> its code
+    payoff_code: array  # the code of each terminal's payoffs
+    outcomes: list  # the outcome entries of each chance node
+    movers: list  # the player of each decision node
+    marked: list[int]  # decision nodes with 'infoset:' or 'name:'
+    wheres: dict[int, Location]  # terminals and chance nodes that have a location
+    parents: array  # the parent of each node (-1 for the root)
+    ends: dict[int, int]  # the last node of each non-terminal node's subtree
+
+
+def _walk(root: Spec, subtrees: Mapping[str, Spec], max_nodes: int) -> Walked | None:
+    """One preorder walk over the specs with references expanded, recording what assembling needs while each
+    spec is at hand (a second pass over a million scattered objects costs as much as the walk).
+
+    None when a reference is unknown or circular, a spec is of no known kind, or there are more than
+    ``max_nodes`` nodes: the node-by-node path then words the problem."""
+    items: list = []
+    resolved: dict[int, Spec] = {}
+    kinds = bytearray()
+    arity = array("q")
+    labels: list = []
+    payoffs: list = []
+    outcomes: list = []
+    movers: list = []
+    marked: list[int] = []
+    wheres: dict[int, Location] = {}
+    codes: dict = {}
+    payoff_code = array("q")
+    add_code = payoff_code.append
+    parents = array("q")
+    ends: dict[int, int] = {}
+    above = [-1]  # the nodes whose subtrees are being walked
+    stack: list = [(None, root)]
+    pop, push, add, add_kind, add_arity, add_label = (stack.pop, stack.extend, items.append, kinds.append,
+                                                      arity.append, labels.append)
+    add_payoffs, add_outcomes, add_mover, add_parent = payoffs.append, outcomes.append, movers.append, parents.append
+    hops_limit = len(subtrees) + 1
+    while stack:
+        item = pop()
+        if item is None:  # pushed below a node's moves: its subtree is done
+            ends[above.pop()] = len(items) - 1
+            continue
+        add(item)
+        add_parent(above[-1])
+        add_label(item[0])
+        spec = item[-1]
+        t = type(spec)
+        if t is UseSpec:
+            hops = 0
+            while t is UseSpec:
+                spec = subtrees.get(spec.subtree)
+                t = type(spec)
+                hops += 1
+                if hops > hops_limit:
+                    return None
+            resolved[len(items) - 1] = spec
+        if t is TerminalSpec:
+            add_kind(0)
+            add_arity(0)
+            key = spec.payoffs
+            add_payoffs(key)
+            if spec.where is not None:
+                wheres[len(items) - 1] = spec.where
+                key = (key, spec.where)
+            code = codes.get(key)
+            if code is None:
+                code = codes[key] = len(codes)
+            add_code(code)
+            continue
+        if t is DecisionSpec:
+            moves = spec.moves
+            add_kind(1)
+            add_mover(spec.player)
+            if spec.infoset is not None or spec.name is not None:
+                marked.append(len(items) - 1)
+        elif t is ChanceSpec:
+            moves = spec.outcomes
+            add_kind(2)
+            add_outcomes(moves)
+            if spec.where is not None:
+                wheres[len(items) - 1] = spec.where
+        else:
+            return None
+        add_arity(len(moves))
+        above.append(len(items) - 1)
+        push((None,))
+        push(moves[::-1])
+        if len(items) > max_nodes:
+            return None
+    if len(items) > max_nodes:
+        return None
+    return Walked(items, resolved, kinds, arity, labels, payoffs, codes, payoff_code, outcomes, movers, marked, wheres,
+                  parents, ends)
+
+
 def _where_text(where: Location | None) -> str:
     if where is None:
         return "another place"
@@ -728,6 +904,9 @@ def tree_problems(game: ExtensiveFormGame) -> list[KimgameError]:
     """Everything wrong with an assembled tree: information sets whose nodes differ in player or actions,
     perfect recall, chance probabilities (sum to one symbolically; in [0, 1] at the values and over the
     declared parameter ranges), payoffs that cannot be evaluated at the values."""
+    store = _store(game)
+    if store is not None and store.passes_checks(game):
+        return []
     errors: list[KimgameError] = []
     errors.extend(_infoset_problems(game))
     if not errors:
@@ -809,6 +988,9 @@ def _perfect_recall_problems(game: ExtensiveFormGame) -> list[KimgameError]:
 
 
 def _probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
+    store = _store(game)
+    if store is not None and store.probabilities_ok(game.values):
+        return []
     errors = []
     for node in game.nodes:
         if not isinstance(node, Chance):
@@ -1049,8 +1231,12 @@ def _count(parents: Sequence[tuple[int, int] | None], actions: Sequence[int], ca
 
 def plan_counts(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] = frozenset()) -> tuple[int, ...]:
     """Number of plans of each player in the reduced normal form (saturating at ``MAX_REDUCED_PROFILES + 1``)."""
-    _, region_infosets, _, parents = _local_structure(game, root, cuts)
     cap = MAX_REDUCED_PROFILES + 1
+    if root == 0 and not cuts and game.num_nodes >= ARRAY_MIN_NODES and game.is_perfect_information:
+        from kimgame.model.tree_arrays import perfect_information_plan_counts
+
+        return perfect_information_plan_counts(game.arrays, len(game.players), cap)
+    _, region_infosets, _, parents = _local_structure(game, root, cuts)
     return tuple(
         _count(parents[i], [len(game.infosets[h].actions) for h in region_infosets[i]], cap)
         for i in range(len(game.players))

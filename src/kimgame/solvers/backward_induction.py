@@ -39,6 +39,7 @@ from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
 from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
 
 COMBINATION_LIMIT = 10_000  # combinations of subgame values tried at one stage
+ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,22 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
            deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see the module notes). ``deadline`` (``time.monotonic``)
     bounds the equilibrium enumeration of imperfect-information stages
-    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes)."""
+    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes).
+
+    Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
+    same results (:func:`kimgame.solvers.array_tree.array_search`)."""
+    if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
+        from kimgame.solvers.array_tree import array_search
+
+        found = array_search(game, combination_limit=combination_limit)
+        if found is not None:
+            return found
+    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit)
+
+
+def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
+                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
+    """The general search of :func:`search`: every stage solved one by one in exact fractions."""
     st = st or stages(game)
     nodes = game.nodes
     terminal = game.terminal_values

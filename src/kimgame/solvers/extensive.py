@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from kimgame.errors import KimgameError
 from kimgame.model.tree import (
     MAX_REDUCED_PROFILES,
@@ -33,6 +35,7 @@ from kimgame.model.tree import (
     ExtensiveFormGame,
     Terminal,
     full_normal_form_size,
+    gc_paused,
     plan_space,
     reduced_normal_form,
 )
@@ -47,6 +50,7 @@ NASH_PROFILE_LIMIT = 5_000  # reduced-normal-form size up to which the full norm
 PURE_PROFILE_LIMIT = 100_000  # ... up to which its pure equilibria and pure dominance are still found
 NASH_LIST_LIMIT = 50  # Nash equilibria that are not subgame-perfect listed (all are classified and counted)
 PATH_STEPS = 10_000  # steps of a path of play reported
+LARGE_TREE = 10_000  # trees of this many nodes are solved with the cyclic garbage collector paused
 
 
 def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
@@ -60,6 +64,14 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     pure Nash equilibria of the reduced normal form). ``timeout`` bounds the search; on expiry the result
     is marked ``partial``.
     """
+    if game.num_nodes >= LARGE_TREE:
+        with gc_paused():
+            return _solve_tree(game, method, timeout)
+    return _solve_tree(game, method, timeout)
+
+
+def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> SolveResult:
+    from kimgame.solvers.array_tree import ArraySPESearch, pure_profile_check
     from kimgame.solvers.backward_induction import search
     from kimgame.solvers.enummixed import SearchTimeout
     from kimgame.solvers.subgames import (
@@ -97,6 +109,10 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
         limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
             behavior = fill_free(game, found.behavior(profile), st)
+            checked = pure_profile_check(game, behavior) if isinstance(found, ArraySPESearch) else None
+            if checked is not None and checked[0]:  # verified exactly on the tree's arrays
+                spe_behaviors.append((behavior, checked[1]))
+                continue
             values = node_values(game, behavior)
             failure = subgame_perfection_failure(game, behavior, st, values)
             if failure is not None:  # never report an unverified profile
@@ -300,8 +316,10 @@ def outcome_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequen
 
     reach = reach_probabilities(game, behavior)
     out = {label: Fraction(0) for label in game.outcomes}
-    for v, node in enumerate(game.nodes):
-        if isinstance(node, Terminal) and node.outcome is not None and reach[v]:
+    nodes = game.nodes
+    for v in [v for v, r in enumerate(reach) if r]:  # only the nodes reached (a large tree's are few)
+        node = nodes[v]
+        if isinstance(node, Terminal) and node.outcome is not None:
             out[node.outcome] += reach[v]
     return out
 
@@ -314,9 +332,9 @@ def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fracti
 
     reach = reach_probabilities(game, behavior)
     steps: list[dict[str, Any]] = []
-    for v, node in enumerate(game.nodes):
-        if not reach[v]:
-            continue
+    nodes = game.nodes
+    for v in [v for v, r in enumerate(reach) if r]:
+        node = nodes[v]
         if len(steps) >= limit:
             steps.append({"truncated": True})
             break
@@ -348,11 +366,18 @@ def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_ind
     per_player = {p: 0 for p in players}
     for h in game.infosets.values():
         per_player[players[h.player]] += 1
+    if getattr(nodes, "is_tree_store", False):  # a large tree: count on its arrays
+        kinds = [int(x) for x in np.bincount(game.arrays.kind, minlength=3)]
+        terminals, decisions, chances = kinds
+    else:
+        decisions = sum(isinstance(x, Decision) for x in nodes)
+        chances = sum(isinstance(x, Chance) for x in nodes)
+        terminals = sum(isinstance(x, Terminal) for x in nodes)
     tree = {
         "nodes": len(nodes),
-        "decision_nodes": sum(isinstance(x, Decision) for x in nodes),
-        "chance_nodes": sum(isinstance(x, Chance) for x in nodes),
-        "terminals": sum(isinstance(x, Terminal) for x in nodes),
+        "decision_nodes": decisions,
+        "chance_nodes": chances,
+        "terminals": terminals,
         "information_sets": per_player,
         "perfect_information": game.is_perfect_information,
         "proper_subgames": max(0, len(st.roots) - 1),

@@ -17,10 +17,12 @@ actions of what the player collects below them.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+
+import numpy as np
 
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, PlanSpace, Terminal, plan_space
 from kimgame.solvers.reduced_normal_form import (
@@ -36,8 +38,22 @@ from kimgame.solvers.reduced_normal_form import (
 LOCAL_PROFILE_LIMIT = 250_000  # pure profiles of one truncated game's reduced normal form
 
 
+ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
+
+
+def _perfect_information_arrays(game: ExtensiveFormGame):
+    """The tree's arrays when it is a large perfect-information tree (every non-terminal node starts a
+    subgame), else None."""
+    if game.num_nodes >= ARRAY_STAGES_MIN_NODES and game.is_perfect_information:
+        return game.arrays
+    return None
+
+
 def subgame_roots(game: ExtensiveFormGame) -> tuple[int, ...]:
     """The non-terminal nodes that start a subgame (the root always does), in preorder. Linear time."""
+    a = _perfect_information_arrays(game)
+    if a is not None:
+        return tuple(np.flatnonzero(a.kind != 0).tolist())
     n = game.num_nodes
     nodes = game.nodes
     end = game.subtree_end
@@ -98,8 +114,35 @@ class Stages:
         return frozenset(self.roots) - self.trivial
 
 
+class _ArrayCuts(Mapping):
+    """The cuts of every stage of a perfect-information tree (its non-terminal children), read from the
+    tree's arrays on access."""
+
+    def __init__(self, arrays, roots: tuple[int, ...]) -> None:
+        self._a = arrays
+        self._roots = roots
+        self._set = frozenset(roots)
+
+    def __getitem__(self, v: int) -> tuple[int, ...]:
+        if v not in self._set:
+            raise KeyError(v)
+        a = self._a
+        kids = a.children_of(v)
+        return tuple(kids[a.kind[kids] != 0].tolist())
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._roots)
+
+    def __len__(self) -> int:
+        return len(self._roots)
+
+
 def stages(game: ExtensiveFormGame) -> Stages:
     """The stages (subgame roots) of ``game`` with their cuts; linear time."""
+    a = _perfect_information_arrays(game)
+    if a is not None:
+        roots = subgame_roots(game)
+        return Stages(game, roots, _ArrayCuts(a, roots), frozenset(roots))
     roots = subgame_roots(game)
     is_root = set(roots)
     end = game.subtree_end
@@ -168,15 +211,20 @@ def reach_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequence
     chance = game.chance_values
     reach = [Fraction(0)] * len(nodes)
     reach[0] = Fraction(1)
-    for v, node in enumerate(nodes):
-        r = reach[v]
-        if isinstance(node, Terminal) or not r:
+    stack = [0]  # only the nodes reached are visited (in a large tree they are few)
+    while stack:
+        v = stack.pop()
+        node = nodes[v]
+        if isinstance(node, Terminal):
             continue
         probs = chance[v] if isinstance(node, Chance) else behavior.get(node.infoset)
         if probs is None:
             continue
+        r = reach[v]
         for p, c in zip(probs, node.children):
             reach[c] = r * p
+            if p:
+                stack.append(c)
     return reach
 
 
@@ -270,7 +318,8 @@ def fill_free(game: ExtensiveFormGame, behavior: Behavior, st: Stages | None = N
     Returns a new dict; every information set gets a behaviour."""
     st = st or stages(game)
     out = dict(behavior)
-    for label in game.infosets:
+    nodes = game.nodes
+    for label in nodes.infoset_labels() if getattr(nodes, "is_tree_store", False) else game.infosets:
         out.setdefault(label, None)
     if all(p is not None for p in out.values()):
         return out
