@@ -250,7 +250,7 @@ def claim_phrase(claim: Claim | Dominates) -> str:
 
 
 def condition_text(cond: sympy.Boolean) -> str:
-    """The condition as text that ``sympy.sympify(text, locals=symbols)`` parses back to it
+    """The condition as text that sympy parses back (``sympify`` with ``locals=symbols``) to it
     (``(K > H*e) & (p_insult > 1/6)``, ``True``, ``False``); exact rationals, no floats."""
     import sympy
 

@@ -207,7 +207,7 @@ def solve_spans(cond, x, domain: sympy.Set) -> list[Span] | None:
     for v in points:
         if v in den_roots:
             continue
-        value = sympy.Integer(0) if v in num_roots else p_num.eval(v) / p_den.eval(v)
+        value = sympy.Integer(0) if v in num_roots else p_num.eval(v) / p_den.eval(v)  # safe: Poly.eval at a number
         if test(value):
             spans.append((v, v, True, True))
     cuts = [lo, *points, hi]
@@ -215,7 +215,7 @@ def solve_spans(cond, x, domain: sympy.Set) -> list[Span] | None:
         if a == b:
             continue
         sample = _between(a, b)
-        if test(p_num.eval(sample) / p_den.eval(sample)):
+        if test(p_num.eval(sample) / p_den.eval(sample)):  # safe: Poly.eval
             spans.append((a, b, False, False))
     return spans_intersection(spans_union(spans), _domain_span(domain))
 

@@ -371,7 +371,7 @@ class _Point:
         reduced modulo the minimal polynomial."""
         sympy = self.system.sympy
         if self.rational:
-            expr = sympy.sympify(expr)
+            expr = sympy.sympify(expr)  # safe: a sympy object or number, never text
             return expr.subs(self.values) if self.values else expr
         t = self.modulus.gen
         poly = sympy.Poly(sympy.expand(expr), *self.system.symbols) if self.system.symbols else None
