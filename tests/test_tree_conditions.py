@@ -31,7 +31,9 @@ def symbols_of(game) -> dict[str, sympy.Symbol]:
 
 
 def compiled(cond, game):
-    """Exact evaluation of ``cond`` (the generated code compares Fractions; much faster than subs)."""
+    """Exact evaluation of ``cond``: the generated code compares Fractions (exact as long as the condition's
+    numbers are integers, as kimgame writes them and the expectations below are written); much faster than
+    substituting into a condition of hundreds of terms."""
     names = [p.name for p in game.parameters]
     fn = sympy.lambdify([symbols_of(game)[n] for n in names], cond, modules=[{}, "math"])
     return lambda values: bool(fn(*(F(values[n]) for n in names)))
@@ -237,14 +239,14 @@ def offer_game():
 
 
 def grid_agrees(cond, expected, game, steps=20):
-    sym = symbols_of(game)
+    """Both conditions agree on a grid of the (two-parameter, [0, 1] x [0, 1] or wider) box."""
     mine, theirs = compiled(cond, game), compiled(expected, game)
-    names = [p.name for p in game.parameters]
+    (p1, p2) = game.parameters
     for i in range(steps + 1):
         for j in range(steps + 1):
-            values = dict(zip(names, (F(i, steps), F(j, steps))))
+            values = {p1.name: p1.low + (p1.high - p1.low) * F(i, steps),
+                      p2.name: p2.low + (p2.high - p2.low) * F(j, steps)}
             assert mine(values) == theirs(values), values
-    del sym
 
 
 def test_hand_derived_leader_follower_conditions():
@@ -254,15 +256,15 @@ def test_hand_derived_leader_follower_conditions():
     some = tree_claim_condition(game, Plays("Leader", "lead", "offer", "some"))
     accepts = tree_claim_condition(game, Plays("Follower", "respond", "accept"))
     # every SPE offers: the follower strictly accepts (x > 1/2) and the offer strictly beats keeping
-    expected_every = sympy.And(x > sympy.Rational(1, 2), 1 - x > k)
+    expected_every = sympy.And(2 * x > 1, 1 - x > k)
     # some SPE offers: accepted (x >= 1/2) and 1 - x >= k, or nothing to keep (k = 0: 0 against a rejection)
-    expected_some = sympy.Or(sympy.And(x >= sympy.Rational(1, 2), 1 - x >= k), sympy.Eq(k, 0))
+    expected_some = sympy.Or(sympy.And(2 * x >= 1, 1 - x >= k), sympy.Eq(k, 0))
     grid_agrees(every, expected_every, game)
     grid_agrees(some, expected_some, game)
-    grid_agrees(accepts, x > sympy.Rational(1, 2), game)
+    grid_agrees(accepts, 2 * x > 1, game)
     assert sympy.simplify(every) == sympy.simplify(expected_every)
     assert every == sympy.And(sympy.Gt(2 * x, 1), sympy.Lt(k + x, 1))  # integer coefficients, readable
-    assert sympy.simplify(accepts) == sympy.simplify(x > sympy.Rational(1, 2))
+    assert sympy.simplify(accepts) == sympy.simplify(2 * x > 1)
     deal = tree_claim_condition(game, Outcome(("deal",), at_least=constant(1)))
     grid_agrees(deal, expected_every, game)  # the deal happens for sure exactly where every SPE offers
 
@@ -390,11 +392,10 @@ def test_unobserved_type_matches_the_solver(talk_first):
 
 
 def test_unobserved_type_hand_condition():
-    # With Kim dealing whenever R > M + F (so both types deal under pressure too), the US presses iff
-    # H > 0 and keeps quiet only where H = 0: pressing adds H in every case.
+    # When both types deal even under pressure (R > M + F), pressing adds H in every case: quiet is never
+    # the choice of every SPE (at H = 0 the US is indifferent).
     game = types_game()
     cond = tree_claim_condition(game, Plays("US", "US stance", "quiet"))
-    h = sympy.Symbol("H", real=True)
     values = {"q": F(1, 3), "W": F(6), "H": F(0), "R": F(9), "M": F(2), "F": F(3)}
     truth = compiled(cond, game)
     assert truth(values) is False  # H = 0: pressing and quiet tie, so not every SPE is quiet
@@ -405,7 +406,6 @@ def test_unobserved_type_hand_condition():
     for q in (F(0), F(1, 10), F(1, 6), F(1, 5), F(1, 2), F(1)):
         values["q"] = q
         assert truth(values) is (q * values["W"] > values["H"]), q
-    del h
 
 
 def test_simultaneous_moves_in_a_subgame_are_refused_with_a_clear_message():
@@ -478,6 +478,23 @@ def test_bad_claims_and_the_size_limit(singapore):
         tree_claim_condition(game, Plays("US", "US stance", "silence", equilibrium="nash"))
     with pytest.raises(SolverLimit, match="more than 5 pieces"):
         tree_claim_condition(game, game.claims[0], max_pieces=5)
+
+
+def test_division_by_a_parameter_expression():
+    # A's left payoff a/(1 + b) - 1/2 against 0 (b > -1 on its range): left iff 2a > 1 + b; B's taste
+    # (b - 1)/(a - 3) changes sign with b (a - 3 < 0 on the range): B goes up iff b < 1
+    params = [Parameter("a", F(1), F(0), F(2)), Parameter("b", F(1), F(0), F(2))]
+    follower = decision("B", {"up": terminal("a/(1 + b) - 1/2", "(b - 1)/(a - 3)", outcome="up"),
+                              "down": terminal(-1, 0, outcome="down")}, name="B")
+    game = build_tree(["A", "B"], decision("A", {"l": follower, "r": terminal(0, 0, outcome="r")}, name="A"),
+                      parameters=params)
+    claims = (Claim("left", "", Plays("A", "A", "l")), Claim("up", "", Plays("B", "B", "up")),
+              Claim("up-likely", "", Outcome(("up",), at_least=constant(1), quantifier="some")))
+    game = game.replace(claims=claims)
+    cond = {c.id: tree_claim_condition(game, c) for c in claims}
+    grid_agrees(cond["up"], sympy.Symbol("b", real=True) < 1, game, steps=8)
+    points = [{"a": F(i, 4), "b": F(j, 4)} for i in range(9) for j in range(9)]
+    check_against_solver(game, points, cond, min_fair=1)
 
 
 def test_min_max_formulas_are_refused_with_a_clear_message():

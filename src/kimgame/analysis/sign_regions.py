@@ -527,6 +527,30 @@ class Box:
                 out.append(({z: -1, xa: la + ha}, -la * ha, ">="))
         return out
 
+    def with_fixed_values(self, term: Term) -> Term | None:
+        """``term`` with the constraints that its equalities ``x = c`` (one variable) decide dropped, or None
+        when one of them fails there (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs)."""
+        fixed = {}
+        for q, m in term.cons.items():
+            if m == ZERO and q.is_linear and len(q.variables()) == 1:
+                (j,) = q.variables()
+                fixed[j] = -q.constant_value  # canonical: x - c with coefficient 1
+        if not fixed:
+            return term
+        keep = dict(term.cons)
+        for q, m in term.cons.items():
+            if not q.variables() & fixed.keys() or (m == ZERO and q.is_linear and len(q.variables()) == 1):
+                continue
+            r = q
+            for j, c in fixed.items():
+                if j in r.variables():
+                    r = r.substitute(j, c)
+            if r.is_constant:
+                if not m & _constant_mask(r):
+                    return None
+                del keep[q]
+        return term if len(keep) == len(term.cons) else Term(keep)
+
     def implied_by_one(self, term: Term, q: Poly) -> bool:
         """True when another constraint ``q2 in m2`` of ``term`` implies ``term``'s constraint on ``q``
         because ``q - q2`` has one sign on the whole box (a quick test before :meth:`implied`)."""
@@ -910,6 +934,9 @@ def simplify_region(terms: Iterable[Term], box: Box, *, thorough: bool = True) -
     if thorough:
         lean = []
         for t in current:
+            t = box.with_fixed_values(t)
+            if t is None:
+                continue
             for q in sorted(t.cons, key=_poly_order):
                 if box.implied_by_one(t, q) or box.implied(t, q):
                     t = Term({p: m for p, m in t.cons.items() if p != q})

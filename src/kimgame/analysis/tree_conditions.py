@@ -24,15 +24,23 @@ are handled exactly.
   times the values of the subgames below) is at least that of every other plan. Other imperfect
   information (simultaneous moves of several players in one subgame) raises ``NotImplementedError``.
 
-Cells with the same set are merged (a region becomes a union of cells), and only what the claim needs
-is carried, so cells merge as much as possible. A cell is dropped only when it is proved empty on the
-box of declared ranges (exact linear programs for linear conditions, exact ranges of multilinear
-ones); a set that comes out empty proves its cell empty too, since every point has an SPE.
+Cells with the same set are merged (a region becomes a union of cells, its constraints implied by the
+others dropped), and only what the claim needs is carried — the payoffs of the players who still move
+above, the claim's data — so cells merge as much as possible. A cell is dropped only when it is proved
+empty on the box of declared ranges (:class:`~kimgame.analysis.sign_regions.Box`: exact ranges, exact
+linear programs with nonlinear terms relaxed); a set that comes out empty proves its cell empty too,
+since every point has an SPE.
 
-At the top the claim is read off each cell: "every SPE" holds in the cells where all elements satisfy
-it, "some SPE" where one does — no negation of regions is needed. The conditions quantify over the
-SPE that backward induction builds from pure choices (what ``kimgame solve --method spe`` lists); at a
-tie an SPE may also mix between the tied actions, which the condition does not consider.
+At the top decision the claim is read off without splitting: "every SPE" holds where each candidate
+out either fails to be an SPE choice or satisfies the claim, "some SPE" where one candidate is an SPE
+choice and satisfies it (only candidates not provably dominated on the box are written out). Disjoint
+cells with sets of outs, rather than overlapping pieces with weak inequalities, make "every" a matter
+of reading the sets: no region has to be negated.
+
+The conditions quantify over the SPE that backward induction builds from pure choices (what
+``kimgame solve --method spe`` lists); where a mover is indifferent an SPE may also mix between the
+tied actions (``solve`` lists such SPE when it enumerates the reduced normal form), which the condition
+does not consider: that can make a difference only where some mover is indifferent.
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["MAX_PIECES", "TreeRegion", "tree_claim_condition", "tree_claim_region", "tree_outcome_regions"]
 
 MAX_PIECES = 20_000  # cells held or produced at one node before SolverLimit
+MAX_EXPONENT = 64  # larger powers of parameter expressions are refused
 
 Values = tuple[Ratio | None, ...]
 Out = tuple[Values, Hashable]  # (payoffs of the players who move above, claim data)
@@ -93,8 +102,9 @@ def tree_claim_condition(game: ExtensiveFormGame, claim: Claim | Plays | Outcome
     """The exact condition on the parameters under which the tree claim holds, as a sympy Boolean.
 
     ``Plays`` (player chooses the action at the information set with probability 1) and ``Outcome`` (the
-    probability of the outcome labels meets the bounds), in every or some subgame-perfect equilibrium,
-    by symbolic backward induction (Kuhn 1953, Selten 1965; the piecewise construction is kimgame's:
+    probability of the outcome labels meets the bounds), in every or some subgame-perfect equilibrium
+    that backward induction builds from pure choices (ties give several; mixing at ties is not
+    considered), by symbolic backward induction (Kuhn 1953, Selten 1965; the piecewise construction is kimgame's:
     see the module notes). Parameters are real symbols named like the parameters; the condition is a
     disjunction of conjunctions of relations with integer coefficients, valid on the box of declared
     ranges (``true``/``false`` when it holds everywhere/nowhere there).
@@ -313,7 +323,7 @@ class _Solver:
                     def opt(s: Term, others: list = others) -> list[Term]:
                         region = [s]
                         for diffs in others:
-                            alts = [a for f in diffs for a in self.atom(f, POS | ZERO)]
+                            alts = [term for f in diffs for term in self.atom(f, POS | ZERO)]
                             region = self.dnf_and(region, alts, root)
                         return region
 
@@ -406,6 +416,9 @@ class _Solver:
         if not (b.num.is_constant and b.den.is_constant) or b.num.constant_value.denominator != 1:
             raise NotImplementedError("the parameter condition needs whole-number constant exponents")
         n = int(b.num.constant_value)
+        if abs(n) > MAX_EXPONENT:
+            raise NotImplementedError(f"the parameter condition is only available numerically for powers above "
+                                      f"{MAX_EXPONENT}")
         base = a if n >= 0 else self._inverse(a)
         out = self.one
         for _ in range(abs(n)):
@@ -413,11 +426,12 @@ class _Solver:
         return out
 
     def _inverse(self, r: Ratio) -> Ratio:
-        mask = self.box.possible(r.num) if not r.num.is_constant else None
+        """``1 / r``, kept with a positive denominator (so a sign of the numerator is the sign of the value)."""
         if r.num.is_constant:
             if not r.num.constant_value:
                 raise KimgameError("division by zero")
             return Ratio(r.den, r.num)
+        mask = self.box.possible(r.num)
         if mask == POS:
             return Ratio(r.den, r.num)
         if mask == NEG:
