@@ -74,16 +74,20 @@ def probabilities(rng: random.Random, k: int) -> list:
 
 
 def random_spec(rng: random.Random, players, size: int, *, tie: int = 2, chance_rate: float = 0.25,
-                max_moves: int = 3, names: bool = False, outcomes: bool = False):
-    """A random perfect-information tree with chance: payoffs 0..tie (ties everywhere), moves from a few
-    labels (so paths repeat labels), some nodes named, some terminals with outcome labels."""
+                max_moves: int = 3, names: bool = False, outcomes: bool = False, halves: bool = False):
+    """A random perfect-information tree with chance: payoffs 0..tie (ties everywhere; with ``halves``
+    also -tie/2 .. tie/2 in steps of 1/2), moves from a few labels (so paths repeat labels), some nodes
+    named, some terminals with outcome labels."""
     budget = [size]
     words = ["l", "r", "pass", "take"]
+
+    def payoff():
+        return F(rng.randint(-tie, tie), 2) if halves and rng.random() < 0.5 else rng.randint(0, tie)
 
     def node(depth: int):
         if budget[0] <= 0 or depth > 12 or (depth > 2 and rng.random() < 0.3):
             label = rng.choice(["deal", "war", None]) if outcomes else None
-            return terminal(*[rng.randint(0, tie) for _ in players], outcome=label)
+            return terminal(*[payoff() for _ in players], outcome=label)
         budget[0] -= 1
         k = rng.randint(2 if depth < 3 else 1, max(2, max_moves))
         if rng.random() < chance_rate:
@@ -192,6 +196,8 @@ def test_parameters_values_and_locations():
     moved_fast, moved_slow = fast.with_values(W=F(40), p=F(1, 5)), slow.with_values(W=F(40), p=F(1, 5))
     same_game(moved_fast, moved_slow)
     assert outcome(lambda: fast.with_values(p=F(3))) == outcome(lambda: slow.with_values(p=F(3)))
+    with thresholds(0, 0):
+        same_search(array_search(moved_fast), stage_search(moved_slow))
 
 
 def bad_specs():
@@ -204,6 +210,7 @@ def bad_specs():
     yield "payoff count", lambda: (["A", "B"], decision("A", {"a": terminal(1), "b": ok})), {}
     yield "float after equal fraction", lambda: (["A", "B"], decision("A", {"a": terminal(F(1, 2), 1),
                                                                             "b": terminal(0.5, 1)})), {}
+    yield "unhashable payoff", lambda: (["A", "B"], decision("A", {"a": terminal([1], 1), "b": terminal(1, 1)})), {}
     yield "bool after equal int", lambda: (["A", "B"], decision("A", {"a": terminal(1, 1), "b": terminal(True, 1)})), {}
     yield "name used twice", lambda: (["A", "B"], decision("A", {"a": decision("B", {"x": terminal(0, 0)}, name="n"),
                                                                  "b": decision("B", {"x": terminal(0, 0)}, name="n")})), {}
@@ -297,7 +304,7 @@ def pi_tree(seed: int, size: int = 150, **kw):
 
 @pytest.mark.parametrize("seed", range(60))
 def test_array_search_agrees_with_the_stage_search(seed):
-    game = pi_tree(seed, size=random.Random(seed).randint(1, 200), tie=1 + seed % 3)
+    game = pi_tree(seed, size=random.Random(seed).randint(1, 200), tie=1 + seed % 3, halves=seed % 4 == 1)
     with thresholds(0, 0):
         fast = array_search(game, combination_limit=10_000)
     if game.num_nodes == 1:
@@ -320,15 +327,24 @@ def test_combination_limit_cuts_the_same_equilibria():
     assert cut >= 3
 
 
+def complete_tree_spec(depth: int, seed: int):
+    """The benchmark's trees (benchmarks/run.py): complete binary, A and B alternate, every third level a
+    chance move (1/3, 2/3), payoffs 0..9."""
+    rng = random.Random(seed)
+
+    def build(level: int):
+        if level == depth:
+            return terminal(rng.randint(0, 9), rng.randint(0, 9))
+        if level % 3 == 2:
+            return chance({"lo": ("1/3", build(level + 1)), "hi": ("2/3", build(level + 1))})
+        return decision("A" if level % 3 == 0 else "B", {"l": build(level + 1), "r": build(level + 1)})
+
+    return build(0)
+
+
 def test_a_complete_tree_with_many_ties_and_chance():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from run import random_tree_spec
-
     with thresholds(0):
-        game = build_tree(["A", "B"], random_tree_spec(10, seed=10))
+        game = build_tree(["A", "B"], complete_tree_spec(10, seed=10))
     fast = backward_induction(game)
     assert isinstance(fast, ArraySPESearch)
     same_search(fast, stage_search(game), limit=200)

@@ -5,6 +5,9 @@ subtree is the contiguous range ``v .. subtree_end[v]``), each non-terminal node
 children in move order. Nothing in this module recurses over the tree, so trees of any depth (a 5000-move
 centipede) are handled.
 
+Large trees are assembled into numpy arrays instead (:mod:`kimgame.model.tree_arrays`), with the same
+nodes, checks and messages; solvers then work on the arrays (:attr:`ExtensiveFormGame.arrays`).
+
 Three kinds of node: :class:`Decision` (a player moves; ``infoset`` names its information set),
 :class:`Chance` (outcomes with probabilities) and :class:`Terminal` (payoffs, an optional outcome label).
 
@@ -181,6 +184,10 @@ class ExtensiveFormGame:
 
     ``nodes`` are in preorder with the root first. ``values`` are the parameter values the game is
     evaluated at; :meth:`with_values` returns the same game at other values.
+
+    Trees of at least ``ARRAY_MIN_NODES`` nodes assembled by :func:`build_tree` (or read from a payoff
+    file) keep their nodes in arrays: ``nodes`` is then a :class:`kimgame.model.tree_arrays.TreeStore`, a
+    read-only sequence equal to the tuple of nodes, whose node objects are made when first asked for.
     """
 
     players: tuple[str, ...]
@@ -564,14 +571,17 @@ def assemble(
     the problems found (unknown players or sub-trees, reference cycles, size, duplicate labels)."""
     players = tuple(players)
     with gc_paused():  # the walk allocates one entry per node and frees nothing: no cycles to collect
-        walked = _walk(root, subtrees, max_nodes)
-        if walked is not None and len(walked.items) >= ARRAY_MIN_NODES:
-            from kimgame.model.tree_arrays import assemble_arrays
+        try:
+            walked = _walk(root, subtrees, max_nodes)
+            if walked is not None and len(walked.items) >= ARRAY_MIN_NODES:
+                from kimgame.model.tree_arrays import assemble_arrays
 
-            game = assemble_arrays(players, walked, parameters, values)
-            if game is not None:
-                return game, []
-        del walked
+                game = assemble_arrays(players, walked, parameters, values)
+                if game is not None:
+                    return game, []
+        except (TypeError, IndexError, AttributeError):  # specs of an unexpected shape: checked node by node
+            pass
+        walked = None
     errors: list[KimgameError] = []
     size = _expanded_size(root, subtrees, errors, max_nodes)
     if errors:

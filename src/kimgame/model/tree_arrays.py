@@ -6,13 +6,16 @@ into each node — and small tables of the distinct payoff vectors and chance pr
 objects), so solvers work on integer codes. :func:`arrays_of` gives them for any game: from the store
 below, or computed once from the node objects.
 
-:func:`assemble_arrays` is the fast path of :func:`kimgame.model.tree.assemble` for large trees: one
-walk over the specs records each node's spec and number of moves; everything else is derived with numpy
-in O(n log n) (parents, subtree ends, children, sibling label checks) and per *distinct* payoff vector,
-probability and label (a generated tree has few). The game's ``nodes`` are then a :class:`TreeStore`,
-a sequence that creates each node object when it is first asked for, and whose default
-information-set labels (paths of moves) are only written out when needed. Whenever the fast checks
-find something to report the caller falls back to the node-by-node path, so the messages are the same.
+:func:`assemble_arrays` is the fast path of :func:`kimgame.model.tree.assemble` for large trees. One
+walk over the specs (:func:`kimgame.model.tree._walk`) records, while each spec is at hand, what the
+arrays need: parent, subtree end, kind, number of moves, move label, mover, payoff vector code. The rest
+is numpy (children, sibling label checks, information sets) and work per *distinct* label, payoff
+vector and probability (a generated tree has few). Default information-set labels (paths of moves)
+are checked for clashes without writing them out: with no '>' or '×' in any move label distinct paths
+are written differently, so only the explicit labels need reading back as paths. The game's ``nodes``
+are a :class:`TreeStore`, a sequence that creates each node object when first asked for. Whenever a
+fast check finds something to report, the caller falls back to the node-by-node path, so every message
+is the same.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def _without_gc(method: Callable[..., T]) -> Callable[..., T]:
     return paused
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The concatenation of ``arange(s, s + l)`` for each start and length (vectorised)."""
     total = int(lengths.sum())
     if total == 0:
@@ -464,7 +467,7 @@ class TreeStore(Sequence):
     def terminal_values(self, values: Mapping[str, Fraction]) -> tuple[tuple[Fraction, ...] | None, ...]:
         """Each node's payoff vector at ``values`` for terminals, None elsewhere (each distinct vector
         evaluated once)."""
-        evaluated = [tuple(_value(f, values) for f in vec) for vec in self.arrays.payoffs]
+        evaluated = [tuple(value_at(f, values) for f in vec) for vec in self.arrays.payoffs]
         out: list[tuple[Fraction, ...] | None] = [None] * len(self)
         for v, code in enumerate(self.arrays.payoff.tolist()):
             if code >= 0:
@@ -475,7 +478,7 @@ class TreeStore(Sequence):
     def chance_values(self, values: Mapping[str, Fraction]) -> tuple[tuple[Fraction, ...] | None, ...]:
         """Each chance node's outcome probabilities at ``values``, None elsewhere."""
         a = self.arrays
-        evaluated = [_value(f, values) for f in a.probs]
+        evaluated = [value_at(f, values) for f in a.probs]
         a = self.arrays
         ptr, children, prob = a.child_ptr.tolist(), a.children.tolist(), a.prob.tolist()
         out: list[tuple[Fraction, ...] | None] = [None] * len(self)
@@ -625,7 +628,7 @@ def perfect_information_plan_counts(a: TreeArrays, players: int, cap: int) -> tu
         if not here.size:
             continue
         m = a.arity[here]
-        sums = np.add.reduceat(prod[_ranges(a.child_ptr[here], m)], np.cumsum(m) - m)
+        sums = np.add.reduceat(prod[concat_ranges(a.child_ptr[here], m)], np.cumsum(m) - m)
         count[here] = np.minimum(sums, limit)
         mine = own[dec_depth == d]
         inner = mine >= 0
@@ -642,7 +645,8 @@ def perfect_information_plan_counts(a: TreeArrays, players: int, cap: int) -> tu
     return tuple(out)
 
 
-def _value(f: Formula, values: Mapping[str, Fraction]) -> Fraction:
+def value_at(f: Formula, values: Mapping[str, Fraction]) -> Fraction:
+    """The exact value of ``f`` at ``values`` (its constant, if it has no parameters)."""
     c = f.constant
     return c if c is not None else f.evaluate(values)
 
@@ -752,7 +756,7 @@ def assemble_arrays(players: tuple[str, ...], walked: Walked, parameters: tuple,
             except KimgameError:
                 return None
         pcodes = {k: c for c, k in enumerate(first)}
-        prob[children[_ranges(child_ptr[chance], ar[chance])]] = list(map(pcodes.__getitem__, keyed))
+        prob[children[concat_ranges(child_ptr[chance], ar[chance])]] = list(map(pcodes.__getitem__, keyed))
 
     # terminal payoffs: one tuple of formulas per distinct written payoff vector (and location)
     if not set(map(type, itertools.chain.from_iterable(walked.payoffs))) <= _EXACT_TYPES:

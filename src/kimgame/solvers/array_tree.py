@@ -16,9 +16,16 @@ TreeArrays`) and in exact integer arithmetic:
   each. The nodes of one depth are solved together: each combination of their children's classes
   (``itertools.product`` order, at most ``combination_limit``) is a row, the mover's best children in a
   row are the options (``np.maximum.reduceat``), a chance row is one option; options with equal values
-  form a class, in order of first appearance. Counts are exact Python integers.
+  form a class, in order of first appearance.
+* The number of equilibria of each class is counted when first asked for (``total``, ``counts``): the
+  product of the children's counts over each row, summed over a class's options — in float64 while
+  below 2**53 (exact there), in Python integers above. With many ties these are numbers of thousands of
+  digits, and counting can cost more than solving.
 * Equilibria are listed in the order of the general search — lexicographic in the option chosen at
   each node in preorder — and each listed one is built level by level, top-down.
+* :func:`pure_profile_check` checks a pure profile exactly on the arrays (values under the profile,
+  every mover's best reply), so :func:`kimgame.solvers.extensive.solve_tree` verifies what it reports
+  without a ``Fraction`` per node.
 
 Trees deeper than they are wide (a long centipede) have many small levels; they go to the general path.
 """
@@ -35,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from kimgame.model.tree import ExtensiveFormGame, gc_paused
-from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, _ranges
+from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, concat_ranges
 from kimgame.solvers.backward_induction import COMBINATION_LIMIT, Option, SPESearch
 from kimgame.solvers.reduced_normal_form import Behavior, unit
 
@@ -98,7 +105,7 @@ def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATIO
     notes = [f"at '{game.node_label(v)}' the subgames below have {total} combinations of equilibrium values; "
              f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are missing"
              for v, total in sorted(solver.cut, reverse=True)]
-    return ArraySPESearch(game, sol, notes, bool(solver.cut))
+    return ArraySPESearch(game, sol, notes, bool(solver.cut), prepared)
 
 
 def _prepare(game: ExtensiveFormGame):
@@ -129,16 +136,17 @@ def _prepare(game: ExtensiveFormGame):
     return a, levels, nonterminal, height, pay, scale, weight, base
 
 
-def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any]
+def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any], *, prepared: tuple | None = None
                        ) -> tuple[bool, tuple[Fraction, ...]] | None:
     """Check exactly, on arrays, that a pure behaviour profile of a perfect-information tree is
     subgame-perfect: the values of every node under the profile (scaled integers, bottom-up) and, at every
     decision node, the chosen move's value for the mover against the best. Returns ``(ok, value of the
     root)``, or None when the profile is not pure at every information set or the tree is not one for the
-    array solver (the caller then checks node by node)."""
+    array solver (the caller then checks node by node). ``prepared``: the tree's numbers as the solver
+    prepared them (see :meth:`ArraySPESearch.check_profile`)."""
     from kimgame.solvers.reduced_normal_form import pure_choice
 
-    prepared = _prepare(game)
+    prepared = prepared or _prepare(game)
     if prepared is None:
         return None
     a, levels, _, height, pay, scale, weight, base = prepared
@@ -164,7 +172,7 @@ def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any]
                 continue
             m = a.arity[v]
             seg = np.cumsum(m) - m
-            kids = a.children[_ranges(a.child_ptr[v], m)]
+            kids = a.children[concat_ranges(a.child_ptr[v], m)]
             lift = lift_pow[np.repeat(height[v], m) - height[kids] - (1 if chance else 0)]
             lifted = values[kids] * lift[:, None]
             if chance:
@@ -181,11 +189,11 @@ def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any]
 def _integers(game: ExtensiveFormGame, a: TreeArrays):
     """``(payoffs, P, weights, L)``: the distinct payoff vectors times ``P`` (int64 array, one row per
     code), and each probability code times ``L`` (int64); None when they do not fit."""
-    from kimgame.model.tree_arrays import _value
+    from kimgame.model.tree_arrays import value_at
 
     values = game.values
-    pays = [tuple(_value(f, values) for f in vec) for vec in a.payoffs]
-    probs = [_value(f, values) for f in a.probs]
+    pays = [tuple(value_at(f, values) for f in vec) for vec in a.payoffs]
+    probs = [value_at(f, values) for f in a.probs]
     scale = math.lcm(*(x.denominator for vec in pays for x in vec)) if pays else 1
     base = math.lcm(*(p.denominator for p in probs)) if probs else 1
     ints = [[int(x * scale) for x in vec] for vec in pays]
@@ -203,7 +211,7 @@ def _heights(a: TreeArrays, levels: list[np.ndarray]) -> np.ndarray:
         if not level.size:
             continue
         m = a.arity[level]
-        kids = a.children[_ranges(a.child_ptr[level], m)]
+        kids = a.children[concat_ranges(a.child_ptr[level], m)]
         top = np.maximum.reduceat(height[kids], np.cumsum(m) - m)
         height[level] = top + (a.kind[level] == CHANCE)
     return height
@@ -259,7 +267,7 @@ class _LevelSolver:
         nv = len(nodes)
         m = a.arity[nodes]
         seg = np.cumsum(m) - m  # each node's first edge (local numbering)
-        edges = _ranges(a.child_ptr[nodes], m)  # global CSR positions
+        edges = concat_ranges(a.child_ptr[nodes], m)  # global CSR positions
         kids = a.children[edges]
         edge_node = np.repeat(np.arange(nv, dtype=np.int64), m)
         ncl = self.cls_len[kids]
@@ -289,9 +297,9 @@ class _LevelSolver:
             row_t = np.arange(total_rows, dtype=np.int64) - np.repeat(np.cumsum(rows_per) - rows_per, rows_per)
             rm = m[row_node]
             ent_row = np.repeat(np.arange(total_rows, dtype=np.int64), rm)
-            ent_edge = _ranges(seg[row_node], rm)
+            ent_edge = concat_ranges(seg[row_node], rm)
             row_ent = np.cumsum(rm) - rm
-        pidx = start[ent_edge]
+        pidx = start if total_rows == nv else start[ent_edge]
         if multi.size:
             local_stride = np.ones(len(edges), dtype=np.int64)
             local_stride[multi] = stride
@@ -302,8 +310,11 @@ class _LevelSolver:
 
         # lift children to the node's scale
         h_node = self.height[nodes]
-        lift_exp = h_node[edge_node] - self.height[kids] - (1 if chance else 0)
-        lift = self.lift_pow[lift_exp] if self.base != 1 else None
+        lift = None
+        if self.base != 1:
+            lift_exp = h_node[edge_node] - self.height[kids] - (1 if chance else 0)
+            if lift_exp.any():
+                lift = self.lift_pow[lift_exp]
 
         if chance:
             w = self.weight[a.prob[kids]]
@@ -515,11 +526,17 @@ class ArraySPESearch(SPESearch):
     :class:`~kimgame.solvers.backward_induction.SPESearch`, with the stage data kept in arrays (``options``,
     ``counts`` and ``stages`` are built on first use)."""
 
-    def __init__(self, game: ExtensiveFormGame, solution: _Solution, notes: list[str], cut_short: bool) -> None:
+    def __init__(self, game: ExtensiveFormGame, solution: _Solution, notes: list[str], cut_short: bool,
+                 prepared: tuple) -> None:
         self.game = game
         self.notes = notes
         self.cut_short = cut_short
         self._sol = solution
+        self._prepared = prepared
+
+    def check_profile(self, behavior: Mapping[str, Any]) -> tuple[bool, tuple[Fraction, ...]] | None:
+        """:func:`pure_profile_check` of ``behavior`` on this tree (its numbers prepared once)."""
+        return pure_profile_check(self.game, behavior, prepared=self._prepared)
 
     def __repr__(self) -> str:
         return f"ArraySPESearch({self.game.num_nodes} nodes)"

@@ -71,7 +71,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> SolveResult:
-    from kimgame.solvers.array_tree import ArraySPESearch, pure_profile_check
+    from kimgame.solvers.array_tree import ArraySPESearch
     from kimgame.solvers.backward_induction import search
     from kimgame.solvers.enummixed import SearchTimeout
     from kimgame.solvers.subgames import (
@@ -109,7 +109,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> 
         limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
             behavior = fill_free(game, found.behavior(profile), st)
-            checked = pure_profile_check(game, behavior) if isinstance(found, ArraySPESearch) else None
+            checked = found.check_profile(behavior) if isinstance(found, ArraySPESearch) else None
             if checked is not None and checked[0]:  # verified exactly on the tree's arrays
                 spe_behaviors.append((behavior, checked[1]))
                 continue
