@@ -8,17 +8,20 @@ payoff ``E_i(s)`` is the same for every ``s`` in ``S_i``. These *indifference eq
 are non-negative and no strategy outside a support earns more. This is the support-enumeration method
 for polynomial systems of R. D. McKelvey and A. McLennan (1996), "Computation of equilibria in finite
 games", in H. M. Amman, D. A. Kendrick and J. Rust (eds.), *Handbook of Computational Economics* vol. 1,
-ch. 2, pp. 87-142, section 6 (the method of Gambit's ``enumpoly``); the systems are solved exactly
-with sympy (a lexicographic Groebner basis, then univariate roots: ``sympy.solve_poly_system``).
+ch. 2, pp. 87-142, section 6 (the method of Gambit's ``enumpoly``). The systems are solved exactly
+with sympy: a lexicographic Groebner basis in *shape* form (``x_k = g_k(t)``, ``f(t) = 0``, after a linear
+change of variables when needed), then the real roots of the irreducible factors of ``f``, with every
+later computation done exactly in ``Q[r]/(m)`` for a root ``r`` of a factor ``m``.
 
 * Supports in which some strategy is strictly dominated against every profile of the others' supports
   are skipped (they hold no equilibrium).
 * Solutions in rational numbers are converted to ``Fraction`` and verified exactly with
   :func:`kimgame.solvers.verify.is_nash`; only these are :class:`Equilibrium` objects.
-* Real algebraic (irrational) solutions are kept as sympy expressions (radicals or ``CRootOf``) with
-  floats beside; the best-response inequalities are checked exactly where the difference is zero
-  (minimal polynomial) and by 50-digit evaluation otherwise. They are reported in the result's
-  ``extra["algebraic_equilibria"]`` and in its notes, never as rational equilibria.
+* Real algebraic (irrational) solutions are kept as exact sympy numbers (radicals, or ``CRootOf`` of
+  each probability's minimal polynomial) with floats beside; the best-response inequalities are checked
+  with an exact zero test (the remainder modulo ``m``) and a 50-digit evaluation for the sign of a
+  non-zero number. They are reported in the result's ``extra["algebraic_equilibria"]`` and in its notes,
+  never as rational equilibria (those are ``Fraction``s by contract).
 * A support profile whose indifference equations have infinitely many solutions (degenerate games): when
   every constraint is linear in the unknowns (two players, or a single player mixing) the equilibria with
   these supports form a polytope, and its extreme points are found exactly (all choices of tight
@@ -371,7 +374,7 @@ class _Point:
         reduced modulo the minimal polynomial."""
         sympy = self.system.sympy
         if self.rational:
-            expr = sympy.sympify(expr)  # safe: a sympy object or number, never text
+            expr = sympy.sympify(expr)
             return expr.subs(self.values) if self.values else expr
         t = self.modulus.gen
         poly = sympy.Poly(sympy.expand(expr), *self.system.symbols) if self.system.symbols else None
@@ -491,7 +494,9 @@ def solve_polynomial(game, *, timeout: float | None = None):
 
     Rational equilibria are the result's ``equilibria`` (each verified exactly). Irrational ones are in
     ``extra["algebraic_equilibria"]`` (exact sympy text and floats) and described in ``notes``.
-    ``complete`` is True when every support profile was solved and none has a continuum of solutions.
+    ``complete`` is True when every support profile was solved: every isolated equilibrium is listed, and
+    the extreme points of every continuum under linear constraints. The time limit is checked between
+    support profiles.
     """
     import dataclasses
 
@@ -519,6 +524,7 @@ def solve_polynomial(game, *, timeout: float | None = None):
     if len(found.algebraic) > 20:
         notes.append(f"{len(found.algebraic) - 20} more equilibria with irrational probabilities are in the JSON "
                      "output ('algebraic_equilibria')")
+
     def supports_text(support) -> str:
         return "; ".join(f"{p}: {{{', '.join(strategies[i][k] for k in support[i])}}}" for i, p in enumerate(players))
 
