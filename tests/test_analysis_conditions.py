@@ -8,7 +8,6 @@ import random
 from dataclasses import replace
 from fractions import Fraction as F
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 import sympy
@@ -253,27 +252,66 @@ def test_after_elimination_claims_have_no_condition():
     assert fill_conditions(g2, result.claims)[0].condition is None
 
 
-def test_trees_are_refused_in_one_clear_place():
-    class Tree:
-        form = "extensive"
-        players = ("A", "B")
-        parameters = ()
-        claims = ()
-        values = MappingProxyType({})
+TREE = """
+kimgame: 1
+title: entry with a parametric fight
+players: [Entrant, Incumbent]
+parameters:
+  f: {value: -1, range: [-10, 10]}
+  v: {value: 3, range: [0, 10]}
+tree:
+  player: Entrant
+  name: entry
+  moves:
+    Out: {payoffs: [1, 5], outcome: no entry}
+    In:
+      player: Incumbent
+      name: response
+      moves:
+        Fight:       {payoffs: [v - 4, f], outcome: price war}
+        Accommodate: {payoffs: [2, 2], outcome: shared market}
+claims:
+  - id: fight
+    plays: {player: Incumbent, infoset: response, action: Fight}
+  - id: fight-dominates
+    dominates: {player: Incumbent, strategy: Fight, over: Accommodate, strict: false}
+  - id: nash-out
+    plays: {player: Entrant, infoset: entry, action: Out, in: some, equilibrium: nash}
+"""
 
-    from kimgame.analysis.analyze import analyze
-    from kimgame.analysis.parametric_equilibria import parametric_equilibria
-    from kimgame.analysis.sweep import sweep
 
-    tree = Tree()
-    for call in (lambda: symbolic_game(tree), lambda: pure_equilibrium_conditions(tree),
-                 lambda: claim_condition(tree, Dominates("A", "x", "y")),
-                 lambda: analyze(tree, Dominates("A", "x", "y")), lambda: parametric_equilibria(tree)):
-        with pytest.raises(NotImplementedError, match="extensive-form games"):
-            call()
-    with pytest.raises(NotImplementedError, match="extensive-form games"):
-        tree.parameters = (Parameter("q", F(0), F(0), F(1)),)
-        sweep(tree, {"q": (0, 1, 3)})
+def test_trees_go_through_their_reduced_normal_form_and_symbolic_backward_induction(write_yaml):
+    from kimgame.model.tree import reduced_normal_form
+
+    tree = kimgame.load(write_yaml(TREE))
+    f = sympy.Symbol("f", real=True)
+    # dominance between plans: the reduced normal form's payoffs, still formulas
+    sg, nf = symbolic_game(tree), symbolic_game(reduced_normal_form(tree))
+    assert sg.strategies == nf.strategies and all((a == b).all() for a, b in zip(sg.payoffs, nf.payoffs))
+    # (strictly it never dominates: after Out both plans give the incumbent 5)
+    assert claim_condition(tree, tree.claims[1]) == sympy.Gt(f, 2)
+    assert claim_condition(tree, replace(tree.claims[1].spec, strict=True)) is sympy.false
+    # plays: symbolic backward induction; the incumbent fights in every SPE exactly when f > 2
+    assert claim_condition(tree, tree.claims[0]) == sympy.Gt(f, 2)
+    with pytest.raises(UnsupportedCondition, match="only available numerically"):
+        claim_condition(tree, tree.claims[2])
+    # pure-equilibrium conditions of the reduced normal form: (Out, Fight) is Nash iff fighting is a
+    # best reply (f >= 2) or the threat deters (v - 4 <= 1)
+    conds = pure_equilibrium_conditions(tree)
+    for fv in (-10, 0, 2, 5, 10):
+        for vv in (0, 5, 10):
+            game = tree.with_values(f=fv, v=vv)
+            nash = set(kimgame.solve(game, conditions=False).pure_equilibria)
+            for profile, cond in conds.items():
+                assert evaluate_condition(cond, game.values) == (profile in nash), (fv, vv, profile)
+
+
+def test_tree_claims_are_refused_on_matrices():
+    game = kimgame.load(SINGAPORE)
+    from kimgame.model.claims import Plays
+
+    with pytest.raises(UnsupportedCondition, match="claim about a game tree"):
+        claim_condition(game, Plays("US", "x", "y"))
 
 
 def test_fill_conditions_gives_solve_the_parametric_condition():

@@ -59,7 +59,7 @@ def test_types_model_depends_on_the_belief(q, expected):
     g = kimgame.load(GAMES / "singapore_types.yaml", q=q, K=0, L=10)
     if q:
         g = g.with_values(K=20, L=3)
-    assert spe_root_choice(kimgame.solve(g)) == expected
+    assert spe_root_choice(kimgame.solve(g, conditions=False)) == expected
 
 
 def test_types_model_threshold_in_q():
@@ -67,9 +67,12 @@ def test_types_model_threshold_in_q():
     # silence) while a hardliner spites (-S = -15 instead of 100): pressure pays iff
     # q*(-15) + (1 - q)*120 > 100, i.e. q < 4/27.
     base = {"K": 0, "L": 10}
-    assert spe_root_choice(kimgame.solve(kimgame.load(GAMES / "singapore_types.yaml", q=F(3, 27), **base))) == {"pressure"}
-    assert spe_root_choice(kimgame.solve(kimgame.load(GAMES / "singapore_types.yaml", q=F(5, 27), **base))) == {"silence"}
-    tie = kimgame.solve(kimgame.load(GAMES / "singapore_types.yaml", q=F(4, 27), **base))
+    def solved(q):
+        return kimgame.solve(kimgame.load(GAMES / "singapore_types.yaml", q=q, **base), conditions=False)
+
+    assert spe_root_choice(solved(F(3, 27))) == {"pressure"}
+    assert spe_root_choice(solved(F(5, 27))) == {"silence"}
+    tie = solved(F(4, 27))
     assert spe_root_choice(tie) == {"pressure", "silence"}  # indifferent: both are subgame-perfect
 
 

@@ -17,10 +17,11 @@ from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr import constant
 from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import Chance, Decision, build_tree, chance, decision, terminal
+from kimgame.model.tree import build_tree, chance, decision, terminal
 from kimgame.solvers.backward_induction import backward_induction, decision_comparisons
 from kimgame.solvers.extensive import solve_tree
 from kimgame.solvers.subgames import fill_free
+from reference import spe_path_label
 
 # --------------------------------------------------------------------------------------------------
 # helpers: exact truth of a condition, the numeric judgement, points
@@ -49,7 +50,7 @@ def substituted(cond, game, values) -> bool:
 def numeric(game, values):
     """The claims judged by the solver at ``values`` (subgame-perfect equilibria by backward induction) and
     whether every SPE was listed (only then is "every"/"some" over the list the same as over all SPE)."""
-    result = solve_tree(game.with_values(values), method="spe")
+    result = solve_tree(game.with_values(values), method="spe", conditions=False)
     listed = sum(bool(eq.subgame_perfect) for eq in result.equilibria)
     count = result.extra["spe_count"]
     fair = count.isdigit() and int(count) <= listed
@@ -424,28 +425,6 @@ def test_simultaneous_moves_in_a_subgame_are_refused_with_a_clear_message():
 
 # --------------------------------------------------------------------------------------------------
 # outcome regions, errors, limits
-
-
-def spe_path_label(game, behavior) -> str:
-    """The path label of an SPE, built independently of the module under test."""
-    nodes = game.nodes
-
-    def label(v: int) -> str:
-        node = nodes[v]
-        if isinstance(node, Decision):
-            probs = behavior[game.players[node.player]][node.infoset]
-            (a,) = [act for act, p in probs.items() if p == 1]
-            rest = label(node.children[node.actions.index(a)])
-            return a + (f" > {rest}" if rest else "")
-        if isinstance(node, Chance):
-            parts = []
-            for o, c in zip(node.outcomes, node.children):
-                rest = label(c)
-                parts.append(f"{o}: {rest}" if rest else o)
-            return "[" + " | ".join(parts) + "]"
-        return ""
-
-    return label(0)
 
 
 @pytest.mark.parametrize("make", [types_game, parametric_entry, offer_game])

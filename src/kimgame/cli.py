@@ -73,12 +73,14 @@ def solve(
                                         "enummixed, spe, pure.")] = "auto",
     timeout: Annotated[Optional[float], typer.Option(help="Stop searching after SECONDS; partial results "  # noqa: UP045
                                                      "are marked and the exit code is 3.")] = None,
+    conditions: Annotated[bool, typer.Option(help="Derive each claim's exact parameter condition (cached by "
+                                             "file content; for trees it can take seconds).")] = True,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.solvers.api import solve as run_solve
 
     game = _load(file, set_)
-    result = run_solve(game, method=method, timeout=timeout)
+    result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
     _emit(render_result(result, format))
     if result.partial:
         raise typer.Exit(EXIT_LIMIT)
@@ -119,7 +121,7 @@ def show(
     if game.form == "extensive":
         from kimgame.solvers.extensive import solve_tree
 
-        result = solve_tree(game, method="spe")
+        result = solve_tree(game, method="spe", conditions=False)
         if dot:
             from kimgame.report.tree_view import to_dot
 
@@ -192,13 +194,18 @@ def analyze(
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws (reproducible).")] = 0,
     latex: Annotated[bool, typer.Option("--latex", help="Also print each condition in LaTeX.")] = False,
     free: FreeOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Print long conditions in full (JSON always has them).")] = False,
+    max_pieces: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--max-pieces", min=1, help="For trees: pieces of parameter space one node of the symbolic backward "
+        "induction may hold before the full condition is given up (default 2000).")] = None,
     format: FormatOption = Format.text,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
     from kimgame.analysis.analyze import analyze as run_analyze
 
     game = _focus(_load(file, set_), free)
-    analyses = [a for c in (claim or [None]) for a in run_analyze(game, c, samples=samples, seed=seed)]
+    analyses = [a for c in (claim or [None])
+                for a in run_analyze(game, c, samples=samples, seed=seed, max_pieces=max_pieces)]
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
     if format is Format.json:
@@ -211,7 +218,7 @@ def analyze(
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 
-    sections = [s for s in [parameter_section(game)] if s] + analysis_sections(analyses)
+    sections = [s for s in [parameter_section(game)] if s] + analysis_sections(analyses, full=full)
     if latex:
         from kimgame.report.sections import Section
 
@@ -237,7 +244,7 @@ def sweep(
     format: Annotated[SweepFormat, typer.Option("--format", "-f", help="Output format.")] = SweepFormat.csv,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the table to this file.")] = None,  # noqa: UP045
     plot: Annotated[Optional[str], typer.Option("--plot", help="Draw a region map to this PNG/PDF/SVG file "  # noqa: UP045
-                                                "(needs: pip install 'kimgame[plot]').", metavar="FILE")] = None,
+                                                "(needs: pip install 'kimgame\\[plot]').", metavar="FILE")] = None,
 ) -> None:
     """Evaluate claims and the equilibrium outcome on a grid of parameter values (vectorised)."""
     from kimgame.analysis.sweep import parse_vary

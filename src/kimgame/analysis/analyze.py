@@ -22,16 +22,19 @@ from kimgame.analysis.conditions import (
     claim_condition,
     claim_phrase,
     condition_latex,
+    condition_pieces,
     condition_text,
     evaluate_condition,
 )
 from kimgame.analysis.montecarlo import MonteCarloResult, monte_carlo
 from kimgame.analysis.robustness import Margin, margins, most_sensitive
 from kimgame.analysis.thresholds import Threshold, threshold_summary, thresholds
-from kimgame.errors import KimgameError
-from kimgame.model.claims import Claim, Dominates
+from kimgame.analysis.views import ConditionView
+from kimgame.errors import KimgameError, SolverLimit
+from kimgame.model.claims import Claim, Dominates, Outcome, Plays
+from kimgame.report.sections import is_long
 
-__all__ = ["ClaimAnalysis", "analyze", "resolve_claims"]
+__all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,17 @@ class ClaimAnalysis:
     """The symbolic analysis of one claim.
 
     ``condition``: exact sympy Boolean on the parameters, equivalent to the claim within the declared
-    ranges (None when it cannot be derived, e.g. claims after iterated elimination; ``note`` says
-    why). ``condition_text`` parses back with ``sympy.sympify`` (the JSON contract); ``latex`` is
-    the same in LaTeX. ``holds``: exact truth at ``game.values``. ``thresholds``/``margins``: per
-    parameter (see :mod:`~kimgame.analysis.thresholds`, :mod:`~kimgame.analysis.robustness`).
-    ``most_sensitive``: the parameter with the smallest relative margin (None if no single parameter
-    can flip the claim). ``montecarlo``: None unless samples were asked for.
+    ranges (None when it cannot be derived, e.g. claims after iterated elimination, or a tree whose
+    derivation reached a size limit; ``note`` says why). ``condition_text`` parses back with
+    ``sympy.sympify`` (the JSON contract); ``latex`` is the same in LaTeX; ``pieces`` its number of
+    alternatives (the conjunctions of its disjunction; 1 for a single conjunction, 0 for true/false).
+    ``holds``: exact truth at ``game.values``. ``thresholds``/``margins``: per parameter (see
+    :mod:`~kimgame.analysis.thresholds`, :mod:`~kimgame.analysis.robustness`). ``most_sensitive``:
+    the parameter with the smallest relative margin (None if no single parameter can flip the
+    claim). ``montecarlo``: None unless samples were asked for. ``views``: for trees, the condition on
+    each player's parameters with the others at their values (:mod:`~kimgame.analysis.views`).
+    ``piece``: where the claim holds at the values and the condition has several pieces, the text of
+    the piece that contains the values (a sufficient condition, true here).
     """
 
     claim: Claim
@@ -58,6 +66,9 @@ class ClaimAnalysis:
     montecarlo: MonteCarloResult | None
     summary: str
     note: str = ""
+    pieces: int = 0
+    views: tuple[ConditionView, ...] = ()
+    piece: str | None = None
 
 
 def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
@@ -66,7 +77,7 @@ def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
         return tuple(game.claims)
     if isinstance(claim, Claim):
         return (claim,)
-    if isinstance(claim, Dominates):
+    if isinstance(claim, (Dominates, Plays, Outcome)):
         return (Claim("claim", "", claim),)
     if isinstance(claim, str):
         for c in game.claims:
@@ -74,41 +85,114 @@ def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
                 return (c,)
         known = ", ".join(c.id for c in game.claims) or "the game has none"
         raise KimgameError(f"no claim with id '{claim}' (claims: {known})")
-    raise TypeError(f"claim must be None, an id, a Claim or a Dominates spec, not {type(claim).__name__}")
+    raise TypeError(f"claim must be None, an id, a Claim or a spec (Dominates, Plays, Outcome), "
+                    f"not {type(claim).__name__}")
 
 
-def analyze(game, claim=None, *, samples: int = 0, seed: int = 0) -> tuple[ClaimAnalysis, ...]:
+def analyze(game, claim=None, *, samples: int = 0, seed: int = 0,
+            max_pieces: int | None = None) -> tuple[ClaimAnalysis, ...]:
     """Analyse the claims of ``game`` (all when ``claim`` is None; else an id, a Claim or a spec).
 
     ``samples`` > 0 adds a seeded Monte Carlo estimate of the share of the parameter box where each
-    claim holds. Raises :class:`NotImplementedError` for extensive-form games (for now).
+    claim holds. For trees, claims about subgame-perfect equilibria get their condition by symbolic
+    backward induction (bounded by ``max_pieces`` pieces of parameter space per node, default
+    :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`), each player's view of it, and thresholds
+    derived one parameter at a time; when the full condition is too large, the rest is still reported.
     """
     if samples < 0:
         raise KimgameError("samples must be zero or positive")
-    return tuple(_analyze_one(game, c, samples, seed) for c in resolve_claims(game, claim))
+    return tuple(_analyze_one(game, c, samples, seed, max_pieces) for c in resolve_claims(game, claim))
 
 
-def _analyze_one(game, claim: Claim, samples: int, seed: int) -> ClaimAnalysis:
+def holds_here(game, claim: Claim) -> bool:
+    """Whether ``claim`` holds at ``game.values``, judged numerically: dominance on the payoffs (a tree's
+    reduced normal form), tree claims on the equilibria the tree solver finds (``spe`` claims on the
+    subgame-perfect equilibria of backward induction, the ones the symbolic conditions describe)."""
+    from kimgame.analysis.claims import judge
+
+    spec = claim.spec
+    if not isinstance(spec, (Plays, Outcome)):
+        if getattr(game, "form", "normal") == "extensive":
+            from kimgame.model.tree import reduced_normal_form
+
+            return judge(reduced_normal_form(game), claim).holds
+        return judge(game, claim).holds
+    from kimgame.solvers.extensive import solve_tree
+
+    result = solve_tree(game, method="spe" if spec.equilibrium == "spe" else "auto", conditions=False)
+    return judge(game, claim, equilibria=result.equilibria).holds
+
+
+def _numeric_only(game, claim: Claim, phrase: str, message: str) -> ClaimAnalysis:
+    holds = holds_here(game, claim)
+    summary = f"{phrase}: {'holds' if holds else 'does not hold'} at these values; {message}"
+    return ClaimAnalysis(claim, None, None, None, holds, (), (), None, None, summary, message)
+
+
+def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | None) -> ClaimAnalysis:
     phrase = claim_phrase(claim)
+    tree = getattr(game, "form", "normal") == "extensive" and isinstance(claim.spec, (Plays, Outcome))
+    views: tuple[ConditionView, ...] = ()
+    univariate = None
     try:
-        cond = claim_condition(game, claim)
-    except UnsupportedCondition as err:
-        from kimgame.analysis.claims import judge
+        if tree:
+            from kimgame.analysis.focus import focus
+            from kimgame.analysis.views import condition_views
 
-        holds = judge(game, claim).holds
-        summary = f"{phrase}: {'holds' if holds else 'does not hold'} at these values; {err.message}"
-        return ClaimAnalysis(claim, None, None, None, holds, (), (), None, None, summary, err.message)
-    holds = evaluate_condition(cond, game.values)
-    items = thresholds(game, cond)
+            views = condition_views(game, claim, max_pieces=max_pieces)
+
+            def univariate(name: str) -> sympy.Boolean:
+                return claim_condition(focus(game, [name]), claim, max_pieces=max_pieces)
+
+        blocked = next((v for v in views if v.condition is None), None)
+        if blocked is not None:
+            cond, note = None, (f"the full condition was not derived: already {blocked.player}'s side of it "
+                                f"(with the other parameters at their values) reached a limit: {blocked.note}")
+        else:
+            try:
+                cond, note = claim_condition(game, claim, max_pieces=max_pieces), ""
+            except SolverLimit as err:
+                cond, note = None, f"the full condition was not derived: {err}"
+        if cond is None and not views:
+            return _numeric_only(game, claim, phrase, note)
+        items = thresholds(game, cond, univariate=univariate)
+    except UnsupportedCondition as err:
+        return _numeric_only(game, claim, phrase, err.message)
+    if cond is None:
+        holds = holds_here(game, claim)
+    else:
+        holds = evaluate_condition(cond, game.values)
     room = margins(items, holds)
     sensitive = most_sensitive(room)
-    mc = monte_carlo(game, cond, samples, seed) if samples else None
-    text = condition_text(cond)
+    mc = monte_carlo(game, cond, samples, seed) if samples and cond is not None else None
+    text = None if cond is None else condition_text(cond)
+    pieces = condition_pieces(cond) if cond is not None else 0
+    piece = _piece_here(cond, game.values) if holds and pieces > 1 else None
     summary = threshold_summary(phrase, holds, items)
-    summary += f". Exactly (within the declared ranges): it holds iff {text}"
+    if text is None:
+        summary += f". {note[0].upper()}{note[1:]}"
+    elif is_long(text):
+        summary += (f". Exactly (within the declared ranges): it holds on a union of {pieces} pieces (the "
+                    "'condition' of the JSON output; --full prints it)")
+    else:
+        summary += f". Exactly (within the declared ranges): it holds iff {text}"
+    for v in views:
+        if v.text is not None and not is_long(v.text):
+            summary += f". With only {v.player}'s parameters free, it holds iff {v.text}"
     if sensitive is not None:
         m = next(m for m in room if m.parameter == sensitive)
         summary += f". Most sensitive to {sensitive}: {m.text}"
     if mc is not None:
         summary += f". Monte Carlo over the ranges: {mc.text}"
-    return ClaimAnalysis(claim, cond, text, condition_latex(cond), holds, items, room, sensitive, mc, summary + ".")
+    if samples and cond is None:
+        summary += ". No Monte Carlo share: it needs the full condition"
+    return ClaimAnalysis(claim, cond, text, None if cond is None else condition_latex(cond), holds, items, room,
+                         sensitive, mc, summary + ".", note, pieces, views, piece)
+
+
+def _piece_here(cond: sympy.Boolean, values) -> str | None:
+    """The text of the first alternative of ``cond`` (an Or) that holds at ``values``."""
+    for alternative in cond.args if isinstance(cond, sympy.Or) else (cond,):
+        if evaluate_condition(alternative, values):
+            return condition_text(alternative)
+    return None

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-ENTRY_VERSION = "1"
+ENTRY_VERSION = "2"  # bump when a condition's text can change for the same file
 
 
 def cache_dir() -> Path | None:

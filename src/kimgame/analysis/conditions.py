@@ -25,6 +25,7 @@ extensive-form games (trees) plug in there.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -32,7 +33,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kimgame.errors import KimgameError
-from kimgame.model.claims import Claim, Dominates
+from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -44,6 +45,7 @@ __all__ = [
     "claim_condition",
     "claim_phrase",
     "condition_latex",
+    "condition_pieces",
     "condition_text",
     "evaluate_condition",
     "fill_conditions",
@@ -88,20 +90,20 @@ class SymbolicGame:
 def symbolic_game(game, keep: Iterable[str] | None = None) -> SymbolicGame:
     """The game's payoffs as sympy expressions in its parameters.
 
-    This is the single dispatch on ``game.form``: normal-form games are read directly; for
-    extensive-form games (trees) it raises :class:`NotImplementedError` until the symbolic reduced
-    normal form of a tree is available — every analysis (conditions, thresholds, sweeps, parametric
-    equilibria) goes through here, so trees plug in at this one place.
+    This is the single dispatch on ``game.form``: normal-form games are read directly; a tree
+    (extensive form) gives its reduced normal form, whose payoffs stay formulas in the parameters
+    (:func:`kimgame.model.tree.reduced_normal_form`), so dominance between plans, pure-equilibrium
+    conditions and parametric mixed equilibria work on trees too. Claims about what is played in the
+    tree's subgame-perfect equilibria do not come through here: see :func:`claim_condition`.
 
     ``keep``: the parameters to keep symbolic (default: all); the others are replaced by their exact
     values in ``game.values``.
     """
     form = getattr(game, "form", "normal")
     if form == "extensive":
-        raise NotImplementedError(
-            "the symbolic analysis of extensive-form games (trees) is not implemented yet: kimgame can "
-            "solve the tree at its parameter values, but cannot yet derive parameter conditions for it"
-        )
+        from kimgame.model.tree import reduced_normal_form
+
+        return _keep_only(game, _symbolic_normal_form(reduced_normal_form(game)), keep)
     if form != "normal":
         raise TypeError(f"unknown game form {form!r}")
     return _keep_only(game, _symbolic_normal_form(game), keep)
@@ -167,7 +169,8 @@ def parameter_box(game) -> dict[sympy.Symbol, tuple[Any, Any]]:
 # Conditions of claims and of pure equilibria
 
 
-def claim_condition(game, claim: Claim | Dominates, *, simplify: bool = True) -> sympy.Boolean:
+def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplify: bool = True,
+                    max_pieces: int | None = None, deadline: float | None = None) -> sympy.Boolean:
     """The exact condition on the parameters under which ``claim`` holds in ``game``.
 
     ``claim`` is a :class:`~kimgame.model.claims.Claim` (from the file or built in code) or its spec.
@@ -175,10 +178,26 @@ def claim_condition(game, claim: Claim | Dominates, *, simplify: bool = True) ->
     over the opponents' pure profiles ``z``: strict dominance is ``And(d(z) > 0 for all z)``; weak
     dominance is ``And(d(z) >= 0 for all z) & Or(d(z) > 0 for some z)``. With ``simplify`` the result
     is rewritten within the declared ranges (see the module doc); without it, it is the raw formula.
-    Raises :class:`UnsupportedCondition` for claims judged after iterated elimination and
-    :class:`NotImplementedError` for trees.
+    For a tree, ``Dominates`` compares plans of its reduced normal form, and ``Plays``/``Outcome``
+    claims about its subgame-perfect equilibria come from symbolic backward induction
+    (:func:`kimgame.analysis.tree_conditions.tree_claim_condition`, always simplified on the box).
+    Raises :class:`UnsupportedCondition` for claims judged after iterated elimination, for claims
+    about all Nash equilibria of a tree, and for trees whose imperfect information the symbolic
+    backward induction does not handle; :class:`~kimgame.errors.SolverLimit` when a tree's derivation
+    would hold more than ``max_pieces`` pieces of parameter space at one node (default
+    :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`) or runs past ``deadline`` (a
+    ``time.monotonic()`` value).
     """
     spec = claim.spec if isinstance(claim, Claim) else claim
+    if isinstance(spec, (Plays, Outcome)):
+        if getattr(game, "form", "normal") != "extensive":
+            raise UnsupportedCondition(f"'{spec.describe()}' is a claim about a game tree; this game is a matrix")
+        from kimgame.analysis.tree_conditions import MAX_PIECES, tree_claim_condition
+
+        try:
+            return tree_claim_condition(game, spec, max_pieces=max_pieces or MAX_PIECES, deadline=deadline)
+        except NotImplementedError as err:
+            raise UnsupportedCondition(str(err)) from None
     sg = symbolic_game(game)
     raw = _raw_claim_condition(sg, spec)
     return simplify_condition(raw, sg.box) if simplify else raw
@@ -237,9 +256,12 @@ def pure_equilibrium_conditions(game, *, simplify: bool = True) -> dict[tuple[st
     return out
 
 
-def claim_phrase(claim: Claim | Dominates) -> str:
-    """The claim in a few words: ``"silence strictly dominates pressure for US"``."""
+def claim_phrase(claim: Claim | Dominates | Plays | Outcome) -> str:
+    """The claim in a few words: ``"silence strictly dominates pressure for US"``, or for a tree claim
+    its description (``"US chooses silence at 'US stance' in every subgame-perfect equilibrium"``)."""
     spec = claim.spec if isinstance(claim, Claim) else claim
+    if not isinstance(spec, Dominates):
+        return spec.describe()
     kind = "strictly" if spec.strict else "weakly"
     tail = " after iterated elimination" if spec.after_elimination else ""
     return f"{spec.strategy} {kind} dominates {spec.over} for {spec.player}{tail}"
@@ -259,6 +281,16 @@ def condition_text(cond: sympy.Boolean) -> str:
     if cond is sympy.false or cond is False:
         return "False"
     return sympy.sstr(cond, order=None)
+
+
+def condition_pieces(cond: sympy.Boolean) -> int:
+    """The number of alternatives of a condition: the arguments of a top-level ``Or``, 1 for any other
+    condition, 0 for ``True``/``False``."""
+    import sympy
+
+    if cond in (sympy.true, sympy.false, True, False):
+        return 0
+    return len(cond.args) if isinstance(cond, sympy.Or) else 1
 
 
 def condition_latex(cond: sympy.Boolean) -> str:
@@ -285,19 +317,24 @@ def evaluate_condition(cond: sympy.Boolean, values: Mapping[str, Fraction]) -> b
     return bool(result)
 
 
-def fill_conditions(game, claim_results: Sequence) -> tuple:
+def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = None,
+                    max_pieces: int | None = None) -> tuple:
     """``ClaimResult``s of ``kimgame solve`` with ``condition`` set to the claim's exact parameter
     condition (``condition_text``), matched to the game's claims by id.
 
-    Claims whose condition cannot be derived (after iterated elimination, or trees for now) keep
-    ``condition=None``. Games without parameters get ``"True"``/``"False"`` without loading sympy, and
-    conditions already derived for the same file content come from :mod:`~kimgame.analysis.condition_cache`.
+    Claims whose condition cannot be derived (after iterated elimination, claims about all Nash
+    equilibria of a tree, trees whose derivation needs more than ``max_pieces`` pieces of parameter
+    space at a node or runs past ``deadline``) keep ``condition=None``. Games without parameters get
+    ``"True"``/``"False"`` without loading sympy, and conditions already derived for the same file
+    content come from :mod:`~kimgame.analysis.condition_cache` (a condition given up at the deadline is
+    not cached: another run may have more time).
     """
     from kimgame.analysis.condition_cache import load_conditions, store_conditions
+    from kimgame.errors import SolverLimit
 
     by_id = {c.id: c for c in game.claims}
     out = []
-    symbolic = getattr(game, "form", "normal") == "normal" and getattr(game, "is_symbolic", True)
+    symbolic = getattr(game, "is_symbolic", True)
     cached = load_conditions(game) if symbolic else None
     fresh: dict[str, str | None] = {}
     for result in claim_results:
@@ -311,9 +348,14 @@ def fill_conditions(game, claim_results: Sequence) -> tuple:
             text = cached[result.id]
         else:
             try:
-                text = condition_text(claim_condition(game, claim))
+                text = condition_text(claim_condition(game, claim, max_pieces=max_pieces, deadline=deadline))
             except (UnsupportedCondition, NotImplementedError):
                 text = None
+            except SolverLimit:
+                text = None
+                if deadline is not None and time.monotonic() > deadline:
+                    out.append(result)
+                    continue
             fresh[result.id] = text
         out.append(replace(result, condition=text) if text is not None else result)
     if fresh:

@@ -84,7 +84,8 @@ def _regions(Figure, Patch, r, names, colors, point, game):
     ax = axes[0]
     ax.pcolormesh(xs, ys, r.outcome_codes.T, shading="nearest", cmap=ListedColormap(colors),
                   vmin=-0.5, vmax=len(names) - 0.5)
-    ax.set_title("Pure Nash equilibria")
+    ax.set_title("Subgame-perfect paths of play" if getattr(game, "form", "normal") == "extensive"
+                 else "Pure Nash equilibria")
     ax.legend(handles=[Patch(color=c, label=n) for n, c in zip(names, colors)], loc="upper left",
               bbox_to_anchor=(0, -0.18), fontsize="small", frameon=False)
     if panels == 2:

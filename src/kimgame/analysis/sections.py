@@ -15,7 +15,7 @@ import sympy
 
 from kimgame.analysis.analyze import ClaimAnalysis
 from kimgame.expr.numbers import fmt, fmt_both
-from kimgame.report.sections import Section, Table
+from kimgame.report.sections import Section, Table, is_long
 
 __all__ = ["analysis_document", "analysis_sections"]
 
@@ -42,22 +42,49 @@ def _side(dist, at, rel, included: bool) -> str:
     return text
 
 
-def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis]) -> list[Section]:
-    """One section per analysed claim: condition, truth at the values, thresholds and margins table,
-    the most sensitive parameter, the Monte Carlo share and the summary in words."""
+def _condition_line(a: ClaimAnalysis, full: bool) -> str:
+    if a.condition_text is None:
+        return f"No exact condition: {a.note}"
+    if full or not is_long(a.condition_text):
+        return f"Holds exactly when (within the declared ranges): {a.condition_text}"
+    names = sorted(s.name for s in a.condition.free_symbols)
+    return (f"Holds exactly on a union of {a.pieces} pieces over {len(names)} parameters "
+            f"({', '.join(names)}), within the declared ranges: printed with --full, and always in the "
+            "'condition' of --format json.")
+
+
+def _view_line(v, full: bool) -> str:
+    held = ", ".join(f"{name} = {fmt(value)}" for name, value in v.held)
+    head = f"With only {v.player}'s parameters free ({', '.join(v.free)}; {held}):"
+    if v.text is None:
+        return f"{head} not derived: {v.note}"
+    if full or not is_long(v.text):
+        return f"{head} it holds iff {v.text}"
+    pieces = len(v.condition.args) if isinstance(v.condition, sympy.Or) else 1
+    return f"{head} a union of {pieces} pieces (printed with --full, and in --format json)."
+
+
+def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis], *,
+                      full: bool = False) -> list[Section]:
+    """One section per analysed claim: condition (summarised when long, unless ``full``), each player's
+    view of it, truth at the values, thresholds and margins table, the most sensitive parameter, the
+    Monte Carlo share and the summary in words."""
     sections = []
     for a in analyses:
         blocks: list[str | Table] = []
         if a.claim.says:
             blocks.append(a.claim.says)
         blocks.append(f"Claim: {a.claim.spec.describe()}")
-        if a.condition is None:
+        if a.condition is None and not a.thresholds:
             blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}.")
             blocks.append(f"No parameter condition: {a.note}")
             sections.append(Section(f"Claim {a.claim.id}", tuple(blocks)))
             continue
-        blocks.append(f"Holds exactly when (within the declared ranges): {a.condition_text}")
+        blocks.append(_condition_line(a, full))
+        blocks.extend(_view_line(v, full) for v in a.views)
         blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}.")
+        if a.piece is not None and (full or is_long(a.condition_text)):
+            blocks.append(f"The piece of the condition that contains these values: {a.piece}")
         rows = []
         for t, m in zip(a.thresholds, a.margins):
             if not t.depends:
@@ -76,7 +103,8 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis])
             ))
         idle = [t.parameter for t in a.thresholds if not t.depends]
         if idle:
-            blocks.append(f"The condition does not involve: {', '.join(idle)}.")
+            blocks.append(f"No effect one at a time (the others at their values): {', '.join(idle)}." if a.views
+                          else f"The condition does not involve: {', '.join(idle)}.")
         if a.most_sensitive is not None:
             blocks.append(f"Most sensitive to: {a.most_sensitive} (smallest move, relative to its range, "
                           "that flips the claim).")
@@ -106,11 +134,22 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
             item["condition"] = "True" if a.holds else "False"
             item["condition_scope"] = "at these parameter values"
             item["note"] = a.note
-            claims.append(item)
-            continue
-        item["condition"] = a.condition_text
-        item["condition_scope"] = "parametric"
-        item["latex"] = a.latex
+            if not a.thresholds:
+                claims.append(item)
+                continue
+        else:
+            item["condition"] = a.condition_text
+            item["condition_scope"] = "parametric"
+            item["pieces"] = a.pieces
+            item["latex"] = a.latex
+            if a.piece is not None:
+                item["piece_here"] = a.piece
+        if a.views:
+            item["views"] = [
+                {"player": v.player, "free": list(v.free), "held": {n: fmt(x) for n, x in v.held},
+                 "condition": v.text, **({"note": v.note} if v.note else {})}
+                for v in a.views
+            ]
         item["thresholds"] = [
             {"parameter": t.parameter, "value": fmt(t.value),
              "range": [_exact(t.low), _exact(t.high)],

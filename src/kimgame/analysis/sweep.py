@@ -1,9 +1,10 @@
-"""Sweeps: claims and pure-equilibrium outcomes on a grid of parameter values, vectorised.
+"""Sweeps: claims and equilibrium outcomes on a grid of parameter values, vectorised.
 
 ``sweep(game, {"K": (0, 200, 201), "H": (0, 1000, 101)})`` varies the named parameters over evenly
 spaced grids (the others stay at their values) and returns, for each claim, a boolean array over the
-grid, and an outcome label array naming the pure Nash equilibria at each point
-(``"private/dismantle"``; several joined by ``"; "``; ``"none"`` where there is no pure equilibrium).
+grid, and an outcome label array naming the pure Nash equilibria at each point of a matrix game
+(``"private/dismantle"``; several joined by ``"; "``; ``"none"`` where there is no pure equilibrium),
+or the subgame-perfect paths of play of a tree (``"silence > dismantle > status_quo"``).
 
 The exact conditions (:mod:`kimgame.analysis.conditions`) are derived once and compiled with
 ``sympy.lambdify`` to numpy, so a 1000 x 1000 grid is a handful of array operations, not a million
@@ -195,34 +196,37 @@ def _check_vary(game, vary: Mapping[str, Sequence[Any]]) -> list[tuple[str, tupl
 
 
 def sweep(game, vary: Mapping[str, Sequence[Any]], claims=None) -> SweepResult:
-    """Evaluate claims and pure-equilibrium outcomes on the grid ``vary: name -> (lo, hi, n)``.
+    """Evaluate claims and equilibrium outcomes on the grid ``vary: name -> (lo, hi, n)``.
 
     ``claims``: None for all of the game's claims, else a sequence of claim ids, ``Claim`` objects
-    or ``Dominates`` specs. Values outside a parameter's declared range are refused (the conditions
-    are simplified within the ranges). Floating-point evaluation: points exactly on a boundary may
-    fall either way (see the module doc).
+    or specs. Values outside a parameter's declared range are refused (the conditions are simplified
+    within the ranges). The conditions are derived on the game with every other parameter at its
+    value (:func:`~kimgame.analysis.focus.focus`), so they involve the varied parameters only. The
+    outcome at a point is the set of pure Nash equilibria of a matrix game, or the set of paths of
+    play of the subgame-perfect equilibria of a tree
+    (:func:`~kimgame.analysis.tree_conditions.tree_outcome_regions`). Floating-point evaluation:
+    points exactly on a boundary may fall either way (see the module doc).
     """
     import sympy
 
     from kimgame.analysis.analyze import resolve_claims
     from kimgame.analysis.conditions import UnsupportedCondition, claim_condition, pure_equilibrium_conditions
+    from kimgame.analysis.focus import focus
     from kimgame.analysis.montecarlo import compile_condition
 
     grid = _check_vary(game, vary)
     varied = [name for name, _ in grid]
-    names = [p.name for p in game.parameters]
-    fixed = {n: game.values[n] for n in names if n not in varied}
+    fixed = {p.name: game.values[p.name] for p in game.parameters if p.name not in varied}
+    sliced = focus(game, varied)
     axes = tuple(np.array([float(q) for q in values]) for _, values in grid)
     mesh = np.meshgrid(*axes, indexing="ij")
     shape = tuple(len(a) for a in axes)
-    by_name = dict(zip(varied, mesh))
-    args = [by_name[n] if n in by_name else float(fixed[n]) for n in names]
 
     def evaluate(cond) -> np.ndarray:
         if cond is sympy.true or cond is sympy.false:
             return np.full(shape, bool(cond))
-        fn = compile_condition(cond, names)
-        return np.array(np.broadcast_to(np.asarray(fn(*args), dtype=bool), shape))
+        fn = compile_condition(cond, varied)
+        return np.array(np.broadcast_to(np.asarray(fn(*mesh), dtype=bool), shape))
 
     chosen = resolve_claims(game, None) if claims is None else tuple(
         c for item in claims for c in resolve_claims(game, item)
@@ -231,10 +235,21 @@ def sweep(game, vary: Mapping[str, Sequence[Any]], claims=None) -> SweepResult:
     notes = []
     for c in chosen:
         try:
-            claim_arrays[c.id] = evaluate(claim_condition(game, c))
+            claim_arrays[c.id] = evaluate(claim_condition(sliced, c))
         except UnsupportedCondition as err:
             notes.append(f"claim {c.id} left out: {err.message}")
-    eq_arrays = {PROFILE_SEPARATOR.join(p): evaluate(cond) for p, cond in pure_equilibrium_conditions(game).items()}
+    if getattr(game, "form", "normal") == "extensive":
+        from kimgame.analysis.tree_conditions import tree_outcome_regions
+
+        try:
+            regions = tree_outcome_regions(sliced)
+        except NotImplementedError as err:
+            regions = []
+            notes.append(f"outcomes left out: {err}")
+        eq_arrays = {label: evaluate(cond) for cond, label in regions}
+    else:
+        eq_arrays = {PROFILE_SEPARATOR.join(p): evaluate(cond)
+                     for p, cond in pure_equilibrium_conditions(sliced).items()}
     codes, names_ = _outcome_codes(eq_arrays, shape)
     return SweepResult(getattr(game, "title", ""), tuple(varied), axes, tuple(v for _, v in grid), fixed,
                        claim_arrays, eq_arrays, codes, names_, tuple(notes))

@@ -10,7 +10,7 @@ are exact (rationals, or algebraic numbers for nonlinear payoffs) and read out i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -261,19 +261,31 @@ def spans_condition(spans: list[Span], x: sympy.Symbol, domain: sympy.Set) -> sy
     return sympy.Or(*out)
 
 
-def thresholds(game, condition: sympy.Boolean, values: Mapping[str, Fraction] | None = None) -> tuple[Threshold, ...]:
+def thresholds(game, condition: sympy.Boolean | None, values: Mapping[str, Fraction] | None = None, *,
+               univariate: Callable[[str], sympy.Boolean] | None = None) -> tuple[Threshold, ...]:
     """For every declared parameter, the set of its values (in its range) where ``condition`` holds
-    with every other parameter at ``values`` (default: the game's values)."""
+    with every other parameter at ``values`` (default: the game's values).
+
+    ``univariate(name)``, when given, returns that one-parameter condition directly (for a tree it is
+    derived on the game with the other parameters fixed, which is much cheaper than substituting into a
+    condition of hundreds of pieces); ``condition`` may then be None (not derived), and a parameter
+    counts as involved (``depends``) when its own one-parameter condition depends on it, i.e. when it
+    matters with the others at their values."""
     values = dict(game.values if values is None else values)
     symbols = {p.name: sympy.Symbol(p.name, real=True) for p in game.parameters}
     out = []
     for p in game.parameters:
         x = symbols[p.name]
-        others = {symbols[q.name]: _rational(values[q.name]) for q in game.parameters if q.name != p.name}
-        univariate = condition.xreplace(others) if condition not in (sympy.true, sympy.false) else condition
+        if univariate is not None:
+            one = univariate(p.name)
+        elif condition in (sympy.true, sympy.false):
+            one = condition
+        else:
+            one = condition.xreplace({symbols[q.name]: _rational(values[q.name])
+                                      for q in game.parameters if q.name != p.name})
         domain = parameter_domain(p)
-        s = holds_set(univariate, x, domain)
-        depends = x in getattr(condition, "free_symbols", set())
+        s = holds_set(one, x, domain)
+        depends = x in getattr(one if univariate is not None else condition, "free_symbols", set())
         text = "could not be solved exactly" if s is None else set_words(p.name, s, domain)
         out.append(Threshold(p.name, values[p.name], p.low, p.high, domain, s, depends, text))
     return tuple(out)
@@ -293,11 +305,14 @@ def _range_text(domain: sympy.Set) -> str:
 
 def set_words(name: str, s: sympy.Set, domain: sympy.Set) -> str:
     """``s`` (a subset of ``domain``) as a condition in words: ``"K > 1/2"``, ``"1/3 <= x <= 2/3"``,
-    ``"x < 1/3 or x > 2/3"``; ``"every value in [0, 1]"`` / ``"no value in [0, 1]"``."""
+    ``"x < 1/3 or x > 2/3"``, ``"x ≠ 1/2"``; ``"every value in [0, 1]"`` / ``"no value in [0, 1]"``."""
     if s == domain:
         return f"every value in {_range_text(domain)}"
     if s.is_empty:
         return f"no value in {_range_text(domain)}"
+    missing = sympy.Complement(domain, s)
+    if isinstance(missing, sympy.FiniteSet) and missing.is_subset(domain):  # all but a few points
+        return " and ".join(f"{name} ≠ {_num(v)}" for v in sorted(missing.args, key=lambda v: float(v)))
     pieces = s.args if isinstance(s, sympy.Union) else (s,)
     words = []
     for piece in pieces:

@@ -73,7 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["MAX_PIECES", "TreeRegion", "tree_claim_condition", "tree_claim_region", "tree_outcome_regions"]
 
-MAX_PIECES = 20_000  # cells held or produced at one node before SolverLimit
+MAX_PIECES = 2_000  # cells held or produced at one node before SolverLimit (singapore.yaml needs 445)
 MAX_EXPONENT = 64  # larger powers of parameter expressions are refused
 
 Values = tuple[Ratio | None, ...]
@@ -98,7 +98,7 @@ class TreeRegion:
 
 
 def tree_claim_condition(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | Dominates, *,
-                         max_pieces: int = MAX_PIECES) -> sympy.Boolean:
+                         max_pieces: int = MAX_PIECES, deadline: float | None = None) -> sympy.Boolean:
     """The exact condition on the parameters under which the tree claim holds, as a sympy Boolean.
 
     ``Plays`` (player chooses the action at the information set with probability 1) and ``Outcome`` (the
@@ -113,13 +113,14 @@ def tree_claim_condition(game: ExtensiveFormGame, claim: Claim | Plays | Outcome
     Raises ``NotImplementedError`` for claims about Nash equilibria and for trees with imperfect
     information other than one player's information sets inside a subgame where only that player moves
     (their conditions are available numerically only), and :class:`~kimgame.errors.SolverLimit` when a
-    node would hold more than ``max_pieces`` cells.
+    node would hold more than ``max_pieces`` cells or the work runs past ``deadline`` (a
+    ``time.monotonic()`` value).
     """
-    return tree_claim_region(game, claim, max_pieces=max_pieces).condition
+    return tree_claim_region(game, claim, max_pieces=max_pieces, deadline=deadline).condition
 
 
 def tree_claim_region(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | Dominates, *,
-                      max_pieces: int = MAX_PIECES) -> TreeRegion:
+                      max_pieces: int = MAX_PIECES, deadline: float | None = None) -> TreeRegion:
     """:func:`tree_claim_condition` with its size (terms, atoms), the largest number of cells held at a
     node and the time taken (a :class:`TreeRegion`)."""
     start = time.perf_counter()
@@ -134,7 +135,7 @@ def tree_claim_region(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | 
             "conditions for subgame-perfect equilibria of trees (equilibrium: spe), not for all Nash equilibria")
     if spec.quantifier not in ("every", "some"):
         raise KimgameError(f"unknown quantifier '{spec.quantifier}' (use every or some)")
-    solver = _Solver(game, max_pieces)
+    solver = _Solver(game, max_pieces, deadline=deadline)
     if isinstance(spec, Plays):
         terms = solver.plays(spec)
     else:
@@ -196,10 +197,12 @@ class _Solver:
     ``mode`` "plays" (the action at one information set), "outcome" (the probability of a set of outcome
     labels), "path" (the path of play) or "values" (payoffs only)."""
 
-    def __init__(self, game: ExtensiveFormGame, max_pieces: int, mode: str = "values") -> None:
+    def __init__(self, game: ExtensiveFormGame, max_pieces: int, mode: str = "values",
+                 deadline: float | None = None) -> None:
         from kimgame.solvers.subgames import stages
 
         self.game = game
+        self.deadline = deadline
         self.box = Box(game.parameters)
         self.max_pieces = max_pieces
         self.mode = mode
@@ -493,7 +496,14 @@ class _Solver:
                         stack.append(r)
         return out
 
+    def _check_time(self, v: int) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SolverLimit(f"the time limit was reached during the symbolic backward induction (at "
+                              f"'{self.game.node_label(v)}'); the claim can still be judged at given "
+                              "parameter values (kimgame solve, sweep)")
+
     def _count(self, n: int, v: int) -> None:
+        self._check_time(v)
         self.largest = max(self.largest, n)
         if n > self.max_pieces:
             raise SolverLimit(
@@ -508,6 +518,7 @@ class _Solver:
         for items in lists:
             nxt = []
             for chosen, t in partial:
+                self._check_time(v)
                 for item, s in items:
                     u = box.meet(t, s)
                     if u is not None:

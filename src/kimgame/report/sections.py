@@ -156,14 +156,42 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
     return Section("Dominance", tuple(blocks))
 
 
+LONG_CONDITION = 400  # characters: longer conditions are summarised in text reports
+
+
+def is_long(text: str | None) -> bool:
+    """Whether a condition's text is too long to print in a report line (see ``LONG_CONDITION``)."""
+    return text is not None and len(text) > LONG_CONDITION
+
+
+def condition_summary(text: str) -> str:
+    """A long condition's text in a few words: ``"a union of 264 pieces over W, H, ... (13 parameters)"``,
+    read off the text (top-level ``|`` and the parameter names) without loading sympy."""
+    import re
+
+    depth, pieces = 0, 1
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        pieces += ch == "|" and depth == 0
+    names = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) - {"Eq", "Ne", "True", "False"})
+    return f"a union of {pieces} pieces over {len(names)} parameters ({', '.join(names)})"
+
+
 def claims_section(result: SolveResult) -> Section | None:
-    """Each claim of the file: holds or not at these values, and its parameter condition when known."""
+    """Each claim of the file: holds or not at these values, and its parameter condition when known
+    (long ones summarised: ``kimgame analyze`` explains them, the JSON output has them in full)."""
     if not result.claims:
         return None
     rows = []
     for c in result.claims:
-        rows.append((c.id, c.says or c.description, "holds" if c.holds else "does not hold",
-                     c.condition if c.condition is not None else c.detail))
+        if c.condition is None:
+            shown = c.detail
+        elif is_long(c.condition):
+            shown = f"{condition_summary(c.condition)}: see kimgame analyze, or --format json"
+        else:
+            shown = c.condition
+        rows.append((c.id, c.says or c.description, "holds" if c.holds else "does not hold", shown))
     return Section("Claims", (Table(("id", "claim", "at these values", "condition / detail"), tuple(rows)),))
 
 

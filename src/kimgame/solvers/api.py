@@ -11,7 +11,7 @@ NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex",
                        "polynomial")
 
 
-def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
+def solve(game, *, method: str = "auto", timeout: float | None = None, conditions: bool = True) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
     ``auto`` (default) picks, per game, the method below that is complete and fast.
@@ -24,15 +24,18 @@ def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveR
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
     Trees: see :func:`kimgame.solvers.extensive.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``).
     ``timeout`` (seconds) bounds the search; on expiry the result is marked ``partial``.
+    ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
+    file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
     if getattr(game, "form", "normal") == "extensive":
         from kimgame.solvers.extensive import solve_tree
 
-        return solve_tree(game, method=method, timeout=timeout)
-    return solve_normal_form(game, method=method, timeout=timeout)
+        return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
+    return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
 
 
-def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
+def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None,
+                      conditions: bool = True) -> SolveResult:
     """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`)."""
     from kimgame.analysis.claims import judge
     from kimgame.analysis.conditions import fill_conditions
@@ -112,7 +115,9 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         game.players, game.strategies, payoffs
     )
     elimination = iterated_elimination(game.players, game.strategies, payoffs)
-    claims = fill_conditions(game, tuple(judge(game, c, elimination) for c in game.claims))
+    claims = tuple(judge(game, c, elimination) for c in game.claims)
+    if conditions:
+        claims = fill_conditions(game, claims)
     return SolveResult(
         game=game,
         values=game.values,

@@ -48,12 +48,14 @@ SPE_LIST_LIMIT = 100  # subgame-perfect equilibria listed (all are counted)
 BEHAVIOR_ENTRIES = 100_000  # information sets x listed subgame-perfect equilibria (at least one is listed)
 NASH_PROFILE_LIMIT = 5_000  # reduced-normal-form size up to which the full normal-form analysis runs
 PURE_PROFILE_LIMIT = 100_000  # ... up to which its pure equilibria and pure dominance are still found
+CONDITION_PIECES = 500  # pieces of parameter space per node for the claim conditions `solve` shows
 NASH_LIST_LIMIT = 50  # Nash equilibria that are not subgame-perfect listed (all are classified and counted)
 PATH_STEPS = 10_000  # steps of a path of play reported
 LARGE_TREE = 10_000  # trees of this many nodes are solved with the cyclic garbage collector paused
 
 
-def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
+def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float | None = None,
+               conditions: bool = True) -> SolveResult:
     """Solve a game tree at its parameter values (see the module notes).
 
     Methods: ``auto`` (default: ``enummixed`` when the reduced normal form has at most
@@ -62,15 +64,17 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
     ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
     pure Nash equilibria of the reduced normal form). ``timeout`` bounds the search; on expiry the result
-    is marked ``partial``.
+    is marked ``partial``. With ``conditions`` each claim also gets its exact parameter condition
+    (:func:`kimgame.analysis.conditions.fill_conditions`, within ``CONDITION_PIECES`` pieces and the
+    time left).
     """
     if game.num_nodes >= LARGE_TREE:
         with gc_paused():
-            return _solve_tree(game, method, timeout)
-    return _solve_tree(game, method, timeout)
+            return _solve_tree(game, method, timeout, conditions)
+    return _solve_tree(game, method, timeout, conditions)
 
 
-def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> SolveResult:
+def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
     from kimgame.solvers.array_tree import ArraySPESearch
     from kimgame.solvers.backward_induction import search
     from kimgame.solvers.enummixed import SearchTimeout
@@ -198,6 +202,10 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> 
 
     # 3. claims
     claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
+    if conditions and claims:
+        from kimgame.analysis.conditions import fill_conditions
+
+        claims = fill_conditions(game, claims, deadline=deadline, max_pieces=CONDITION_PIECES)
 
     extra = _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect)
     used = ("backward induction" if game.is_perfect_information else

@@ -512,7 +512,7 @@ def solve_polynomial(game, *, timeout: float | None = None):
     deadline = None if timeout is None else time.monotonic() + timeout
     payoffs = game.numeric
     found = polynomial_equilibria(payoffs, deadline=deadline)
-    base = solve_normal_form(game, method="pure")
+    base = solve_normal_form(game, method="pure", conditions=False)
     notes = [note for note in base.notes if "not enumerated" not in note]
     players, strategies = game.players, game.strategies
     for eq in found.algebraic[:20]:
