@@ -129,8 +129,11 @@ def _matrix(payoffs_i: np.ndarray, i: int) -> np.ndarray:
     return moved.reshape(moved.shape[0], -1)
 
 
+_ONE = Fraction(1)  # Fractions are immutable: one shared 1 for every pure ``by``
+
+
 def _pure(label: str) -> Mapping[str, Fraction]:
-    return MappingProxyType({label: Fraction(1)})
+    return MappingProxyType({label: _ONE})
 
 
 def _strict_pure_dominators(m: np.ndarray, t: int) -> list[int]:
@@ -212,11 +215,8 @@ def pure_dominance(
             gt = m > m[t]
             strict = np.all(gt, axis=1)
             weak = ge & np.any(gt, axis=1)
-            for s in range(m.shape[0]):
-                if strict[s]:
-                    out.append(Dominance(name, labels[t], _pure(labels[s]), "strict"))
-                elif weak[s]:
-                    out.append(Dominance(name, labels[t], _pure(labels[s]), "weak"))
+            for s in np.flatnonzero(strict | weak).tolist():  # only the dominating rows: often few of many
+                out.append(Dominance(name, labels[t], _pure(labels[s]), "strict" if strict[s] else "weak"))
     return tuple(out)
 
 

@@ -238,7 +238,8 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     shape = nf.shape
     pure = pure_equilibria(payoffs)
     pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
-    pure_mixes = [tuple(tuple(Fraction(int(j == k)) for j in range(n)) for n, k in zip(shape, p)) for p in pure]
+    zero_one = (Fraction(0), Fraction(1))  # shared: Fractions are immutable
+    pure_mixes = [tuple(tuple(zero_one[j == k] for j in range(n)) for n, k in zip(shape, p)) for p in pure]
     small = profiles <= NASH_PROFILE_LIMIT and method != "pure"
     dominance = pure_dominance(nf.players, nf.strategies, payoffs)
     if small:
