@@ -8,8 +8,10 @@ small game tree, solved by ``kimgame solve`` each time a payoff file is edited. 
 sequence of exact numbers per player, in row-major profile order (``NormalFormGame.numeric_lists``).
 
 Each player's payoffs are scaled by the least common multiple of their denominators (every comparison
-that player makes is kept) and compared as integers. Strategies whose payoff rows are equal are
-compared once: the reduced normal form of a tree has many plans that differ only where play never goes.
+that player makes is kept) and compared as integers. Dominance is found with bit masks: for each
+column (a profile of the others) the set of strategies paying more (and the same) as each strategy,
+so the dominators of a strategy are an AND over the columns instead of a comparison with every other
+strategy (the reduced normal form of a tree has many plans and few columns).
 """
 
 from __future__ import annotations
@@ -21,15 +23,16 @@ from fractions import Fraction
 
 from kimgame.solvers.dominance import Dominance, Elimination, EliminationStep, pure_label
 
-#: Pure-Python work (comparisons) up to which :func:`suits` says these functions beat numpy's start-up.
+#: Work (``profiles x own strategies`` per player, summed) up to which :func:`suits` says these functions
+#: beat importing numpy; beyond it the numpy solvers are used.
 WORK_LIMIT = 500_000
 
 Rows = list[tuple[int, ...]]
 
 
 def suits(shape: Sequence[int]) -> bool:
-    """Whether a game of this shape is small enough for these functions (all-pairs dominance costs
-    about ``profiles x own strategies`` comparisons per player)."""
+    """Whether a game of this shape is small enough for these functions (a player's dominance relations
+    take up to ``profiles x own strategies`` bit operations and as many relations to report)."""
     profiles = math.prod(shape)
     return sum(profiles * n for n in shape) <= WORK_LIMIT
 
@@ -87,37 +90,52 @@ def pure_equilibria_lists(shape: Sequence[int], payoffs: Sequence[Sequence[objec
     return out
 
 
-def _classes(rows: Rows) -> tuple[list[tuple[int, ...]], list[int], list[list[int]]]:
-    """Distinct rows, the class of each strategy, and the strategies of each class (in order)."""
-    index: dict[tuple[int, ...], int] = {}
-    distinct: list[tuple[int, ...]] = []
-    members: list[list[int]] = []
-    of: list[int] = []
-    for k, row in enumerate(rows):
-        c = index.get(row)
-        if c is None:
-            c = index[row] = len(distinct)
-            distinct.append(row)
-            members.append([])
-        members[c].append(k)
-        of.append(c)
-    return distinct, of, members
+class _Masks:
+    """For one player: per column, each row's set of rows with a greater (and an equal) payoff there,
+    as bit masks (bit ``k``: strategy ``k``). Dominance is then an AND over the columns."""
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = len(rows)
+        self.greater: list[list[int]] = []
+        self.equal: list[list[int]] = []
+        for c in range(len(rows[0])):
+            order = sorted(range(len(rows)), key=lambda k: rows[k][c], reverse=True)
+            greater, equal = [0] * len(rows), [0] * len(rows)
+            above = 0  # rows with a greater value than the current group
+            start = 0
+            while start < len(order):
+                value = rows[order[start]][c]
+                stop = start
+                group = 0
+                while stop < len(order) and rows[order[stop]][c] == value:
+                    group |= 1 << order[stop]
+                    stop += 1
+                for k in order[start:stop]:
+                    greater[k], equal[k] = above, group
+                above |= group
+                start = stop
+            self.greater.append(greater)
+            self.equal.append(equal)
+
+    def dominators(self, t: int, columns: Sequence[int]) -> tuple[int, int]:
+        """(rows strictly dominating row ``t``, rows weakly dominating it) on ``columns``, as masks."""
+        everyone = (1 << self.rows) - 1
+        strict, at_least, same = everyone, everyone, everyone
+        for c in columns:
+            gt, eq = self.greater[c][t], self.equal[c][t]
+            strict &= gt
+            at_least &= gt | eq
+            same &= eq
+        return strict, at_least & ~same
 
 
-def _compare(a: tuple[int, ...], b: tuple[int, ...]) -> str | None:
-    """"strict" when ``a > b`` everywhere, "weak" when ``a >= b`` everywhere and ``>`` somewhere, else None."""
-    greater = False
-    strict = True
-    for x, y in zip(a, b):
-        if x < y:
-            return None
-        if x > y:
-            greater = True
-        else:
-            strict = False
-    if strict and greater:
-        return "strict"
-    return "weak" if greater else None
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def pure_dominance_lists(players: Sequence[str], strategies: Sequence[Sequence[str]],
@@ -130,19 +148,14 @@ def pure_dominance_lists(players: Sequence[str], strategies: Sequence[Sequence[s
     rows, _ = _rows(shape, payoffs)
     out: list[Dominance] = []
     for i, (name, labels) in enumerate(zip(players, strategies)):
-        distinct, of, members = _classes(rows[i])
-        above: list[list[tuple[int, str]]] = []  # per class: (dominating strategy, kind), in strategy order
-        for b in distinct:
-            found = []
-            for c, a in enumerate(distinct):
-                kind = _compare(a, b)
-                if kind is not None:
-                    found.extend((s, kind) for s in members[c])
-            found.sort()
-            above.append(found)
+        masks = _Masks(rows[i])
+        columns = range(len(rows[i][0]))
+        by = [pure_label(label) for label in labels]  # read-only: shared by the relations
         for t in range(len(labels)):
-            for s, kind in above[of[t]]:
-                out.append(Dominance(name, labels[t], pure_label(labels[s]), kind))  # type: ignore[arg-type]
+            strict, weak = masks.dominators(t, columns)
+            for s in _bits(weak):
+                kind = "strict" if strict >> s & 1 else "weak"
+                out.append(Dominance(name, labels[t], by[s], kind))  # type: ignore[arg-type]
     return tuple(out)
 
 
@@ -155,6 +168,7 @@ def iterated_elimination_lists(players: Sequence[str], strategies: Sequence[Sequ
         raise ValueError("players, strategies and payoffs must have the same length")
     rows, columns = _rows(shape, payoffs)
     n = len(shape)
+    masks = [_Masks(r) for r in rows]
     alive: list[list[int]] = [list(range(k)) for k in shape]
     steps: list[EliminationStep] = []
     rnd = 0
@@ -164,16 +178,15 @@ def iterated_elimination_lists(players: Sequence[str], strategies: Sequence[Sequ
         removed: list[set[int]] = []
         for i, (name, labels) in enumerate(zip(players, strategies)):
             others = [j for j in range(n) if j != i]
-            keep = [c for c, col in enumerate(columns[i])
-                    if all(k in alive_sets[j] for j, k in zip(others, col))]
-            sub = [tuple(rows[i][k][c] for c in keep) for k in alive[i]]
+            keep = [c for c, col in enumerate(columns[i]) if all(k in alive_sets[j] for j, k in zip(others, col))]
+            alive_mask = sum(1 << k for k in alive[i])
             gone: set[int] = set()
-            for t, row_t in enumerate(sub):
-                for s, row_s in enumerate(sub):
-                    if s != t and all(x > y for x, y in zip(row_s, row_t)):
-                        gone.add(alive[i][t])
-                        steps.append(EliminationStep(rnd, name, labels[alive[i][t]], pure_label(labels[alive[i][s]])))
-                        break
+            for t in alive[i]:
+                strict = masks[i].dominators(t, keep)[0] & alive_mask
+                if strict:
+                    first = (strict & -strict).bit_length() - 1  # the first dominator in strategy order
+                    gone.add(t)
+                    steps.append(EliminationStep(rnd, name, labels[t], pure_label(labels[first])))
             removed.append(gone)
         if not any(removed):
             break
