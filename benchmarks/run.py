@@ -195,7 +195,9 @@ def case_enumeration(sizes: list[int], seeds: Callable[[int], int], cap: float) 
             note += (f"; nashpy found {base_counts}; same equilibria as nashpy on {sum(agree)} of the "
                      f"{len(agree)} games it finished")
         if capped:
-            note += f"; nashpy stopped at the {cap:g} s cap on {capped} game(s) (its median is over the others)"
+            note += f"; nashpy stopped at the {cap:g} s cap on {capped} game(s)"
+            if base_t:
+                note += " (its median is over the others)"
         rows.append(Row("all extreme equilibria, random n×n, payoffs 0..9", f"n={n}", statistics.median(ours_t),
                         statistics.median(base_t) if base_t else None, "nashpy vertex_enumeration", note))
     return rows
