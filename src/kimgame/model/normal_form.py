@@ -88,14 +88,20 @@ class NormalFormGame:
         return self.payoffs[flat]
 
     @cached_property
+    def numeric_lists(self) -> tuple[tuple[Fraction, ...], ...]:
+        """Exact payoffs at :attr:`values` without numpy: per player, one Fraction per profile in the
+        order of :attr:`payoffs` (see :mod:`kimgame.solvers.pure_lists`)."""
+        return tuple(tuple(vec[i].evaluate(self.values) for vec in self.payoffs) for i in range(len(self.players)))
+
+    @cached_property
     def numeric(self) -> tuple[np.ndarray, ...]:
         """Exact payoffs at :attr:`values`: one read-only object array of Fractions per player."""
         import numpy as np
 
         arrays = []
-        for i in range(len(self.players)):
+        for flat in self.numeric_lists:
             a = np.empty(self.num_profiles, dtype=object)
-            a[:] = [vec[i].evaluate(self.values) for vec in self.payoffs]
+            a[:] = flat
             a = a.reshape(self.shape)
             a.flags.writeable = False
             arrays.append(a)

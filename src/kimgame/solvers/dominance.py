@@ -18,12 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
-from kimgame.solvers.exact_arrays import integer_payoffs
-from kimgame.solvers.exact_lp import maximize
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 __all__ = [
     "Dominance",
@@ -33,6 +31,7 @@ __all__ = [
     "iterated_elimination",
     "mixed_dominance",
     "pure_dominance",
+    "pure_label",
 ]
 
 Kind = Literal["strict", "weak"]
@@ -93,9 +92,12 @@ class Elimination:
 
 
 # --------------------------------------------------------------------------
-# helpers
+# helpers (numpy is imported where it is used: the classes above are needed without it, see
+# :mod:`kimgame.solvers.pure_lists`)
 
 def _as_fraction_array(a: object) -> np.ndarray:
+    import numpy as np
+
     arr = np.asarray(a, dtype=object)
     out = np.empty(arr.shape, dtype=object)
     for idx, v in np.ndenumerate(arr):
@@ -108,6 +110,8 @@ def _validate(
     strategies: Sequence[Sequence[str]],
     payoffs: Sequence[object],
 ) -> tuple[np.ndarray, ...]:
+    from kimgame.solvers.exact_arrays import integer_payoffs
+
     if not (len(players) == len(strategies) == len(payoffs)):
         raise ValueError("players, strategies and payoffs must have the same length")
     shape = tuple(len(s) for s in strategies)
@@ -125,16 +129,24 @@ def _validate(
 def _matrix(payoffs_i: np.ndarray, i: int) -> np.ndarray:
     """Player ``i``'s payoffs as a matrix: one row per own strategy, one column
     per opponent profile (in C order of the remaining axes)."""
+    import numpy as np
+
     moved = np.moveaxis(payoffs_i, i, 0)
     return moved.reshape(moved.shape[0], -1)
 
 
-def _pure(label: str) -> Mapping[str, Fraction]:
-    return MappingProxyType({label: Fraction(1)})
+_ONE = Fraction(1)  # Fractions are immutable: one shared 1 for every pure ``by``
+
+
+def pure_label(label: str) -> Mapping[str, Fraction]:
+    """The ``by`` of a pure dominator: ``{label: 1}``, read-only."""
+    return MappingProxyType({label: _ONE})
 
 
 def _strict_pure_dominators(m: np.ndarray, t: int) -> list[int]:
     """Indices of rows of ``m`` that strictly dominate row ``t``."""
+    import numpy as np
+
     better = np.all(m > m[t], axis=1)
     return [int(s) for s in np.flatnonzero(better)]
 
@@ -146,6 +158,10 @@ def _mixed_dominator(m: np.ndarray, t: int) -> dict[int, Fraction] | None:
     sum_k sigma_k = 1, sigma >= 0, with the free eps written as eps+ - eps-.
     Variables: sigma_k (k != t), eps+, eps-.
     """
+    import numpy as np
+
+    from kimgame.solvers.exact_lp import maximize
+
     others = [k for k in range(m.shape[0]) if k != t]
     if not others:
         return None
@@ -182,6 +198,8 @@ def dominates(payoffs_i: np.ndarray, player_index: int, s: int, t: int, *, stric
     ``z``.  With ``strict=False`` (weak dominance): ``u(s, z) >= u(t, z)`` for
     every ``z`` and ``>`` for at least one.  Returns a plain ``bool``.
     """
+    import numpy as np
+
     arr = np.asarray(payoffs_i, dtype=object)
     us = np.take(arr, s, axis=player_index)
     ut = np.take(arr, t, axis=player_index)
@@ -203,6 +221,8 @@ def pure_dominance(
     everywhere and ``>`` somewhere; ``kind="weak"``).  ``by`` is ``{s: 1}``.
     Ordered by player, then dominated strategy, then dominating strategy.
     """
+    import numpy as np
+
     arrays = _validate(players, strategies, payoffs)
     out: list[Dominance] = []
     for i, (name, labels) in enumerate(zip(players, strategies)):
@@ -212,11 +232,8 @@ def pure_dominance(
             gt = m > m[t]
             strict = np.all(gt, axis=1)
             weak = ge & np.any(gt, axis=1)
-            for s in range(m.shape[0]):
-                if strict[s]:
-                    out.append(Dominance(name, labels[t], _pure(labels[s]), "strict"))
-                elif weak[s]:
-                    out.append(Dominance(name, labels[t], _pure(labels[s]), "weak"))
+            for s in np.flatnonzero(strict | weak).tolist():  # only the dominating rows: often few of many
+                out.append(Dominance(name, labels[t], pure_label(labels[s]), "strict" if strict[s] else "weak"))
     return tuple(out)
 
 
@@ -275,6 +292,8 @@ def iterated_elimination(
     Returns an :class:`Elimination` with steps ordered by round, player and
     strategy, and the surviving labels of each player in original order.
     """
+    import numpy as np
+
     arrays = _validate(players, strategies, payoffs)
     alive: list[list[int]] = [list(range(len(s))) for s in strategies]
     steps: list[EliminationStep] = []
@@ -290,7 +309,7 @@ def iterated_elimination(
                 by: Mapping[str, Fraction] | None = None
                 pure = _strict_pure_dominators(m, t)
                 if pure:
-                    by = _pure(labels[alive[i][pure[0]]])
+                    by = pure_label(labels[alive[i][pure[0]]])
                 elif mixed and m.shape[0] >= 3:
                     mix = _mixed_dominator(m, t)
                     if mix is not None:

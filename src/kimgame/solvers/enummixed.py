@@ -51,6 +51,8 @@ from typing import Any
 
 import numpy as np
 
+from kimgame.solvers.results import SearchTimeout
+
 __all__ = ["SearchTimeout", "extreme_equilibria"]
 
 #: An equilibrium ``(x, y)`` of exact mixed strategies.
@@ -61,20 +63,6 @@ PayoffMatrix = Sequence[Sequence[Any]] | np.ndarray
 
 # Check the deadline after this many pivots (must be a power of two).
 _CHECK_EVERY = 16
-
-
-class SearchTimeout(Exception):
-    """The deadline passed before the enumeration finished.
-
-    ``partial`` holds the extreme equilibria found so far, sorted like the
-    result of :func:`extreme_equilibria`; it is a subset of the full answer.
-    """
-
-    def __init__(self, partial: list[Profile], *, interrupted: bool = False) -> None:
-        why = "interrupted" if interrupted else "deadline passed"
-        super().__init__(f"{why} after {len(partial)} extreme equilibria were found")
-        self.partial: list[Profile] = partial
-        self.interrupted = interrupted
 
 
 class _Expired(Exception):

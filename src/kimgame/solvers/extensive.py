@@ -25,8 +25,6 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from kimgame.errors import KimgameError
 from kimgame.model.tree import (
     MAX_REDUCED_PROFILES,
@@ -75,9 +73,8 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
-    from kimgame.solvers.array_tree import ArraySPESearch
     from kimgame.solvers.backward_induction import search
-    from kimgame.solvers.enummixed import SearchTimeout
+    from kimgame.solvers.results import SearchTimeout
     from kimgame.solvers.subgames import (
         fill_free,
         nash_failure,
@@ -113,7 +110,8 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
             behavior = fill_free(game, found.behavior(profile), st)
-            checked = found.check_profile(behavior) if isinstance(found, ArraySPESearch) else None
+            check = getattr(found, "check_profile", None)  # an ArraySPESearch (large trees) checks on its arrays
+            checked = check(behavior) if check is not None else None
             if checked is not None and checked[0]:  # verified exactly on the tree's arrays
                 spe_behaviors.append((behavior, checked[1]))
                 continue
@@ -238,20 +236,28 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     Returns (profiles as mixes, pure labels, dominance, elimination, method text, status) with status
     "complete", "incomplete" (a documented restriction) or "partial" (the user's time limit ran out).
     """
-    from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
-    from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
-    from kimgame.solvers.pure import pure_equilibria
+    from kimgame.solvers import pure_lists
 
-    payoffs = nf.numeric
     shape = nf.shape
-    pure = pure_equilibria(payoffs)
-    pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
-    pure_mixes = [tuple(tuple(Fraction(int(j == k)) for j in range(n)) for n, k in zip(shape, p)) for p in pure]
     small = profiles <= NASH_PROFILE_LIMIT and method != "pure"
-    dominance = pure_dominance(nf.players, nf.strategies, payoffs)
-    if small:
-        dominance += mixed_dominance(nf.players, nf.strategies, payoffs)
-    elimination = iterated_elimination(nf.players, nf.strategies, payoffs, mixed=small)
+    if not small and pure_lists.suits(shape):  # pure strategies only, on a small form: no numpy needed
+        lists = nf.numeric_lists
+        pure = pure_lists.pure_equilibria_lists(shape, lists)
+        dominance = pure_lists.pure_dominance_lists(nf.players, nf.strategies, lists)
+        elimination = pure_lists.iterated_elimination_lists(nf.players, nf.strategies, lists)
+    else:
+        from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
+        from kimgame.solvers.pure import pure_equilibria
+
+        payoffs = nf.numeric
+        pure = pure_equilibria(payoffs)
+        dominance = pure_dominance(nf.players, nf.strategies, payoffs)
+        if small:
+            dominance += mixed_dominance(nf.players, nf.strategies, payoffs)
+        elimination = iterated_elimination(nf.players, nf.strategies, payoffs, mixed=small)
+    pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
+    zero_one = (Fraction(0), Fraction(1))  # shared: Fractions are immutable
+    pure_mixes = [tuple(tuple(zero_one[j == k] for j in range(n)) for n, k in zip(shape, p)) for p in pure]
     size = " × ".join(str(k) for k in shape)
     if not small and method != "pure":
         notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure equilibria and "
@@ -264,6 +270,8 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
                          "more than two players are not enumerated")
             return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "complete"
         return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
+    from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
+
     A, B = payoffs
     try:
         found = [tuple(p) for p in extreme_equilibria(A, B, deadline=deadline)]
@@ -375,6 +383,8 @@ def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_ind
     for h in game.infosets.values():
         per_player[players[h.player]] += 1
     if getattr(nodes, "is_tree_store", False):  # a large tree: count on its arrays
+        import numpy as np
+
         kinds = [int(x) for x in np.bincount(game.arrays.kind, minlength=3)]
         terminals, decisions, chances = kinds
     else:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from kimgame.model.tree import ExtensiveFormGame, PlanSpace
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 Behavior = dict[str, tuple[Fraction, ...] | None]
 
@@ -69,6 +71,8 @@ def payoff_arrays(
 ) -> tuple[np.ndarray, ...]:
     """Exact expected payoffs of every player over the plan profiles of ``space`` (one object array of
     Fractions per player, shape ``space.shape``); cut leaves take their values from ``cut_values``."""
+    import numpy as np
+
     n = len(game.players)
     shape = space.shape
     arrays = []
@@ -91,6 +95,8 @@ def payoff_arrays(
 
 def expected(array: np.ndarray, profile: Sequence[Sequence[Fraction]]) -> Fraction:
     """The expectation of ``array`` (one axis per mixed strategy in ``profile``), exactly."""
+    import numpy as np
+
     out = array
     for mix in reversed(profile):
         vec = np.array(list(mix), dtype=object)

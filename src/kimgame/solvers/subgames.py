@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-import numpy as np
-
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, PlanSpace, Terminal, plan_space
 from kimgame.solvers.reduced_normal_form import (
     Behavior,
@@ -53,6 +51,8 @@ def subgame_roots(game: ExtensiveFormGame) -> tuple[int, ...]:
     """The non-terminal nodes that start a subgame (the root always does), in preorder. Linear time."""
     a = _perfect_information_arrays(game)
     if a is not None:
+        import numpy as np  # only for large trees kept as arrays
+
         return tuple(np.flatnonzero(a.kind != 0).tolist())
     n = game.num_nodes
     nodes = game.nodes
