@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from kimgame.errors import KimgameError, SolverLimit
+from kimgame.limits import Limits, limits_in_force
 from kimgame.solvers.results import Equilibrium, SolveResult
 
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
 
 
-def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:
+def solve(game, *, method: str = "auto", timeout: float | None = None,
+          limits: Limits | Mapping[str, int] | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
     ``auto`` (default) picks, per game, the method below that is complete and fast.
@@ -24,12 +27,16 @@ def solve(game, *, method: str = "auto", timeout: float | None = None) -> SolveR
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
     Trees: see :func:`kimgame.solvers.extensive.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``).
     ``timeout`` (seconds) bounds the search; on expiry the result is marked ``partial``.
+    ``limits`` (:class:`kimgame.limits.Limits`, or a mapping changing only the limits it names) are the
+    size limits in force while solving (for a tree: the size up to which its reduced normal form is
+    built); by default those already in force.
     """
-    if getattr(game, "form", "normal") == "extensive":
-        from kimgame.solvers.extensive import solve_tree
+    with limits_in_force(limits):
+        if getattr(game, "form", "normal") == "extensive":
+            from kimgame.solvers.extensive import solve_tree
 
-        return solve_tree(game, method=method, timeout=timeout)
-    return solve_normal_form(game, method=method, timeout=timeout)
+            return solve_tree(game, method=method, timeout=timeout)
+        return solve_normal_form(game, method=method, timeout=timeout)
 
 
 def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None) -> SolveResult:

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from kimgame.errors import KimgameError
+from kimgame.limits import current_limits
 from kimgame.model.tree import (
-    MAX_REDUCED_PROFILES,
     Chance,
     Decision,
     ExtensiveFormGame,
@@ -62,7 +62,8 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
     ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
     pure Nash equilibria of the reduced normal form). ``timeout`` bounds the search; on expiry the result
-    is marked ``partial``.
+    is marked ``partial``. The reduced normal form is built up to the ``reduced_profiles`` limit in force
+    (:func:`kimgame.limits.current_limits`).
     """
     if game.num_nodes >= LARGE_TREE:
         with gc_paused():
@@ -124,11 +125,13 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> 
 
     # 2. the reduced normal form
     profiles = game.reduced_profiles
-    space = plan_space(game) if profiles <= MAX_REDUCED_PROFILES else None
+    max_profiles = current_limits().reduced_profiles
+    space = plan_space(game) if profiles <= max_profiles else None
     full, log10 = full_normal_form_size(game)
     if space is None:
-        notes.append(f"the reduced normal form has more than {MAX_REDUCED_PROFILES} pure profiles; Nash "
-                     "equilibria that are not subgame-perfect and dominance are not computed")
+        notes.append(f"the reduced normal form has more than {max_profiles:,} pure profiles, the limit; Nash "
+                     "equilibria that are not subgame-perfect and dominance are not computed (raise the limit "
+                     "with --limit reduced_profiles=N)")
 
     equilibria: list[Equilibrium] = []
     spe_mixes: list[tuple] = []
@@ -276,7 +279,7 @@ def _judge_claims(game, nf, elimination, equilibria):
         if isinstance(claim.spec, Dominates):
             if nf is None:
                 out.append(ClaimResult(claim.id, claim.says, claim.spec.describe(), False,
-                                       "not judged: the reduced normal form is too large to build"))
+                                       "not judged: the reduced normal form was not built or not analysed (see the notes)"))
             else:
                 out.append(judge(nf, claim, elimination))
         else:
@@ -383,9 +386,10 @@ def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_ind
         "proper_subgames": max(0, len(st.roots) - 1),
     }
     counts = dict(zip(players, game.plan_counts))
+    max_profiles = current_limits().reduced_profiles
     rnf: dict[str, Any] = {
-        "plans": {p: (c if c <= MAX_REDUCED_PROFILES else f"more than {MAX_REDUCED_PROFILES}") for p, c in counts.items()},
-        "profiles": profiles if profiles <= MAX_REDUCED_PROFILES else None,
+        "plans": {p: (c if c <= max_profiles else f"more than {max_profiles}") for p, c in counts.items()},
+        "profiles": profiles if profiles <= max_profiles else None,
         "full_normal_form_profiles": str(full) if full is not None else f"about 10^{int(log10)}",
     }
     if space is not None and sum(len(x) for x in space.labels) <= 10_000:
