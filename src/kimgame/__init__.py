@@ -18,8 +18,8 @@ from kimgame.model.normal_form import NormalFormGame, game_from_arrays
 def solve(game, **options):
     """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
 
-    Options: ``method``, ``timeout`` (seconds) and ``limits`` (a :class:`Limits`, or a mapping such as
-    ``{"reduced_profiles": 5_000_000}``).
+    Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
+    ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
     """
     from kimgame.solvers.api import solve as _solve
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from kimgame.solvers.deadline import Clock
+
 __all__ = ["LPResult", "maximize"]
 
 Status = Literal["optimal", "infeasible", "unbounded"]
@@ -96,12 +98,14 @@ class _Tableau:
                 self.cost[k] -= f * a
         self.basis[r] = j
 
-    def run(self, allowed: int) -> Literal["optimal", "unbounded"]:
+    def run(self, allowed: int, clock: Clock | None = None) -> Literal["optimal", "unbounded"]:
         """Maximise from the current feasible basis using Bland's rule.
 
-        Only columns ``0 .. allowed-1`` may enter the basis.
+        Only columns ``0 .. allowed-1`` may enter the basis. ``clock`` is checked before each pivot.
         """
         while True:
+            if clock is not None:
+                clock.check()
             entering = next((j for j in range(allowed) if self.cost[j] > 0), None)
             if entering is None:
                 return "optimal"
@@ -130,6 +134,8 @@ def maximize(
     b_ub: Iterable[object] | None,
     A_eq: Iterable[Iterable[object]] | None = None,
     b_eq: Iterable[object] | None = None,
+    *,
+    clock: Clock | None = None,
 ) -> LPResult:
     """Maximise ``c @ x`` s.t. ``A_ub @ x <= b_ub``, ``A_eq @ x == b_eq``, ``x >= 0``.
 
@@ -142,6 +148,9 @@ def maximize(
     Returns an :class:`LPResult`: status ``"optimal"`` with an exact optimal
     basic solution ``x`` and its ``value``, or ``"infeasible"`` /
     ``"unbounded"`` with ``x`` and ``value`` set to ``None``.
+
+    ``clock`` (a :class:`kimgame.solvers.deadline.Clock`) is checked before each pivot; when its
+    deadline has passed, :class:`kimgame.solvers.deadline.Expired` is raised.
     """
     cost = _vector(c)
     n = len(cost)
@@ -187,7 +196,7 @@ def maximize(
     if n_art:
         # Phase 1: maximise -(sum of artificials).
         tab.set_objective([zero] * n_real + [-one] * n_art)
-        tab.run(n_real + n_art)
+        tab.run(n_real + n_art, clock)
         if tab.cost[-1] != 0:  # -(phase-1 optimum) = sum of artificials > 0
             return LPResult("infeasible", None, None)
         # Drive zero-valued artificials out of the basis; drop redundant rows.
@@ -203,7 +212,7 @@ def maximize(
 
     # Phase 2 on the original objective (slacks cost nothing).
     tab.set_objective(cost + [zero] * m_ub)
-    if tab.run(n_real) == "unbounded":
+    if tab.run(n_real, clock) == "unbounded":
         return LPResult("unbounded", None, None)
     x = tab.solution(n)
     value = sum((ci * xi for ci, xi in zip(cost, x)), zero)

@@ -20,7 +20,6 @@ normal form, and the file's claims.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -39,6 +38,7 @@ from kimgame.model.tree import (
     plan_space,
     reduced_normal_form,
 )
+from kimgame.solvers.deadline import Clock, SearchTimeout, deadline_after, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import Equilibrium, SolveResult
 
@@ -61,8 +61,9 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
     ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
     ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
-    pure Nash equilibria of the reduced normal form). ``timeout`` bounds the search; on expiry the result
-    is marked ``partial``. The reduced normal form is built up to the ``reduced_profiles`` limit in force
+    pure Nash equilibria of the reduced normal form). ``timeout`` bounds every step (the subgames, the
+    reduced normal form's equilibria and its dominance analysis); on expiry the result is marked ``partial``.
+    The reduced normal form is built up to the ``reduced_profiles`` limit in force
     (:func:`kimgame.limits.current_limits`).
     """
     if game.num_nodes >= LARGE_TREE:
@@ -74,7 +75,6 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> SolveResult:
     from kimgame.solvers.array_tree import ArraySPESearch
     from kimgame.solvers.backward_induction import search
-    from kimgame.solvers.enummixed import SearchTimeout
     from kimgame.solvers.subgames import (
         fill_free,
         nash_failure,
@@ -85,7 +85,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> 
 
     if method not in TREE_METHODS:
         raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
-    deadline = None if timeout is None else time.monotonic() + timeout
+    deadline = deadline_after(timeout)
     notes: list[str] = []
     partial = False
     complete = True
@@ -97,10 +97,10 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> 
     spe_total = 0
     try:
         found = search(game, st, pure_only=method == "pure", deadline=deadline)
-    except SearchTimeout:
+    except SearchTimeout as stop:
         found = None
-        partial = complete = False
-        notes.append(f"time limit of {timeout:g} s reached while solving the subgames: no subgame-perfect "
+        partial, complete = True, False
+        notes.append(f"{why_stopped(stop, timeout)} while solving the subgames: no subgame-perfect "
                      "equilibrium is listed")
     if found is not None:
         if found.cut_short:
@@ -151,7 +151,12 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None) -> 
     not_perfect: list[dict[str, Any]] = []
     nf_method = ""
     all_found: list[Equilibrium] = []
-    if space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe":
+    late = space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe" and Clock(deadline).expired
+    if late:
+        partial, complete = True, False
+        notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
+                     "that are not subgame-perfect and dominance are not computed")
+    elif space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe":
         nf = reduced_normal_form(game)
         nf_request = method
         if method == "auto":
@@ -233,8 +238,9 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     Returns (profiles as mixes, pure labels, dominance, elimination, method text, status) with status
     "complete", "incomplete" (a documented restriction) or "partial" (the user's time limit ran out).
     """
-    from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
-    from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
+    from kimgame.solvers.api import dominance_note
+    from kimgame.solvers.dominance import dominance_analysis
+    from kimgame.solvers.enummixed import extreme_equilibria
     from kimgame.solvers.pure import pure_equilibria
 
     payoffs = nf.numeric
@@ -243,30 +249,33 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     pure_mixes = [tuple(tuple(Fraction(int(j == k)) for j in range(n)) for n, k in zip(shape, p)) for p in pure]
     small = profiles <= NASH_PROFILE_LIMIT and method != "pure"
-    dominance = pure_dominance(nf.players, nf.strategies, payoffs)
-    if small:
-        dominance += mixed_dominance(nf.players, nf.strategies, payoffs)
-    elimination = iterated_elimination(nf.players, nf.strategies, payoffs, mixed=small)
+    analysis = dominance_analysis(nf.players, nf.strategies, payoffs, mixed=small, deadline=deadline)
+    dominance, elimination = analysis.dominance, analysis.elimination
+    if analysis.stopped is not None:
+        notes.append(dominance_note(analysis, timeout))
+    stopped = analysis.stopped is not None
     size = " × ".join(str(k) for k in shape)
     if not small and method != "pure":
         notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure equilibria and "
                      "dominance by pure strategies are reported; mixed equilibria and mixed dominance are not")
     if not small:
-        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
+        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "partial" if stopped else "incomplete"
     if len(shape) != 2 or method == "pure":
+        status = "partial" if stopped else "incomplete"
         if len(shape) != 2:
             notes.append("all pure equilibria of the reduced normal form are listed; mixed equilibria of games with "
                          "more than two players are not enumerated")
-            return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "complete"
-        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
+            status = "partial" if stopped else "complete"
+        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", status
     A, B = payoffs
     try:
         found = [tuple(p) for p in extreme_equilibria(A, B, deadline=deadline)]
     except SearchTimeout as stop:
-        notes.append(f"time limit of {timeout:g} s reached: the Nash equilibria listed are those found so far")
+        notes.append(f"{why_stopped(stop, timeout)}: the Nash equilibria listed are those found so far")
         return ([tuple(p) for p in stop.partial], pure_labels, dominance, elimination,
                 "enummixed (stopped by the time limit)", "partial")
-    return found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)", "complete"
+    return (found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)",
+            "partial" if stopped else "complete")
 
 
 def _judge_claims(game, nf, elimination, equilibria):
