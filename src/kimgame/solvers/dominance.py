@@ -164,6 +164,7 @@ def _mixed_dominator(m: np.ndarray, t: int, clock: Clock | None = None) -> dict[
     others = [k for k in range(m.shape[0]) if k != t]
     if not others:
         return None
+    m = m.astype(object)  # Python ints: exact products in the LP and the check below (int64 would overflow)
     n_z = m.shape[1]
     a_ub = [[-m[k, z] for k in others] + [1, -1] for z in range(n_z)]
     b_ub = [-m[t, z] for z in range(n_z)]

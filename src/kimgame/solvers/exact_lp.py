@@ -13,6 +13,7 @@ to a few hundred constraints); it favours clarity and exactness over speed.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,10 +40,21 @@ class LPResult:
     value: Fraction | None
 
 
+def _exact(v: object) -> Fraction:
+    """``v`` as a Fraction of Python ints: ``Fraction(numpy.int64(3))`` would keep the int64 numerator,
+    and the pivots' products would then overflow silently."""
+    if isinstance(v, numbers.Integral):
+        return Fraction(int(v))
+    q = Fraction(v)  # type: ignore[arg-type]
+    if type(q.numerator) is int and type(q.denominator) is int:
+        return q
+    return Fraction(int(q.numerator), int(q.denominator))
+
+
 def _vector(values: Iterable[object] | None) -> list[Fraction]:
     if values is None:
         return []
-    return [Fraction(v) for v in values]  # type: ignore[arg-type]
+    return [_exact(v) for v in values]
 
 
 def _matrix(rows: Iterable[Iterable[object]] | None, n: int, name: str) -> list[list[Fraction]]:
