@@ -89,8 +89,9 @@ def solve(
     method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
                                         "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
                                         "enummixed, spe, pure.")] = "auto",
-    timeout: Annotated[Optional[float], typer.Option(help="Stop searching after SECONDS; partial results "  # noqa: UP045
-                                                     "are marked and the exit code is 3.")] = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
+                                                     "dominance, claims); partial results are marked and the "
+                                                     "exit code is 3.")] = None,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.solvers.api import solve as run_solve

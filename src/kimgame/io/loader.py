@@ -18,7 +18,7 @@ def load(path: str | Path, overrides: Mapping[str, object] | None = None, *,
     ``limits`` (a :class:`kimgame.limits.Limits`, or a mapping such as ``{"nodes": 5_000_000}`` that
     changes only the limits it names) bounds the file's size and the game's; by default the limits in
     force (:func:`kimgame.limits.current_limits`). A file or game beyond them is refused before it is read
-    or built, with its size and the limit.
+    or built, with its size and the limit. (A parameter named ``limits`` is set through ``overrides``.)
     """
     merged = {**(overrides or {}), **values}
     with limits_in_force(limits):
