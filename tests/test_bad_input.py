@@ -119,4 +119,4 @@ def test_billion_laughs_is_refused(write_yaml):
         refs = ", ".join([f"*a{k - 1}"] * 10)
         lines.append(f"a{k}: &a{k} [{refs}]")
     run = run_cli("validate", write_yaml("\n".join(lines) + "\n"))
-    assert run.code == 2 and "the document expands to 1234567909 values, more than the limit" in run.err
+    assert run.code == 2 and "the document expands to 1,234,567,909 values, more than the limit" in run.err

@@ -68,9 +68,20 @@ def test_quick_dispatch_knows_every_option_of_solve():
     command = typer.main.get_command(cli.app).commands["solve"]  # type: ignore[attr-defined]
     declared = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)
                 if opt.startswith("-")}
-    assert declared - {"--help", "-h"} == set(cli._SOLVE_OPTIONS) | set(cli._SOLVE_FLAGS)
-    names = {param.name for param in command.params if param.opts[0].startswith("-")}
+    assert declared - {"--help", "-h"} == set(cli._SOLVE_OPTIONS) | set(cli._SOLVE_FLAGS) | set(cli._SOLVE_TYPER_ONLY)
+    names = {param.name for param in command.params if param.opts[0].startswith("-") and
+             param.opts[0] not in cli._SOLVE_TYPER_ONLY}
     assert names == set(cli._SOLVE_OPTIONS.values()) | {key for key, _ in cli._SOLVE_FLAGS.values()}
+
+
+def test_size_limits_always_go_through_typer(monkeypatch):
+    assert cli._quick_solve_args(["solve", MATRIX, "--limit", "profiles=3"]) is None
+    run = run_cli("solve", MATRIX, "--limit", "profiles=3")
+    assert run.code == cli.EXIT_BAD_INPUT and "more than the limit of 3" in run.err
+    monkeypatch.setenv("KIMGAME_LIMITS", "profiles=3")
+    assert cli._quick_solve_args(["solve", MATRIX]) is None
+    run = run_cli("solve", MATRIX)
+    assert run.code == cli.EXIT_BAD_INPUT and "more than the limit of 3" in run.err
 
 
 def test_bad_values_still_get_typers_messages():

@@ -432,3 +432,26 @@ def test_iesds_properties(game) -> None:
         if mixed:
             pure_only = iterated_elimination(players, strats, payoffs, mixed=False)
             assert all(set(a) <= set(b) for a, b in zip(elim.surviving, pure_only.surviving))
+
+
+def test_mixed_dominance_is_exact_on_large_integer_payoffs() -> None:
+    # payoffs near 2**45 are held as int64 after scaling: the LP must still compute in Python ints
+    import warnings
+
+    rng = np.random.default_rng(5)
+    small = rng.integers(0, 50, (8, 8)).astype(object) * 2
+    small[7] = (small[0] + small[1]) // 2 - 1  # strictly below the half-half mixture of rows 0 and 1
+    big = small * (2**45 + 1)
+    zeros = np.zeros((8, 8), dtype=object)
+    labels = tuple(f"s{i}" for i in range(8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no int64 overflow anywhere
+        found = mixed_dominance(("R", "C"), (labels, labels), (big, zeros))
+    expected = mixed_dominance(("R", "C"), (labels, labels), (small, zeros))
+    assert {d.dominated for d in found} == {d.dominated for d in expected}
+    assert "s7" in {d.dominated for d in found} | {
+        d.dominated for d in pure_dominance(("R", "C"), (labels, labels), (small, zeros)) if d.kind == "strict"}
+    for d in found:  # each mixture really dominates, checked in Python integers
+        t = labels.index(d.dominated)
+        mixed = [sum(p * int(big[labels.index(s), z]) for s, p in d.by.items()) for z in range(8)]
+        assert sum(d.by.values()) == 1 and all(m > int(big[t, z]) for z, m in enumerate(mixed))

@@ -362,7 +362,7 @@ def test_deadline_partial_results_are_a_sorted_subset(monkeypatch) -> None:
     # the search is cut after 40 checks, long before this 11 x 11 game is finished.
     import itertools
 
-    import kimgame.solvers.enummixed as module
+    import kimgame.solvers.deadline as module  # the clock shared by every solver step
 
     rng = np.random.default_rng(1)
     A = rng.integers(0, 10, size=(11, 11))

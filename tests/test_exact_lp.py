@@ -184,3 +184,16 @@ def test_random_against_scipy(lp) -> None:
             ref = linprog([-v for v in c], A_ub=A or None, b_ub=b or None, A_eq=Ae or None, b_eq=be or None,
                           bounds=(0, None), method="highs", options={"presolve": False})
         assert ref.status == 3 or "nbounded" in ref.message, ref.message
+
+
+def test_numpy_integers_are_exact_not_int64() -> None:
+    # Fraction(numpy.int64(n)) keeps an int64 numerator; the pivots' products then overflowed silently
+    import numpy as np
+
+    big = 2**40
+    A = np.array([[big, 3], [5, big + 1]], dtype=np.int64)
+    b = np.array([big * 7, big * 11 + 13], dtype=np.int64)
+    exact = maximize([1, 1], [[int(v) for v in row] for row in A], [int(v) for v in b])
+    result = maximize(np.array([1, 1], dtype=np.int64), A, b)
+    assert result.value == exact.value
+    assert all(type(x.numerator) is int and type(x.denominator) is int for x in result.x)

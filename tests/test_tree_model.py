@@ -194,11 +194,11 @@ def test_expansion_limit_is_checked_before_expanding(write_yaml):
     lines.append("  s30: {payoffs: [1]}")
     run = run_cli("validate", write_yaml("\n".join(lines) + "\n"))
     assert run.code == 2
-    assert "the limit is 2000000" in run.err
+    assert "more than the limit of 2,000,000 (raise it with --limit nodes=N)" in run.err
 
 
 def test_size_limit_in_code():
-    with pytest.raises(KimgameError, match="the tree has 3 nodes .*the limit is 2"):
+    with pytest.raises(KimgameError, match="the tree has 3 nodes .*more than the limit of 2 "):
         build_tree(["A"], decision("A", {"a": terminal(1), "b": terminal(2)}), max_nodes=2)
 
 

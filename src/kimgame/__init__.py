@@ -11,11 +11,16 @@ __version__ = "0.1.0"
 
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
+from kimgame.limits import Limits
 from kimgame.model.normal_form import NormalFormGame, game_from_arrays
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`."""
+    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
+
+    Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
+    ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
+    """
     from kimgame.solvers.api import solve as _solve
 
     return _solve(game, **options)
@@ -43,6 +48,7 @@ def sweep(game, vary, claims=None):
 
 __all__ = [
     "KimgameError",
+    "Limits",
     "Location",
     "NormalFormGame",
     "SolverLimit",

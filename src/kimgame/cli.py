@@ -43,6 +43,23 @@ FileArg = Annotated[str, typer.Argument(help="Payoff file: .yaml (kimgame format
                                         metavar="FILE")]
 
 
+def _install_limits(ctx: typer.Context, items: list[str] | None) -> list[str] | None:
+    """Put the size limits of ``KIMGAME_LIMITS`` and ``--limit`` in force for the rest of the command."""
+    from kimgame.limits import DEFAULT_LIMITS, limits_from_environment, limits_in_force, parse_limits
+
+    limits = parse_limits(items or [], limits_from_environment(os.environ.get("KIMGAME_LIMITS"), DEFAULT_LIMITS))
+    ctx.with_resource(limits_in_force(limits))  # undone when the command's context closes
+    return items
+
+
+LimitOption = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
+    typer.Option("--limit", help="Change a size limit: NAME=N (repeatable). Names: file_bytes, yaml_values, nodes, "
+                 "profiles, reduced_profiles (defaults 20,000,000 bytes and 2,000,000). Also KIMGAME_LIMITS="
+                 "'NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
+]
+
+
 def _overrides(assignments: list[str] | None) -> dict[str, object]:
     from kimgame.model.parameters import parse_assignment
 
@@ -67,12 +84,14 @@ def _emit(text: str) -> None:
 def solve(
     file: FileArg,
     set_: SetOption = None,
+    limit: LimitOption = None,
     format: FormatOption = Format.text,
     method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
                                         "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
                                         "enummixed, spe, pure.")] = "auto",
-    timeout: Annotated[Optional[float], typer.Option(help="Stop searching after SECONDS; partial results "  # noqa: UP045
-                                                     "are marked and the exit code is 3.")] = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
+                                                     "dominance, claims); partial results are marked and the "
+                                                     "exit code is 3.")] = None,
     conditions: Annotated[bool, typer.Option(help="Derive each claim's exact parameter condition (cached by "
                                              "file content; for trees it can take seconds).")] = True,
 ) -> None:
@@ -112,6 +131,7 @@ def render_result(result, format: Format) -> str:
 def show(
     file: FileArg,
     set_: SetOption = None,
+    limit: LimitOption = None,
     dot: Annotated[bool, typer.Option("--dot", help="Print Graphviz DOT instead (information sets dashed).")] = False,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file instead of "  # noqa: UP045
                                                   "standard output.")] = None,
@@ -189,6 +209,7 @@ ClaimOption = Annotated[Optional[list[str]], typer.Option("--claim", "-c", help=
 def analyze(
     file: FileArg,
     set_: SetOption = None,
+    limit: LimitOption = None,
     claim: ClaimOption = None,
     samples: Annotated[int, typer.Option(help="Monte Carlo draws over the declared ranges (0: none).", min=0)] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws (reproducible).")] = 0,
@@ -240,6 +261,7 @@ def sweep(
     vary: Annotated[list[str], typer.Option("--vary", "-v", help="NAME=LO:HI:N, a grid axis (exact bounds, "
                                             "N points). One or two, repeatable.", metavar="NAME=LO:HI:N")],
     set_: SetOption = None,
+    limit: LimitOption = None,
     claim: ClaimOption = None,
     format: Annotated[SweepFormat, typer.Option("--format", "-f", help="Output format.")] = SweepFormat.csv,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the table to this file.")] = None,  # noqa: UP045
@@ -273,7 +295,7 @@ def sweep(
 
 
 @app.command()
-def validate(file: FileArg, set_: SetOption = None) -> None:
+def validate(file: FileArg, set_: SetOption = None, limit: LimitOption = None) -> None:
     """Check a payoff file and explain every problem found (exit 2 if there are any)."""
     game = _load(file, set_)
     size = " × ".join(str(k) for k in game.shape) if game.form == "normal" else f"{game.num_nodes} nodes"
@@ -290,6 +312,7 @@ def set_command(
                                                         metavar="NAME=LOW:HIGH")] = None,
     doc: Annotated[Optional[list[str]], typer.Option(help="NAME=TEXT, a new one-line doc.", metavar="NAME=TEXT")] = None,  # noqa: UP045
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the change as a diff; write nothing.")] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Change parameter values (ranges, docs) in a YAML payoff file, keeping comments and layout."""
     from kimgame.io.editing import set_parameters
@@ -328,6 +351,7 @@ def convert(
     target: Annotated[str, typer.Argument(help="File to write; its extension picks the format: .yaml, .nfg, .efg "
                                           "or .json.", metavar="OUT")],
     set_: SetOption = None,
+    limit: LimitOption = None,
 ) -> None:
     """Convert a game between kimgame YAML, Gambit .nfg/.efg and JSON (a tree written as .nfg is its reduced
     normal form; Gambit files get the current parameter values). Writes atomically."""
@@ -343,11 +367,12 @@ def convert(
 _SOLVE_OPTIONS = {"--set": "set_", "-s": "set_", "--format": "format", "-f": "format", "--method": "method",
                   "--timeout": "timeout"}
 _SOLVE_FLAGS = {"--conditions": ("conditions", True), "--no-conditions": ("conditions", False)}
+_SOLVE_TYPER_ONLY = ("--limit",)  # its callback puts the limits in force: always through typer
 
 
 def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     """The arguments of ``solve`` when ``argv`` is a plain ``solve FILE [options]``, else None."""
-    if not argv or argv[0] != "solve":
+    if not argv or argv[0] != "solve" or os.environ.get("KIMGAME_LIMITS"):  # limits: typer's callback
         return None
     args: dict[str, object] = {}
     sets: list[str] = []

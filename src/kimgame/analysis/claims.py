@@ -35,6 +35,8 @@ def _judge_dominates(game, spec: Dominates, elimination) -> tuple[bool, str]:
     if spec.after_elimination:
         if elimination is None:
             elimination = iterated_elimination(game.players, game.strategies, payoffs)
+        if not elimination.complete:
+            return False, "not judged: the iterated elimination was stopped (time limit or Ctrl-C) before it finished"
         keep = [
             [game.strategies[j].index(label) for label in elimination.surviving[j]] if j != i else list(range(len(game.strategies[i])))
             for j in range(len(game.players))

@@ -49,10 +49,11 @@ from types import MappingProxyType
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.numbers import fmt, parse_number
 from kimgame.expr.tree import Formula, Num
+from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 
 __all__ = ["GambitSyntax", "load", "parse_efg", "parse_gambit", "parse_nfg"]
 
-MAX_NFG_PROFILES = 2_000_000
+MAX_NFG_PROFILES = DEFAULT_LIMITS.profiles  # the default; the limit in force is kimgame.limits.current_limits()
 
 _TOKEN = re.compile(
     r"""
@@ -326,8 +327,9 @@ def parse_nfg(text: str, name: str = "<nfg>"):
     profiles = 1
     for k in shape:
         profiles *= k
-    if profiles > MAX_NFG_PROFILES:
-        raise p.error(open_tok, f"the game has {profiles} pure profiles; the limit is {MAX_NFG_PROFILES}")
+    if profiles > current_limits().profiles:
+        raise p.error(open_tok, too_large("the game", profiles, f"pure profiles ({' × '.join(map(str, shape))})",
+                                          "profiles"))
     if p.peek().kind == "str":  # the optional comment
         p.take()
 
@@ -462,6 +464,10 @@ def parse_efg(text: str, name: str = "<efg>"):
     players = _distinct(player_labels, "Player {}")
     if p.peek().kind == "str":  # the optional comment
         p.take()
+    max_nodes = current_limits().nodes
+    size = sum(1 for kind, word in zip(p.kinds[p.i:], p.texts[p.i:]) if kind == "word" and word in ("c", "p", "t"))
+    if size > max_nodes:  # counted on the tokens, before a node is built
+        raise p.error(p.peek(), too_large("the tree", size, "nodes", "nodes"))
 
     infosets: dict[tuple[int, int], _InfoSet] = {}
     outcomes: dict[int, tuple[str, tuple[Fraction, ...], _Tok]] = {}

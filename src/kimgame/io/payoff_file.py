@@ -17,6 +17,7 @@ from kimgame.expr.tree import Formula
 from kimgame.io.claims_file import dominates_claim, parse_claim_list, suggest
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode, load_yaml
+from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.parameters import Parameter, resolve_values
@@ -24,7 +25,7 @@ from kimgame.model.parameters import Parameter, resolve_values
 FORMAT_VERSION = 1
 TOP_KEYS = ("kimgame", "title", "source", "doc", "players", "parameters", "strategies", "payoffs", "tree", "subtrees",
             "claims", "notes")
-MAX_PROFILES = 2_000_000
+MAX_PROFILES = DEFAULT_LIMITS.profiles  # the default; the limit in force is kimgame.limits.current_limits()
 
 
 def load_game(path: str | Path, overrides: Mapping[str, object] | None = None):
@@ -246,8 +247,9 @@ def _payoffs(node, players, strategies, names, values, where, problems) -> tuple
     n_profiles = 1
     for s in strategies:
         n_profiles *= len(s)
-    if n_profiles > MAX_PROFILES:
-        raise KimgameError(f"the game has {n_profiles} pure profiles; the limit is {MAX_PROFILES}", where)
+    if n_profiles > current_limits().profiles:  # refused before a single cell is read
+        shape = " × ".join(str(len(s)) for s in strategies)
+        raise KimgameError(too_large("the game", n_profiles, f"pure profiles ({shape})", "profiles"), where)
     if node is None:
         problems.add("missing 'payoffs:' (nested by each player's strategy, ending in [payoff per player])", where)
         return ()

@@ -37,10 +37,10 @@ from kimgame.expr.tree import Formula
 from kimgame.io.claims_file import claim_fields, dominates_claim, parse_claim_list, suggest
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode
+from kimgame.limits import current_limits
 from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import (
-    MAX_REDUCED_PROFILES,
     ChanceSpec,
     DecisionSpec,
     ExtensiveFormGame,
@@ -286,7 +286,8 @@ class _Reader:
 
 def _claims(node: YNode | None, game: ExtensiveFormGame | None, players: tuple[str, ...], reader: _Reader
             ) -> tuple[Claim, ...]:
-    strategies = game.strategies if game is not None and game.reduced_profiles <= MAX_REDUCED_PROFILES else ()
+    small = game is not None and game.reduced_profiles <= current_limits().reduced_profiles
+    strategies = game.strategies if small else ()
     return parse_claim_list(node, reader, {
         "dominates": lambda spec, cid: dominates_claim(spec, cid, players, strategies, reader),
         "plays": lambda spec, cid: _plays(spec, cid, game, players, reader),

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from kimgame.errors import KimgameError, Location
+from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 
-MAX_FILE_BYTES = 20_000_000
-MAX_EXPANDED_NODES = 2_000_000  # nodes after expanding aliases
-MAX_DEPTH = 400
+MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes  # the defaults; the limits in force are kimgame.limits.current_limits()
+MAX_EXPANDED_NODES = DEFAULT_LIMITS.yaml_values  # values after expanding aliases
+MAX_DEPTH = 400  # nesting: a safety bound of the parser, not a size limit (not configurable)
 
 Scalar = str | int | Fraction | bool | None
 
@@ -59,7 +60,8 @@ class YNode:
 
 
 def read_text(path: str | Path) -> str:
-    """The file's text, decoded as UTF-8; a :class:`KimgameError` for a missing file, a folder or bad bytes."""
+    """The file's text, decoded as UTF-8; a :class:`KimgameError` for a missing file, a folder, bad bytes or
+    a file larger than the ``file_bytes`` limit in force (checked before reading it)."""
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -67,8 +69,8 @@ def read_text(path: str | Path) -> str:
     if p.is_dir():
         raise KimgameError(f"'{name}' is a folder; give a payoff file (.yaml, .nfg or .efg)", Location(name))
     size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise KimgameError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", Location(name))
+    if size > current_limits().file_bytes:
+        raise KimgameError(too_large("the file", size, "bytes", "file_bytes"), Location(name))
     data = p.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -85,7 +87,8 @@ def parse_yaml(text: str, name: str) -> YNode:
 
     Uses libyaml's composer through PyYAML (fast, C) and resolves scalars itself by the YAML 1.2 core
     schema (so ``yes``/``no``/``on`` stay words, ``0.1`` is exactly 1/10). Documents whose nesting
-    could be deep go through the pure-Python composer instead, which fails cleanly.
+    could be deep go through the pure-Python composer instead, which fails cleanly. A document that
+    expands (through aliases) to more values than the ``yaml_values`` limit in force is refused.
     """
     import yaml
 
@@ -114,12 +117,14 @@ def parse_yaml(text: str, name: str) -> YNode:
     if not nodes or (nodes[0].tag.endswith(":null") and nodes[0].value in ("", "~", "null")):
         raise KimgameError("the file is empty; see docs/yaml-format.md for what a payoff file holds", Location(name, 1, 1))
     size = _expanded_size(nodes[0])
-    if size > MAX_EXPANDED_NODES:
+    max_values = current_limits().yaml_values
+    if size > max_values:
         mark = nodes[0].start_mark
         raise KimgameError(
-            f"the document expands to {size} values, more than the limit of {MAX_EXPANDED_NODES} (aliases "
-            "'*name' repeating large parts?); make the file smaller", Location(name, mark.line + 1, mark.column + 1))
-    return _Converter(name).convert(nodes[0], 0)
+            f"the document expands to {size:,} values, more than the limit of {max_values:,} (aliases '*name' "
+            "repeating large parts?); make the file smaller, or raise the limit with --limit yaml_values=N",
+            Location(name, mark.line + 1, mark.column + 1))
+    return _Converter(name, max_values).convert(nodes[0], 0)
 
 
 def _expanded_size(root: Any) -> int:
@@ -186,9 +191,10 @@ def resolve_plain(text: str) -> Scalar:
 
 
 class _Converter:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, max_values: int) -> None:
         self.name = name
         self.count = 0
+        self.max_values = max_values
 
     def at(self, mark: Any) -> Location:
         return Location(self.name, mark.line + 1, mark.column + 1)
@@ -198,10 +204,10 @@ class _Converter:
 
         where = self.at(node.start_mark)
         self.count += 1
-        if self.count > MAX_EXPANDED_NODES:
+        if self.count > self.max_values:
             raise KimgameError(
-                f"the document expands to more than {MAX_EXPANDED_NODES} values (aliases '*name' "
-                "repeating large parts?); make the file smaller",
+                f"the document expands to more than {self.max_values:,} values, the limit (aliases '*name' "
+                "repeating large parts?); make the file smaller, or raise the limit with --limit yaml_values=N",
                 where,
             )
         if depth > MAX_DEPTH:

@@ -44,11 +44,14 @@ from typing import Any, NamedTuple
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
+from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
 from kimgame.model.parameters import Parameter, resolve_values
 
-MAX_NODES = 2_000_000
-MAX_REDUCED_PROFILES = 2_000_000  # the reduced normal form is built only up to this many pure profiles
+# The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
+MAX_NODES = DEFAULT_LIMITS.nodes
+MAX_REDUCED_PROFILES = DEFAULT_LIMITS.reduced_profiles  # the reduced normal form is built only up to this many profiles
+PLAN_COUNT_CAP = 2**53  # plan and profile counts saturate here (exact below it, also in float64 arithmetic)
 RUN_LENGTH = 3  # a run of this many equal labels in a default path label is written "label ×k"
 ARRAY_MIN_NODES = 2_000  # trees of at least this many nodes are assembled into arrays (see tree_arrays)
 
@@ -444,20 +447,21 @@ class ExtensiveFormGame:
 
     @cached_property
     def plan_counts(self) -> tuple[int, ...]:
-        """Number of reduced-normal-form plans of each player (capped at ``MAX_REDUCED_PROFILES + 1``)."""
+        """Number of reduced-normal-form plans of each player (saturating at ``PLAN_COUNT_CAP``)."""
         return plan_counts(self)
 
     @property
     def reduced_profiles(self) -> int:
-        """Number of pure profiles of the reduced normal form (capped at ``MAX_REDUCED_PROFILES + 1``)."""
+        """Number of pure profiles of the reduced normal form (saturating at ``PLAN_COUNT_CAP``)."""
         n = 1
         for k in self.plan_counts:
-            n = min(n * k, MAX_REDUCED_PROFILES + 1)
+            n = min(n * k, PLAN_COUNT_CAP)
         return n
 
     @cached_property
     def strategies(self) -> tuple[tuple[str, ...], ...]:
-        """The reduced-normal-form plan labels of each player (:class:`KimgameError` if too many)."""
+        """The reduced-normal-form plan labels of each player (:class:`KimgameError` beyond the
+        ``reduced_profiles`` limit in force)."""
         return plan_space(self).labels
 
 
@@ -544,10 +548,11 @@ def build_tree(
     source: str = "",
     claims: Sequence[Claim] = (),
     path: str | None = None,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = None,
 ) -> ExtensiveFormGame:
     """Assemble and check a game tree written as specs (:func:`decision`, :func:`chance`, :func:`terminal`,
-    :func:`use`). Raises :class:`KimgameError` (or :class:`ValidationErrors` listing all problems)."""
+    :func:`use`). Raises :class:`KimgameError` (or :class:`ValidationErrors` listing all problems).
+    ``max_nodes`` defaults to the ``nodes`` limit in force (:func:`kimgame.limits.current_limits`)."""
     resolved = resolve_values(parameters, values)
     game, errors = assemble(players, root, subtrees or {}, tuple(parameters), resolved, max_nodes=max_nodes)
     if game is not None:
@@ -565,11 +570,14 @@ def assemble(
     parameters: tuple[Parameter, ...],
     values: Mapping[str, Fraction],
     *,
-    max_nodes: int = MAX_NODES,
+    max_nodes: int | None = None,
 ) -> tuple[ExtensiveFormGame | None, list[KimgameError]]:
     """Expand ``use:`` references and number the nodes; returns the game (None if it cannot be built) and
-    the problems found (unknown players or sub-trees, reference cycles, size, duplicate labels)."""
+    the problems found (unknown players or sub-trees, reference cycles, size, duplicate labels). A tree of
+    more than ``max_nodes`` nodes (default: the ``nodes`` limit in force) is refused before it is expanded."""
     players = tuple(players)
+    if max_nodes is None:
+        max_nodes = current_limits().nodes
     with gc_paused():  # the walk allocates one entry per node and frees nothing: no cycles to collect
         try:
             walked = _walk(root, subtrees, max_nodes)
@@ -587,10 +595,10 @@ def assemble(
     if errors:
         return None, errors
     if size > max_nodes:
+        shown = size if size <= 10 * max_nodes else f"more than {10 * max_nodes:,}"
         errors.append(KimgameError(
-            f"the tree has {size if size <= 10 * max_nodes else f'more than {10 * max_nodes}'} nodes once "
-            f"sub-trees are expanded; the limit is {max_nodes} (sub-trees used repeatedly multiply the size)",
-            root.where))
+            too_large("the tree", shown, "nodes once sub-trees are expanded", "nodes", limit=max_nodes)
+            + "; sub-trees used repeatedly multiply the size", root.where))
         return None, errors
     names = [p.name for p in parameters]
     from kimgame.expr.parse import parse_formula
@@ -1240,8 +1248,8 @@ def _count(parents: Sequence[tuple[int, int] | None], actions: Sequence[int], ca
 
 
 def plan_counts(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] = frozenset()) -> tuple[int, ...]:
-    """Number of plans of each player in the reduced normal form (saturating at ``MAX_REDUCED_PROFILES + 1``)."""
-    cap = MAX_REDUCED_PROFILES + 1
+    """Number of plans of each player in the reduced normal form (saturating at ``PLAN_COUNT_CAP``)."""
+    cap = PLAN_COUNT_CAP
     if root == 0 and not cuts and game.num_nodes >= ARRAY_MIN_NODES and game.is_perfect_information:
         from kimgame.model.tree_arrays import perfect_information_plan_counts
 
@@ -1266,10 +1274,14 @@ def full_normal_form_size(game: ExtensiveFormGame) -> tuple[int | None, float]:
 
 
 def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Sequence[int] = frozenset(),
-               *, limit: int = MAX_REDUCED_PROFILES) -> PlanSpace:
+               *, limit: int | None = None) -> PlanSpace:
     """The plans of every player in the part of the tree below ``root`` cut at ``cuts`` (see
-    :class:`PlanSpace`). Raises :class:`KimgameError` if there are more than ``limit`` pure profiles."""
+    :class:`PlanSpace`). Raises :class:`KimgameError` if there are more than ``limit`` pure profiles
+    (default: the ``reduced_profiles`` limit in force)."""
     cuts = frozenset(cuts)
+    from_limits = limit is None
+    if limit is None:
+        limit = current_limits().reduced_profiles
     n = len(game.players)
     _, region_infosets, position, parents = _local_structure(game, root, cuts)
     actions = [[len(game.infosets[h].actions) for h in region_infosets[i]] for i in range(n)]
@@ -1278,8 +1290,10 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
     for c in counts:
         total = min(limit + 1, total * c)
     if total > limit:
-        raise KimgameError(f"the reduced normal form has more than {limit} pure profiles "
-                           f"(plans per player: {', '.join(str(c) for c in counts)}); it is not built")
+        plans = ", ".join(f"more than {limit:,}" if c > limit else f"{c:,}" for c in counts)
+        how = " (raise it with --limit reduced_profiles=N)" if from_limits else ""
+        raise KimgameError(f"the reduced normal form has more than {limit:,} pure profiles, the limit{how} "
+                           f"(plans per player: {plans}); it is not built")
     plans_out = []
     labels_out = []
     for i in range(n):
@@ -1331,13 +1345,14 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
                      tuple(labels_out), tuple(leaves), tuple(leaf_last), tuple(leaf_chance))
 
 
-def reduced_normal_form(game: ExtensiveFormGame, *, limit: int = MAX_REDUCED_PROFILES):
+def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None):
     """The reduced normal form as a :class:`~kimgame.model.normal_form.NormalFormGame` whose payoffs are
     exact formulas: for each profile of plans, the expected payoff over the terminals it reaches (chance
     probabilities multiplied along the way), so the game stays parametric.
 
     Strategies are plans (see the module notes for their labels). The work is proportional to the
-    number of (profile, reached terminal) pairs; :class:`KimgameError` beyond ``limit`` pure profiles.
+    number of (profile, reached terminal) pairs; :class:`KimgameError` beyond ``limit`` pure profiles
+    (default: the ``reduced_profiles`` limit in force).
     """
     import itertools
 

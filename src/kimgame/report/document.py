@@ -71,6 +71,7 @@ def result_document(result: SolveResult) -> dict[str, Any]:
             "steps": [{"round": s.round, "player": s.player, "eliminated": s.eliminated, "by": _mix(s.by)}
                       for s in result.elimination.steps],
             "surviving": {p: list(s) for p, s in zip(game.players, result.elimination.surviving)},
+            "complete": result.elimination.complete,
         }
     for key, value in result.extra.items():
         doc[key] = value

@@ -112,6 +112,8 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
     """
     blocks: list[str | Table] = []
     game = result.game
+    el = result.elimination
+    stopped = el is not None and not el.complete  # the time limit (or Ctrl-C) cut the analysis short
     if result.dominance:
         relations = result.dominance
         if limit is not None:  # one line per dominated strategy: its first (strictest) dominator
@@ -130,9 +132,10 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
         blocks.append(Table(("player", "dominated", "by", "kind"), rows))
         if more:
             blocks.append(more)
+    elif stopped:
+        blocks.append("No dominated strategy was found before the analysis was stopped (see the notes).")
     else:
         blocks.append("No strategy is dominated (strictly or weakly, by pure strategies; strictly by mixed ones).")
-    el = result.elimination
     if el is not None:
         if el.steps:
             rows = tuple(
@@ -144,6 +147,9 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
                                 "Iterated elimination of strictly dominated strategies"))
             if more:
                 blocks.append(more)
+        elif stopped:
+            blocks.append("Iterated elimination of strictly dominated strategies was stopped before it removed "
+                          "anything (see the notes).")
         else:
             blocks.append("Iterated elimination of strictly dominated strategies removes nothing.")
         survivors = []
@@ -152,7 +158,8 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
                 survivors.append(f"{p}: {len(alive)} of {len(labels)} strategies")
             else:
                 survivors.append(f"{p}: {', '.join(alive)}")
-        blocks.append("Surviving: " + "; ".join(survivors))
+        blocks.append(("Not eliminated yet (the elimination was stopped; see the notes): " if stopped else "Surviving: ")
+                      + "; ".join(survivors))
     return Section("Dominance", tuple(blocks))
 
 

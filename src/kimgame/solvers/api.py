@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from kimgame.errors import KimgameError, SolverLimit
+from kimgame.limits import Limits, limits_in_force
+from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, SolveResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kimgame.solvers.dominance import DominanceAnalysis
 
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
 
 
-def solve(game, *, method: str = "auto", timeout: float | None = None, conditions: bool = True) -> SolveResult:
+def solve(game, *, method: str = "auto", timeout: float | None = None, conditions: bool = True,
+          limits: Limits | Mapping[str, int] | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
     ``auto`` (default) picks, per game, the method below that is complete and fast.
@@ -23,23 +30,32 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     result confirmed exactly (nashpy may miss equilibria of degenerate games);
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
     Trees: see :func:`kimgame.solvers.extensive.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``).
-    ``timeout`` (seconds) bounds the search; on expiry the result is marked ``partial``.
+    ``timeout`` (seconds) bounds every step — the equilibrium search, the dominance analysis and the
+    claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
+    ``partial``, with a note saying which step stopped.
+    ``limits`` (:class:`kimgame.limits.Limits`, or a mapping changing only the limits it names) are the
+    size limits in force while solving (for a tree: the size up to which its reduced normal form is
+    built); by default those already in force.
     ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
-    if getattr(game, "form", "normal") == "extensive":
-        from kimgame.solvers.extensive import solve_tree
+    with limits_in_force(limits):
+        if getattr(game, "form", "normal") == "extensive":
+            from kimgame.solvers.extensive import solve_tree
 
-        return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
-    return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+            return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
+        return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
 
 
 def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None,
-                      conditions: bool = True) -> SolveResult:
-    """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`)."""
+                      deadline: float | None = None, conditions: bool = True) -> SolveResult:
+    """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`).
+
+    ``deadline`` (a :func:`time.monotonic` value) replaces ``now + timeout`` when a caller has already
+    spent part of the time; ``timeout`` is then only quoted in the notes.
+    """
     from kimgame.analysis.claims import judge
-    from kimgame.analysis.conditions import fill_conditions
-    from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
+    from kimgame.solvers.dominance import dominance_analysis
     from kimgame.solvers.pure import pure_equilibria
     from kimgame.solvers.verify import is_nash, profile_payoffs
 
@@ -52,7 +68,9 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method == "auto":
         method = "enummixed"
     payoffs = game.numeric
-    deadline = None if timeout is None else time.monotonic() + timeout
+    if deadline is None:
+        deadline = deadline_after(timeout)
+    clock = Clock(deadline)
     pure = pure_equilibria(payoffs)
     pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     notes: list[str] = []
@@ -79,19 +97,25 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
                 profiles, partial, complete = list(stop.partial), True, False
-                why = "interrupted" if stop.interrupted else f"time limit of {timeout:g} s reached"
-                notes.append(f"{why}: the equilibria listed are those found so far")
+                notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
             complete = False
+            found: set = set()
             try:
-                found = {lemke_howson(A, B, dropped_label=k) for k in range(sum(game.shape))}
-                profiles = sorted(found)
+                for k in range(sum(game.shape)):
+                    if clock.expired:
+                        partial = True
+                        notes.append(f"{why_stopped(None, timeout)} after {k} of {sum(game.shape)} starting "
+                                     "labels: the equilibria listed are those found so far")
+                        break
+                    found.add(lemke_howson(A, B, dropped_label=k))
             except PivotLimit as err:
                 partial = True
                 notes.append(str(err))
+            profiles = sorted(found)
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
@@ -111,13 +135,15 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             raise AssertionError(f"internal error: {prof} is not an equilibrium")
     equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
 
-    dominance = pure_dominance(game.players, game.strategies, payoffs) + mixed_dominance(
-        game.players, game.strategies, payoffs
-    )
-    elimination = iterated_elimination(game.players, game.strategies, payoffs)
+    analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=deadline)
+    if analysis.stopped is not None:
+        partial = True
+        notes.append(dominance_note(analysis, timeout))
+    dominance, elimination = analysis.dominance, analysis.elimination
     claims = tuple(judge(game, c, elimination) for c in game.claims)
     if conditions:
-        claims = fill_conditions(game, claims)
+        claims, cut = claim_conditions(game, claims, clock, timeout, notes)
+        partial = partial or cut
     return SolveResult(
         game=game,
         values=game.values,
@@ -131,6 +157,45 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         partial=partial,
         notes=tuple(notes),
     )
+
+
+def dominance_note(analysis: DominanceAnalysis, timeout: float | None) -> str:
+    """The note saying where the deadline stopped a :class:`~kimgame.solvers.dominance.DominanceAnalysis`."""
+    why = why_stopped(analysis.stopped, timeout)
+    if analysis.stopped is not None and analysis.stopped.found == "eliminations":
+        return (f"{why} during the iterated elimination of strictly dominated strategies, after "
+                f"{len(analysis.elimination.steps)} elimination(s): those listed are valid, but more strategies "
+                "may be eliminable")
+    return (f"{why} during the dominance analysis: the dominated strategies listed are those found so far; "
+            "iterated elimination was not done")
+
+
+def claim_conditions(game, judged: tuple, clock: Clock, timeout: float | None, notes: list[str], *,
+                     max_pieces: int | None = None) -> tuple[tuple, bool]:
+    """``judged`` with each claim's exact parameter condition filled in
+    (:func:`kimgame.analysis.conditions.fill_conditions`; for trees within ``max_pieces`` pieces of
+    parameter space per node), one claim at a time while ``clock``'s deadline has not passed; the claims
+    left over keep no condition and a note says so. Returns the claims and whether the deadline (or
+    Ctrl-C) cut the step short."""
+    from kimgame.analysis.conditions import fill_conditions
+
+    if clock.deadline is None:
+        return fill_conditions(game, judged, max_pieces=max_pieces), False
+    out: list = []
+    for k, result in enumerate(judged):
+        try:
+            if not clock.expired:
+                (filled,) = fill_conditions(game, (result,), deadline=clock.deadline, max_pieces=max_pieces)
+                if filled.condition is not None or not clock.expired:
+                    out.append(filled)
+                    continue
+            why = why_stopped(None, timeout)
+        except KeyboardInterrupt:
+            why = "interrupted"
+        notes.append(f"{why} before the parameter conditions of {len(judged) - k} claim(s) were derived: "
+                     "those claims are judged at these values only")
+        return (*out, *judged[k:]), True
+    return tuple(out), False
 
 
 def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):

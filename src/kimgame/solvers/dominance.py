@@ -10,6 +10,13 @@ ints) per player with shape ``(n_1, ..., n_N)``.  All comparisons are exact.
   §3.8).
 * :func:`iterated_elimination` -- iterated elimination of strictly dominated
   strategies (IESDS), recording the round in which each strategy goes.
+* :func:`dominance_analysis` -- the three above in turn, as ``kimgame solve``
+  reports them, within a deadline.
+
+Each takes an optional ``deadline`` (a :func:`time.monotonic` value, see
+:mod:`kimgame.solvers.deadline`): once it has passed (or on Ctrl-C) they raise
+:class:`~kimgame.solvers.deadline.SearchTimeout` whose ``partial`` holds what
+was found so far.
 """
 
 from __future__ import annotations
@@ -23,10 +30,14 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+from kimgame.solvers.deadline import Clock, SearchTimeout, stopping
+
 __all__ = [
     "Dominance",
+    "DominanceAnalysis",
     "Elimination",
     "EliminationStep",
+    "dominance_analysis",
     "dominates",
     "iterated_elimination",
     "mixed_dominance",
@@ -80,15 +91,20 @@ class EliminationStep:
 @dataclass(frozen=True, slots=True)
 class Elimination:
     """Result of IESDS: the ``steps`` in elimination order and, per player, the
-    ``surviving`` strategy labels in their original order."""
+    ``surviving`` strategy labels in their original order.
+
+    ``complete`` is False when a deadline stopped the elimination: every step
+    listed is valid, but more strategies may be eliminable, so ``surviving``
+    holds the strategies not eliminated *yet*."""
 
     steps: tuple[EliminationStep, ...]
     surviving: tuple[tuple[str, ...], ...]
+    complete: bool = True
 
     def to_dict(self) -> dict[str, object]:
         """Plain ``dict`` copy with steps as dicts and survivors as lists."""
         return {"steps": [step.to_dict() for step in self.steps],
-                "surviving": [list(labels) for labels in self.surviving]}
+                "surviving": [list(labels) for labels in self.surviving], "complete": self.complete}
 
 
 # --------------------------------------------------------------------------
@@ -151,7 +167,7 @@ def _strict_pure_dominators(m: np.ndarray, t: int) -> list[int]:
     return [int(s) for s in np.flatnonzero(better)]
 
 
-def _mixed_dominator(m: np.ndarray, t: int) -> dict[int, Fraction] | None:
+def _mixed_dominator(m: np.ndarray, t: int, clock: Clock | None = None) -> dict[int, Fraction] | None:
     """An exact mixture over rows ``!= t`` strictly dominating row ``t``, or None.
 
     Solves  max eps  s.t.  sum_k sigma_k m[k, z] - m[t, z] >= eps  for all z,
@@ -165,11 +181,12 @@ def _mixed_dominator(m: np.ndarray, t: int) -> dict[int, Fraction] | None:
     others = [k for k in range(m.shape[0]) if k != t]
     if not others:
         return None
+    m = m.astype(object)  # Python ints: exact products in the LP and the check below (int64 would overflow)
     n_z = m.shape[1]
     a_ub = [[-m[k, z] for k in others] + [1, -1] for z in range(n_z)]
     b_ub = [-m[t, z] for z in range(n_z)]
     a_eq = [[1] * len(others) + [0, 0]]
-    res = maximize([0] * len(others) + [1, -1], a_ub, b_ub, a_eq, [1])
+    res = maximize([0] * len(others) + [1, -1], a_ub, b_ub, a_eq, [1], clock=clock)
     if res.status != "optimal" or res.value is None or res.value <= 0:
         return None
     assert res.x is not None
@@ -212,6 +229,8 @@ def pure_dominance(
     players: Sequence[str],
     strategies: Sequence[Sequence[str]],
     payoffs: Sequence[np.ndarray],
+    *,
+    deadline: float | None = None,
 ) -> tuple[Dominance, ...]:
     """All dominance relations between pure strategies.
 
@@ -220,27 +239,37 @@ def pure_dominance(
     (``kind="strict"``) or, failing that, weakly dominates it (``>=``
     everywhere and ``>`` somewhere; ``kind="weak"``).  ``by`` is ``{s: 1}``.
     Ordered by player, then dominated strategy, then dominating strategy.
+    After ``deadline``: :class:`SearchTimeout` with the relations found so far.
     """
+    clock = Clock(deadline)
+    out: list[Dominance] = []
+    with stopping(lambda: tuple(out), "dominance relations"):
+        _pure_relations(_validate(players, strategies, payoffs), players, strategies, out, clock)
+    return tuple(out)
+
+
+def _pure_relations(arrays: tuple[np.ndarray, ...], players: Sequence[str], strategies: Sequence[Sequence[str]],
+                    out: list[Dominance], clock: Clock) -> None:
     import numpy as np
 
-    arrays = _validate(players, strategies, payoffs)
-    out: list[Dominance] = []
     for i, (name, labels) in enumerate(zip(players, strategies)):
         m = _matrix(arrays[i], i)
         for t in range(m.shape[0]):
+            clock.check()
             ge = np.all(m >= m[t], axis=1)
             gt = m > m[t]
             strict = np.all(gt, axis=1)
             weak = ge & np.any(gt, axis=1)
             for s in np.flatnonzero(strict | weak).tolist():  # only the dominating rows: often few of many
                 out.append(Dominance(name, labels[t], pure_label(labels[s]), "strict" if strict[s] else "weak"))
-    return tuple(out)
 
 
 def mixed_dominance(
     players: Sequence[str],
     strategies: Sequence[Sequence[str]],
     payoffs: Sequence[np.ndarray],
+    *,
+    deadline: float | None = None,
 ) -> tuple[Dominance, ...]:
     """Strategies strictly dominated by a mixed strategy but by no pure one.
 
@@ -254,21 +283,29 @@ def mixed_dominance(
     (Fudenberg & Tirole 1991, §2.1; Myerson 1991, §3.8).  Returns one
     :class:`Dominance` (``kind="strict"``) per such ``t``, with ``by`` the
     optimal mixture (support only, exact probabilities), verified exactly.
-    Ordered by player, then strategy.
+    Ordered by player, then strategy. After ``deadline`` (checked at every LP
+    pivot): :class:`SearchTimeout` with the relations found so far.
     """
-    arrays = _validate(players, strategies, payoffs)
+    clock = Clock(deadline)
     out: list[Dominance] = []
+    with stopping(lambda: tuple(out), "mixed dominance relations"):
+        _mixed_relations(_validate(players, strategies, payoffs), players, strategies, out, clock)
+    return tuple(out)
+
+
+def _mixed_relations(arrays: tuple[np.ndarray, ...], players: Sequence[str], strategies: Sequence[Sequence[str]],
+                     out: list[Dominance], clock: Clock) -> None:
     for i, (name, labels) in enumerate(zip(players, strategies)):
         m = _matrix(arrays[i], i)
         if m.shape[0] < 3:  # a mixture over one other strategy is pure
             continue
         for t in range(m.shape[0]):
+            clock.check()
             if _strict_pure_dominators(m, t):
                 continue
-            mix = _mixed_dominator(m, t)
+            mix = _mixed_dominator(m, t, clock)
             if mix is not None:
                 out.append(Dominance(name, labels[t], _label_mix(labels, mix), "strict"))
-    return tuple(out)
 
 
 def iterated_elimination(
@@ -277,6 +314,7 @@ def iterated_elimination(
     payoffs: Sequence[np.ndarray],
     *,
     mixed: bool = True,
+    deadline: float | None = None,
 ) -> Elimination:
     """Iterated elimination of strictly dominated strategies.
 
@@ -291,12 +329,31 @@ def iterated_elimination(
 
     Returns an :class:`Elimination` with steps ordered by round, player and
     strategy, and the surviving labels of each player in original order.
+    After ``deadline``: :class:`SearchTimeout` whose ``partial`` is an
+    :class:`Elimination` with ``complete=False``, the steps made so far (each
+    valid) and the strategies not eliminated yet.
     """
-    import numpy as np
-
-    arrays = _validate(players, strategies, payoffs)
+    clock = Clock(deadline)
     alive: list[list[int]] = [list(range(len(s))) for s in strategies]
     steps: list[EliminationStep] = []
+
+    def so_far() -> Elimination:
+        gone = {(step.player, step.eliminated) for step in steps}
+        left = tuple(tuple(labels[k] for k in idx if (name, labels[k]) not in gone)
+                     for name, labels, idx in zip(players, strategies, alive))
+        return Elimination(tuple(steps), left, complete=False)
+
+    with stopping(so_far, "eliminations"):
+        _eliminate(_validate(players, strategies, payoffs), players, strategies, alive, steps, mixed, clock)
+    surviving = tuple(tuple(labels[k] for k in idx) for labels, idx in zip(strategies, alive))
+    return Elimination(tuple(steps), surviving)
+
+
+def _eliminate(arrays: tuple[np.ndarray, ...], players: Sequence[str], strategies: Sequence[Sequence[str]],
+               alive: list[list[int]], steps: list[EliminationStep], mixed: bool, clock: Clock) -> None:
+    """IESDS, updating ``alive`` (after each round) and ``steps`` (at each step) in place."""
+    import numpy as np
+
     rnd = 0
     while True:
         rnd += 1
@@ -306,12 +363,13 @@ def iterated_elimination(
             m = _matrix(arrays[i][grid], i)
             gone: set[int] = set()
             for t in range(m.shape[0]):
+                clock.check()
                 by: Mapping[str, Fraction] | None = None
                 pure = _strict_pure_dominators(m, t)
                 if pure:
                     by = pure_label(labels[alive[i][pure[0]]])
                 elif mixed and m.shape[0] >= 3:
-                    mix = _mixed_dominator(m, t)
+                    mix = _mixed_dominator(m, t, clock)
                     if mix is not None:
                         by = _label_mix(labels, {alive[i][k]: p for k, p in mix.items()})
                 if by is not None:
@@ -319,7 +377,53 @@ def iterated_elimination(
                     steps.append(EliminationStep(rnd, name, labels[alive[i][t]], by))
             removed.append(gone)
         if not any(removed):
-            break
-        alive = [[k for k in idx if k not in gone] for idx, gone in zip(alive, removed)]
-    surviving = tuple(tuple(labels[k] for k in idx) for labels, idx in zip(strategies, alive))
-    return Elimination(tuple(steps), surviving)
+            return
+        alive[:] = [[k for k in idx if k not in gone] for idx, gone in zip(alive, removed)]
+
+
+@dataclass(frozen=True, slots=True)
+class DominanceAnalysis:
+    """What :func:`dominance_analysis` found: the ``dominance`` relations (pure, then mixed) and the
+    iterated ``elimination``. ``stopped`` is the :class:`SearchTimeout` when the deadline (or Ctrl-C)
+    cut the analysis short — then ``elimination.complete`` is False and ``dominance`` holds the
+    relations found so far — and None when it finished."""
+
+    dominance: tuple[Dominance, ...]
+    elimination: Elimination
+    stopped: SearchTimeout | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the analysis finished."""
+        return self.stopped is None
+
+
+def dominance_analysis(
+    players: Sequence[str],
+    strategies: Sequence[Sequence[str]],
+    payoffs: Sequence[np.ndarray],
+    *,
+    mixed: bool = True,
+    deadline: float | None = None,
+) -> DominanceAnalysis:
+    """:func:`pure_dominance`, then (with ``mixed``) :func:`mixed_dominance`, then
+    :func:`iterated_elimination` (by mixed strategies too with ``mixed``), all within ``deadline``.
+
+    Never raises :class:`SearchTimeout`: when the deadline passes (or on Ctrl-C) the analysis stops and
+    returns what it found, with ``stopped`` set (see :class:`DominanceAnalysis`).
+    """
+    found: tuple[Dominance, ...] = ()
+    untouched = Elimination((), tuple(tuple(labels) for labels in strategies), complete=False)
+    try:
+        found = pure_dominance(players, strategies, payoffs, deadline=deadline)
+        if mixed:
+            found += mixed_dominance(players, strategies, payoffs, deadline=deadline)
+    except SearchTimeout as stop:
+        assert isinstance(stop.partial, tuple)
+        return DominanceAnalysis(found + stop.partial, untouched, stop)
+    try:
+        elimination = iterated_elimination(players, strategies, payoffs, mixed=mixed, deadline=deadline)
+    except SearchTimeout as stop:
+        assert isinstance(stop.partial, Elimination)
+        return DominanceAnalysis(found, stop.partial, stop)
+    return DominanceAnalysis(found, elimination)

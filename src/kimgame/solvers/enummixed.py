@@ -43,7 +43,6 @@ cross-check, see :func:`_enumerate_vertices`.
 from __future__ import annotations
 
 import numbers
-import time
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from math import lcm
@@ -51,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from kimgame.solvers.results import SearchTimeout
+from kimgame.solvers.deadline import Clock, SearchTimeout, stopping
 
 __all__ = ["SearchTimeout", "extreme_equilibria"]
 
@@ -60,35 +59,6 @@ Profile = tuple[tuple[Fraction, ...], tuple[Fraction, ...]]
 
 #: A payoff matrix: a sequence of rows (or a 2-d numpy array) of exact numbers.
 PayoffMatrix = Sequence[Sequence[Any]] | np.ndarray
-
-# Check the deadline after this many pivots (must be a power of two).
-_CHECK_EVERY = 16
-
-
-class _Expired(Exception):
-    """Internal signal: the deadline passed (converted to SearchTimeout)."""
-
-
-class _Clock:
-    """Periodic deadline check for the inner loops."""
-
-    __slots__ = ("count", "deadline")
-
-    def __init__(self, deadline: float | None) -> None:
-        self.deadline = deadline
-        self.count = 0
-
-    def check(self) -> None:
-        """Raise :class:`_Expired` if the deadline has passed."""
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise _Expired
-
-    def tick(self) -> None:
-        """Count one unit of work; check the deadline every few units."""
-        self.count += 1
-        if self.deadline is not None and not self.count & (_CHECK_EVERY - 1):
-            self.check()
-
 
 # ---------------------------------------------------------------------------
 # Input handling
@@ -345,7 +315,7 @@ def _normalise(nums: tuple[int, ...]) -> tuple[Fraction, ...]:
 
 
 def _enumerate_vertices(
-    poly: _Polytope, *, lexicographic: bool = True, clock: _Clock | None = None
+    poly: _Polytope, *, lexicographic: bool = True, clock: Clock | None = None
 ) -> Iterator[tuple[int, tuple[int, ...]]]:
     """Yield ``(label mask, scaled coordinates)`` once for every vertex of ``poly``.
 
@@ -358,7 +328,7 @@ def _enumerate_vertices(
     full rank.
     """
     if clock is None:
-        clock = _Clock(None)
+        clock = Clock(None)
     start = poly.initial_tableau()
     seen_bases = {start.key}
     seen_vertices = {start.tight_mask()}
@@ -481,9 +451,9 @@ def extreme_equilibria(
     "Computing equilibria for two-person games", *Handbook of Game Theory*,
     vol. 3, ch. 45.
     """
-    clock = _Clock(deadline)
+    clock = Clock(deadline)
     found: set[Profile] = set()
-    try:
+    with stopping(lambda: sorted(found)):  # SearchTimeout with the equilibria found so far
         clock.check()
         m, n, p_poly, q_poly = _prepare_game(A, B)
         full = (1 << (m + n)) - 1
@@ -512,8 +482,4 @@ def extreme_equilibria(
                     for partner in partners:
                         other_point = _normalise(partner)
                         found.add((point, other_point) if is_p else (other_point, point))
-    except _Expired:
-        raise SearchTimeout(sorted(found)) from None
-    except KeyboardInterrupt:  # Ctrl-C: hand back what was found, like a timeout
-        raise SearchTimeout(sorted(found), interrupted=True) from None
     return sorted(found)

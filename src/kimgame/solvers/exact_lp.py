@@ -13,10 +13,13 @@ to a few hundred constraints); it favours clarity and exactness over speed.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
+
+from kimgame.solvers.deadline import Clock
 
 __all__ = ["LPResult", "maximize"]
 
@@ -37,10 +40,21 @@ class LPResult:
     value: Fraction | None
 
 
+def _exact(v: object) -> Fraction:
+    """``v`` as a Fraction of Python ints: ``Fraction(numpy.int64(3))`` would keep the int64 numerator,
+    and the pivots' products would then overflow silently."""
+    if isinstance(v, numbers.Integral):
+        return Fraction(int(v))
+    q = Fraction(v)  # type: ignore[arg-type]
+    if type(q.numerator) is int and type(q.denominator) is int:
+        return q
+    return Fraction(int(q.numerator), int(q.denominator))
+
+
 def _vector(values: Iterable[object] | None) -> list[Fraction]:
     if values is None:
         return []
-    return [Fraction(v) for v in values]  # type: ignore[arg-type]
+    return [_exact(v) for v in values]
 
 
 def _matrix(rows: Iterable[Iterable[object]] | None, n: int, name: str) -> list[list[Fraction]]:
@@ -96,12 +110,14 @@ class _Tableau:
                 self.cost[k] -= f * a
         self.basis[r] = j
 
-    def run(self, allowed: int) -> Literal["optimal", "unbounded"]:
+    def run(self, allowed: int, clock: Clock | None = None) -> Literal["optimal", "unbounded"]:
         """Maximise from the current feasible basis using Bland's rule.
 
-        Only columns ``0 .. allowed-1`` may enter the basis.
+        Only columns ``0 .. allowed-1`` may enter the basis. ``clock`` is checked before each pivot.
         """
         while True:
+            if clock is not None:
+                clock.check()
             entering = next((j for j in range(allowed) if self.cost[j] > 0), None)
             if entering is None:
                 return "optimal"
@@ -130,6 +146,8 @@ def maximize(
     b_ub: Iterable[object] | None,
     A_eq: Iterable[Iterable[object]] | None = None,
     b_eq: Iterable[object] | None = None,
+    *,
+    clock: Clock | None = None,
 ) -> LPResult:
     """Maximise ``c @ x`` s.t. ``A_ub @ x <= b_ub``, ``A_eq @ x == b_eq``, ``x >= 0``.
 
@@ -142,6 +160,9 @@ def maximize(
     Returns an :class:`LPResult`: status ``"optimal"`` with an exact optimal
     basic solution ``x`` and its ``value``, or ``"infeasible"`` /
     ``"unbounded"`` with ``x`` and ``value`` set to ``None``.
+
+    ``clock`` (a :class:`kimgame.solvers.deadline.Clock`) is checked before each pivot; when its
+    deadline has passed, :class:`kimgame.solvers.deadline.Expired` is raised.
     """
     cost = _vector(c)
     n = len(cost)
@@ -187,7 +208,7 @@ def maximize(
     if n_art:
         # Phase 1: maximise -(sum of artificials).
         tab.set_objective([zero] * n_real + [-one] * n_art)
-        tab.run(n_real + n_art)
+        tab.run(n_real + n_art, clock)
         if tab.cost[-1] != 0:  # -(phase-1 optimum) = sum of artificials > 0
             return LPResult("infeasible", None, None)
         # Drive zero-valued artificials out of the basis; drop redundant rows.
@@ -203,7 +224,7 @@ def maximize(
 
     # Phase 2 on the original objective (slacks cost nothing).
     tab.set_objective(cost + [zero] * m_ub)
-    if tab.run(n_real) == "unbounded":
+    if tab.run(n_real, clock) == "unbounded":
         return LPResult("unbounded", None, None)
     x = tab.solution(n)
     value = sum((ci * xi for ci, xi in zip(cost, x)), zero)

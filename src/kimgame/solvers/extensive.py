@@ -20,14 +20,13 @@ normal form, and the file's claims.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 from kimgame.errors import KimgameError
+from kimgame.limits import current_limits
 from kimgame.model.tree import (
-    MAX_REDUCED_PROFILES,
     Chance,
     Decision,
     ExtensiveFormGame,
@@ -37,6 +36,7 @@ from kimgame.model.tree import (
     plan_space,
     reduced_normal_form,
 )
+from kimgame.solvers.deadline import Clock, SearchTimeout, deadline_after, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import Equilibrium, SolveResult
 
@@ -61,10 +61,13 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
     ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
     ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
-    pure Nash equilibria of the reduced normal form). ``timeout`` bounds the search; on expiry the result
-    is marked ``partial``. With ``conditions`` each claim also gets its exact parameter condition
-    (:func:`kimgame.analysis.conditions.fill_conditions`, within ``CONDITION_PIECES`` pieces and the
-    time left).
+    pure Nash equilibria of the reduced normal form). ``timeout`` bounds every step (the subgames, the
+    reduced normal form's equilibria and its dominance analysis); on expiry the result is marked ``partial``.
+    The reduced normal form is built up to the ``reduced_profiles`` limit in force
+    (:func:`kimgame.limits.current_limits`).
+    With ``conditions`` each claim also gets its exact parameter condition
+    (:func:`kimgame.solvers.api.claim_conditions`, within ``CONDITION_PIECES`` pieces of parameter
+    space per node and the time left).
     """
     if game.num_nodes >= LARGE_TREE:
         with gc_paused():
@@ -74,7 +77,6 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
     from kimgame.solvers.backward_induction import search
-    from kimgame.solvers.results import SearchTimeout
     from kimgame.solvers.subgames import (
         fill_free,
         nash_failure,
@@ -85,7 +87,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
 
     if method not in TREE_METHODS:
         raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
-    deadline = None if timeout is None else time.monotonic() + timeout
+    deadline = deadline_after(timeout)
     notes: list[str] = []
     partial = False
     complete = True
@@ -97,10 +99,10 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     spe_total = 0
     try:
         found = search(game, st, pure_only=method == "pure", deadline=deadline)
-    except SearchTimeout:
+    except SearchTimeout as stop:
         found = None
-        partial = complete = False
-        notes.append(f"time limit of {timeout:g} s reached while solving the subgames: no subgame-perfect "
+        partial, complete = True, False
+        notes.append(f"{why_stopped(stop, timeout)} while solving the subgames: no subgame-perfect "
                      "equilibrium is listed")
     if found is not None:
         if found.cut_short:
@@ -126,11 +128,13 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
 
     # 2. the reduced normal form
     profiles = game.reduced_profiles
-    space = plan_space(game) if profiles <= MAX_REDUCED_PROFILES else None
+    max_profiles = current_limits().reduced_profiles
+    space = plan_space(game) if profiles <= max_profiles else None
     full, log10 = full_normal_form_size(game)
     if space is None:
-        notes.append(f"the reduced normal form has more than {MAX_REDUCED_PROFILES} pure profiles; Nash "
-                     "equilibria that are not subgame-perfect and dominance are not computed")
+        notes.append(f"the reduced normal form has more than {max_profiles:,} pure profiles, the limit; Nash "
+                     "equilibria that are not subgame-perfect and dominance are not computed (raise the limit "
+                     "with --limit reduced_profiles=N)")
 
     equilibria: list[Equilibrium] = []
     spe_mixes: list[tuple] = []
@@ -150,7 +154,12 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     not_perfect: list[dict[str, Any]] = []
     nf_method = ""
     all_found: list[Equilibrium] = []
-    if space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe":
+    late = space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe" and Clock(deadline).expired
+    if late:
+        partial, complete = True, False
+        notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
+                     "that are not subgame-perfect and dominance are not computed")
+    elif space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe":
         nf = reduced_normal_form(game)
         nf_request = method
         if method == "auto":
@@ -201,9 +210,10 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     # 3. claims
     claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
     if conditions and claims:
-        from kimgame.analysis.conditions import fill_conditions
+        from kimgame.solvers.api import claim_conditions
 
-        claims = fill_conditions(game, claims, deadline=deadline, max_pieces=CONDITION_PIECES)
+        claims, cut = claim_conditions(game, claims, Clock(deadline), timeout, notes, max_pieces=CONDITION_PIECES)
+        partial = partial or cut
 
     extra = _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect)
     used = ("backward induction" if game.is_perfect_information else
@@ -240,21 +250,24 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
 
     shape = nf.shape
     small = profiles <= NASH_PROFILE_LIMIT and method != "pure"
-    if not small and pure_lists.suits(shape):  # pure strategies only, on a small form: no numpy needed
+    stopped = False
+    if not small and pure_lists.suits(shape):  # pure strategies only, on a small form: no numpy needed, fast
         lists = nf.numeric_lists
         pure = pure_lists.pure_equilibria_lists(shape, lists)
         dominance = pure_lists.pure_dominance_lists(nf.players, nf.strategies, lists)
         elimination = pure_lists.iterated_elimination_lists(nf.players, nf.strategies, lists)
     else:
-        from kimgame.solvers.dominance import iterated_elimination, mixed_dominance, pure_dominance
+        from kimgame.solvers.api import dominance_note
+        from kimgame.solvers.dominance import dominance_analysis
         from kimgame.solvers.pure import pure_equilibria
 
         payoffs = nf.numeric
         pure = pure_equilibria(payoffs)
-        dominance = pure_dominance(nf.players, nf.strategies, payoffs)
-        if small:
-            dominance += mixed_dominance(nf.players, nf.strategies, payoffs)
-        elimination = iterated_elimination(nf.players, nf.strategies, payoffs, mixed=small)
+        analysis = dominance_analysis(nf.players, nf.strategies, payoffs, mixed=small, deadline=deadline)
+        dominance, elimination = analysis.dominance, analysis.elimination
+        if analysis.stopped is not None:
+            notes.append(dominance_note(analysis, timeout))
+            stopped = True
     pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     zero_one = (Fraction(0), Fraction(1))  # shared: Fractions are immutable
     pure_mixes = [tuple(tuple(zero_one[j == k] for j in range(n)) for n, k in zip(shape, p)) for p in pure]
@@ -263,23 +276,25 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure equilibria and "
                      "dominance by pure strategies are reported; mixed equilibria and mixed dominance are not")
     if not small:
-        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
+        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "partial" if stopped else "incomplete"
     if len(shape) != 2 or method == "pure":
+        status = "partial" if stopped else "incomplete"
         if len(shape) != 2:
             notes.append("all pure equilibria of the reduced normal form are listed; mixed equilibria of games with "
                          "more than two players are not enumerated")
-            return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "complete"
-        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "incomplete"
-    from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
+            status = "partial" if stopped else "complete"
+        return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", status
+    from kimgame.solvers.enummixed import extreme_equilibria
 
     A, B = payoffs
     try:
         found = [tuple(p) for p in extreme_equilibria(A, B, deadline=deadline)]
     except SearchTimeout as stop:
-        notes.append(f"time limit of {timeout:g} s reached: the Nash equilibria listed are those found so far")
+        notes.append(f"{why_stopped(stop, timeout)}: the Nash equilibria listed are those found so far")
         return ([tuple(p) for p in stop.partial], pure_labels, dominance, elimination,
                 "enummixed (stopped by the time limit)", "partial")
-    return found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)", "complete"
+    return (found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)",
+            "partial" if stopped else "complete")
 
 
 def _judge_claims(game, nf, elimination, equilibria):
@@ -292,7 +307,7 @@ def _judge_claims(game, nf, elimination, equilibria):
         if isinstance(claim.spec, Dominates):
             if nf is None:
                 out.append(ClaimResult(claim.id, claim.says, claim.spec.describe(), False,
-                                       "not judged: the reduced normal form is too large to build"))
+                                       "not judged: the reduced normal form was not built or not analysed (see the notes)"))
             else:
                 out.append(judge(nf, claim, elimination))
         else:
@@ -401,9 +416,10 @@ def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_ind
         "proper_subgames": max(0, len(st.roots) - 1),
     }
     counts = dict(zip(players, game.plan_counts))
+    max_profiles = current_limits().reduced_profiles
     rnf: dict[str, Any] = {
-        "plans": {p: (c if c <= MAX_REDUCED_PROFILES else f"more than {MAX_REDUCED_PROFILES}") for p, c in counts.items()},
-        "profiles": profiles if profiles <= MAX_REDUCED_PROFILES else None,
+        "plans": {p: (c if c <= max_profiles else f"more than {max_profiles}") for p, c in counts.items()},
+        "profiles": profiles if profiles <= max_profiles else None,
         "full_normal_form_profiles": str(full) if full is not None else f"about 10^{int(log10)}",
     }
     if space is not None and sum(len(x) for x in space.labels) <= 10_000:

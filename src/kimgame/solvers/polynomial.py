@@ -512,7 +512,8 @@ def solve_polynomial(game, *, timeout: float | None = None):
     deadline = None if timeout is None else time.monotonic() + timeout
     payoffs = game.numeric
     found = polynomial_equilibria(payoffs, deadline=deadline)
-    base = solve_normal_form(game, method="pure", conditions=False)
+    base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline,
+                             conditions=False)  # dominance: same deadline
     notes = [note for note in base.notes if "not enumerated" not in note]
     players, strategies = game.players, game.strategies
     for eq in found.algebraic[:20]:
@@ -556,5 +557,5 @@ def solve_polynomial(game, *, timeout: float | None = None):
             for eq in found.algebraic]
     method = ("polynomial: support enumeration, indifference equations solved exactly (sympy Groebner bases); "
               f"{found.supports_checked} of {found.supports_total} support profiles")
-    return dataclasses.replace(base, method=method, equilibria=equilibria, complete=found.complete,
-                               partial=found.timed_out, notes=tuple(notes), extra=extra)
+    return dataclasses.replace(base, method=method, equilibria=equilibria, complete=found.complete and not base.partial,
+                               partial=found.timed_out or base.partial, notes=tuple(notes), extra=extra)

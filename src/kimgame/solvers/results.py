@@ -64,19 +64,3 @@ class SolveResult:
     partial: bool = False
     notes: tuple[str, ...] = field(default=())
     extra: Mapping[str, Any] = field(default_factory=dict)
-
-
-class SearchTimeout(Exception):
-    """The deadline passed before an enumeration finished (raised by
-    :func:`kimgame.solvers.enummixed.extreme_equilibria` and the tree solvers that use it).
-
-    ``partial`` holds the extreme equilibria found so far, sorted like the result of
-    :func:`~kimgame.solvers.enummixed.extreme_equilibria`; it is a subset of the full answer.
-    Defined here, apart from the numpy-based enumeration, so that catching it imports no numpy.
-    """
-
-    def __init__(self, partial: list[tuple[tuple[Fraction, ...], ...]], *, interrupted: bool = False) -> None:
-        why = "interrupted" if interrupted else "deadline passed"
-        super().__init__(f"{why} after {len(partial)} extreme equilibria were found")
-        self.partial: list[tuple[tuple[Fraction, ...], ...]] = partial
-        self.interrupted = interrupted

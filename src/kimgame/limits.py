@@ -1,0 +1,171 @@
+"""Size limits: how large a file or a game kimgame agrees to read or build.
+
+A game too large to hold in memory, or to solve in reasonable time, is refused *before* the work
+starts, with its size, the limit and how to raise it. The limits are one frozen :class:`Limits`; the
+defaults are the module constants kimgame always had (``kimgame.model.tree.MAX_NODES``, ...). Another
+set of limits is put in force for a block of code::
+
+    with limits_in_force(Limits(nodes=5_000_000)):
+        game = kimgame.load("big.yaml")          # same as kimgame.load("big.yaml", limits=...)
+
+``kimgame.load(..., limits=...)`` and ``kimgame.solve(..., limits=...)`` do this for one call; a mapping
+such as ``{"nodes": 5_000_000}`` changes only the limits it names. On the command line every command
+that reads a file takes ``--limit NAME=N`` (repeatable), and the ``KIMGAME_LIMITS`` environment variable
+holds the same items separated by spaces (``KIMGAME_LIMITS="nodes=5000000 profiles=4000000"``); options
+given on the command line win.
+
+The limits in force are held in a :class:`contextvars.ContextVar`, so they follow the code that runs
+under them (threads and asyncio tasks each see their own).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, fields, replace
+
+from kimgame.errors import KimgameError
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "LIMIT_NAMES",
+    "Limits",
+    "current_limits",
+    "limits_in_force",
+    "parse_limits",
+    "too_large",
+]
+
+ENV_VAR = "KIMGAME_LIMITS"
+
+_DESCRIPTIONS = {
+    "file_bytes": "size of a game file in bytes",
+    "yaml_values": "values of a YAML document once its aliases (*name) are expanded",
+    "nodes": "nodes of a game tree once its sub-trees are expanded",
+    "profiles": "pure strategy profiles of a normal-form game",
+    "reduced_profiles": "pure strategy profiles of a tree's reduced normal form (built only up to this size)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The size limits in one object (each a positive whole number); the defaults are kimgame's.
+
+    ``file_bytes``: a game file's size; ``yaml_values``: a YAML document's values after expanding
+    aliases; ``nodes``: a tree's nodes after expanding ``use:`` sub-trees (also ``.efg`` files);
+    ``profiles``: pure profiles of a normal-form game (YAML or ``.nfg``); ``reduced_profiles``: pure
+    profiles up to which a tree's reduced normal form is built (beyond it, dominance and the Nash
+    equilibria that are not subgame-perfect are not computed).
+    """
+
+    file_bytes: int = 20_000_000
+    yaml_values: int = 2_000_000
+    nodes: int = 2_000_000
+    profiles: int = 2_000_000
+    reduced_profiles: int = 2_000_000
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise KimgameError(f"the limit {f.name} must be a positive whole number, not {value!r}; "
+                                   f"the limits are {', '.join(LIMIT_NAMES)}")
+
+    def updated(self, changes: Mapping[str, int]) -> Limits:
+        """A copy with the limits named in ``changes`` replaced (:class:`KimgameError` for unknown names)."""
+        for name in changes:
+            _check_name(name)
+        return replace(self, **{_canonical(name): value for name, value in changes.items()})
+
+
+LIMIT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Limits))
+DEFAULT_LIMITS = Limits()
+
+_current: ContextVar[Limits] = ContextVar("kimgame_limits", default=DEFAULT_LIMITS)
+
+
+def current_limits() -> Limits:
+    """The limits in force (:data:`DEFAULT_LIMITS` unless :func:`limits_in_force` says otherwise)."""
+    return _current.get()
+
+
+def as_limits(limits: Limits | Mapping[str, int] | None) -> Limits:
+    """``limits`` as a :class:`Limits`: None is the limits in force; a mapping changes only the names it
+    gives (the others stay as in force)."""
+    if limits is None:
+        return current_limits()
+    if isinstance(limits, Limits):
+        return limits
+    if isinstance(limits, Mapping):
+        return current_limits().updated(limits)
+    raise TypeError(f"limits must be a Limits object or a mapping NAME -> N, not {type(limits).__name__}")
+
+
+@contextmanager
+def limits_in_force(limits: Limits | Mapping[str, int] | None) -> Iterator[Limits]:
+    """Put ``limits`` in force for the ``with`` block (see :func:`as_limits`); yields them."""
+    chosen = as_limits(limits)
+    token = _current.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _current.reset(token)
+
+
+_NUMBER = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+(_[0-9]+)*")
+
+
+def parse_limits(items: Iterable[str], base: Limits | None = None, *, what: str = "--limit") -> Limits:
+    """``base`` (default: the limits in force) with each ``NAME=N`` of ``items`` applied in order.
+
+    ``N`` is a whole number, written ``5000000``, ``5_000_000`` or ``5,000,000``. A :class:`KimgameError`
+    names the item, and lists the limits, when a name is unknown or a value is not a positive number.
+    """
+    limits = current_limits() if base is None else base
+    changes: dict[str, int] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name:
+            raise KimgameError(f"{what} expects NAME=N, e.g. nodes=5000000 (got '{item}'); {_names_text()}")
+        _check_name(name, what)
+        if not _NUMBER.fullmatch(text) or int(text.replace(",", "")) <= 0:
+            raise KimgameError(f"{what} {name}={text}: a limit is a positive whole number, e.g. {name}=5000000 "
+                               f"(the limits are {', '.join(LIMIT_NAMES)})")
+        changes[_canonical(name)] = int(text.replace(",", ""))
+    return limits.updated(changes)
+
+
+def limits_from_environment(value: str | None, base: Limits | None = None) -> Limits:
+    """``base`` with the items of ``KIMGAME_LIMITS`` (``NAME=N`` separated by spaces) applied."""
+    return parse_limits((value or "").split(), base, what=ENV_VAR)
+
+
+def too_large(subject: str, size: int | str, unit: str, name: str, *, limit: int | None = None) -> str:
+    """The refusal message: ``"<subject> has 3,000,000 <unit>, more than the limit of 2,000,000 (raise it
+    with --limit nodes=N)"``. ``size`` may be text ("more than 20,000,000"); ``limit`` defaults to the
+    limit ``name`` in force."""
+    value = getattr(current_limits(), name) if limit is None else limit
+    shown = f"{size:,}" if isinstance(size, int) else size
+    return f"{subject} has {shown} {unit}, more than the limit of {value:,} (raise it with --limit {name}=N)"
+
+
+def _canonical(name: str) -> str:
+    return name.strip().replace("-", "_")
+
+
+def _names_text() -> str:
+    return "the limits are " + "; ".join(f"{n} ({_DESCRIPTIONS[n]}, default {getattr(DEFAULT_LIMITS, n):,})"
+                                         for n in LIMIT_NAMES)
+
+
+def _check_name(name: str, what: str = "limits") -> None:
+    if _canonical(name) in LIMIT_NAMES:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(_canonical(name), LIMIT_NAMES, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise KimgameError(f"{what}: unknown limit '{name}'{hint}; {_names_text()}")

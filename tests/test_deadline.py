@@ -1,0 +1,200 @@
+"""--timeout bounds every step of kimgame solve, the dominance analysis included (one deadline mechanism:
+kimgame.solvers.deadline): a passed deadline gives a partial result marked so, exit code 3, valid JSON."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kimgame
+from clirun import run_cli
+from kimgame.solvers import deadline as deadline_module
+from kimgame.solvers.api import solve_normal_form
+from kimgame.solvers.deadline import Clock, Expired, SearchTimeout
+from kimgame.solvers.dominance import (
+    Elimination,
+    dominance_analysis,
+    iterated_elimination,
+    mixed_dominance,
+    pure_dominance,
+)
+from kimgame.solvers.exact_lp import maximize
+
+GAMES = Path(__file__).resolve().parent.parent / "games"
+PAST = -1.0  # time.monotonic() is never negative: a deadline that has always passed
+
+
+def matrix_yaml(A: np.ndarray, B: np.ndarray, claims: str = "") -> str:
+    rows = [f"s{i}" for i in range(A.shape[0])]
+    cols = [f"t{j}" for j in range(A.shape[1])]
+    lines = ["kimgame: 1", "players: [R, C]", f"strategies: {{R: [{', '.join(rows)}], C: [{', '.join(cols)}]}}",
+             "payoffs:"]
+    for i, r in enumerate(rows):
+        lines.append(f"  {r}: {{" + ", ".join(f"{c}: [{A[i, j]}, {B[i, j]}]" for j, c in enumerate(cols)) + "}")
+    return "\n".join(lines) + "\n" + textwrap.dedent(claims)
+
+
+def chain_game(n: int = 6):
+    """Row i+1 strictly dominates row i, column j+1 strictly dominates column j: IESDS needs many steps."""
+    A = np.array([[i for _ in range(n)] for i in range(n)], dtype=object)
+    B = np.array([[j for j in range(n)] for _ in range(n)], dtype=object)
+    players = ("R", "C")
+    strategies = (tuple(f"s{i}" for i in range(n)), tuple(f"t{j}" for j in range(n)))
+    return players, strategies, (A, B)
+
+
+def fake_clock(monkeypatch, checks: int) -> None:
+    """time.monotonic advancing one 'second' per call: a deadline of ``checks`` stops after that many checks."""
+    ticks = itertools.count()
+    monkeypatch.setattr(deadline_module.time, "monotonic", lambda: float(next(ticks)))
+
+
+# --------------------------------------------------------------------------------------------------
+# the dominance functions honour the deadline and hand back what they found
+
+
+def test_dominance_functions_with_a_passed_deadline_raise_with_empty_partial():
+    players, strategies, payoffs = chain_game()
+    for function in (pure_dominance, mixed_dominance):
+        with pytest.raises(SearchTimeout) as info:
+            function(players, strategies, payoffs, deadline=PAST)
+        assert info.value.partial == () and not info.value.interrupted
+    with pytest.raises(SearchTimeout) as info:
+        iterated_elimination(players, strategies, payoffs, deadline=PAST)
+    partial = info.value.partial
+    assert isinstance(partial, Elimination) and partial.complete is False
+    assert partial.steps == () and partial.surviving == strategies
+
+
+def test_partial_results_are_a_prefix_of_the_full_ones(monkeypatch):
+    players, strategies, payoffs = chain_game()
+    full_pure = pure_dominance(players, strategies, payoffs)
+    full_elim = iterated_elimination(players, strategies, payoffs)
+    assert full_elim.complete and full_elim.surviving == (("s5",), ("t5",))
+    fake_clock(monkeypatch, 0)
+    with pytest.raises(SearchTimeout) as info:
+        pure_dominance(players, strategies, payoffs, deadline=4.0)
+    assert 0 < len(info.value.partial) < len(full_pure)
+    assert info.value.partial == full_pure[:len(info.value.partial)]
+    fake_clock(monkeypatch, 0)
+    with pytest.raises(SearchTimeout) as info:
+        iterated_elimination(players, strategies, payoffs, deadline=20.0)
+    partial = info.value.partial
+    assert not partial.complete and 0 < len(partial.steps) < len(full_elim.steps)
+    assert partial.steps == full_elim.steps[:len(partial.steps)]
+    gone = {(s.player, s.eliminated) for s in partial.steps}
+    for name, labels, left in zip(players, strategies, partial.surviving):
+        assert left == tuple(x for x in labels if (name, x) not in gone)  # not eliminated yet
+
+
+def test_exact_lp_checks_the_clock_at_each_pivot():
+    with pytest.raises(Expired):
+        maximize([1, 1], [[1, 0], [0, 1]], [1, 1], clock=Clock(PAST))
+    assert maximize([1, 1], [[1, 0], [0, 1]], [1, 1], clock=Clock(None)).value == 2
+
+
+def test_dominance_analysis_never_raises_and_says_where_it_stopped():
+    players, strategies, payoffs = chain_game()
+    done = dominance_analysis(players, strategies, payoffs)
+    assert done.complete and done.elimination.complete and done.stopped is None
+    cut = dominance_analysis(players, strategies, payoffs, deadline=PAST)
+    assert not cut.complete and cut.stopped is not None and cut.dominance == ()
+    assert not cut.elimination.complete and cut.elimination.steps == ()
+
+
+def test_ctrl_c_in_the_dominance_analysis_gives_a_partial_result(monkeypatch):
+    from kimgame.solvers import dominance
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dominance, "_mixed_dominator", interrupted)
+    rng = np.random.default_rng(0)
+    A, B = rng.integers(0, 9, (4, 4)), rng.integers(0, 9, (4, 4))
+    players, strategies = ("R", "C"), (("a", "b", "c", "d"), ("w", "x", "y", "z"))
+    cut = dominance_analysis(players, strategies, (A.astype(object), B.astype(object)))
+    assert cut.stopped is not None and cut.stopped.interrupted
+    assert cut.dominance == pure_dominance(players, strategies, (A, B))  # the pure relations were found
+
+
+# --------------------------------------------------------------------------------------------------
+# kimgame solve: the dominance step is bounded too
+
+
+def test_solve_with_a_passed_deadline_is_partial_even_without_enumeration(tmp_path):
+    A = np.array([[3, 1], [2, 0]])  # s0 strictly dominates s1, t0 dominates t1
+    path = tmp_path / "g.yaml"
+    path.write_text(matrix_yaml(A, A.T))
+    game = kimgame.load(path)
+    done = solve_normal_form(game, method="pure")
+    assert not done.partial and done.elimination.complete and done.dominance
+    cut = solve_normal_form(game, method="pure", deadline=PAST, timeout=0)
+    assert cut.partial and not cut.complete and not cut.elimination.complete
+    assert cut.pure_equilibria == done.pure_equilibria  # found before the deadline was looked at
+    assert any("during the dominance analysis" in note for note in cut.notes)
+
+
+def test_cli_timeout_bounds_the_dominance_step(tmp_path):
+    A = np.array([[3, 1], [2, 0]])  # s0 strictly dominates s1, t0 dominates t1
+    path = tmp_path / "g.yaml"
+    path.write_text(matrix_yaml(A, A.T))
+    run = run_cli("solve", path, "--method", "pure", "--timeout", "0", "-f", "json")
+    assert run.code == 3 and "Traceback" not in run.err
+    doc = json.loads(run.out)
+    assert doc["solver"]["partial"] is True and doc["solver"]["complete"] is False
+    assert doc["iterated_elimination"]["complete"] is False
+    assert any("time limit of 0 s reached during the dominance analysis" in n for n in doc["solver"]["notes"])
+    text = run_cli("solve", path, "--method", "pure", "--timeout", "0")
+    assert text.code == 3 and "No dominated strategy was found before the analysis was stopped" in text.out
+    run = run_cli("solve", path, "--method", "pure", "-f", "json")
+    assert run.code == 0 and json.loads(run.out)["iterated_elimination"]["complete"] is True
+
+
+def test_timeout_stops_a_long_mixed_dominance_analysis(tmp_path):
+    # 40 x 40 random payoffs: the exact LPs of mixed dominance take minutes; one second is honoured
+    rng = np.random.default_rng(5)
+    A, B = rng.integers(0, 100, (40, 40)), rng.integers(0, 100, (40, 40))
+    path = tmp_path / "big.yaml"
+    path.write_text(matrix_yaml(A, B))
+    game = kimgame.load(path)
+    start = time.monotonic()
+    result = kimgame.solve(game, method="pure", timeout=1.0)
+    assert time.monotonic() - start < 15
+    assert result.partial and not result.elimination.complete
+
+
+def test_claim_after_elimination_is_not_judged_on_an_unfinished_elimination(tmp_path):
+    A = np.array([[3, 1], [2, 0]])  # s0 strictly dominates s1, t0 dominates t1
+    claims = """
+    claims:
+      - id: after
+        dominates: {player: R, strategy: s0, over: s1, after_elimination: true}
+    """
+    path = tmp_path / "g.yaml"
+    path.write_text(matrix_yaml(A, A.T, claims))
+    game = kimgame.load(path)
+    (claim,) = solve_normal_form(game, method="pure", deadline=PAST, timeout=0).claims
+    assert claim.holds is False and "not judged" in claim.detail
+    (claim,) = solve_normal_form(game, method="pure").claims
+    assert "not judged" not in claim.detail
+
+
+def test_tree_with_a_passed_deadline_is_partial():
+    game = kimgame.load(GAMES / "entry_deterrence.yaml")
+    result = kimgame.solve(game, timeout=0)
+    assert result.partial and not result.complete
+    run = run_cli("solve", GAMES / "entry_deterrence.yaml", "--timeout", "0", "-f", "json")
+    assert run.code == 3 and json.loads(run.out)["solver"]["partial"] is True
+
+
+def test_a_timeout_in_the_subgames_marks_the_tree_result_partial():
+    game = kimgame.load(GAMES / "kuhn_poker.yaml")  # imperfect information: extreme equilibria of subgames
+    result = kimgame.solve(game, method="spe", timeout=0)
+    assert result.partial and not result.complete
+    assert any("while solving the subgames" in note for note in result.notes)
