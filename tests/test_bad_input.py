@@ -120,3 +120,17 @@ def test_billion_laughs_is_refused(write_yaml):
         lines.append(f"a{k}: &a{k} [{refs}]")
     run = run_cli("validate", write_yaml("\n".join(lines) + "\n"))
     assert run.code == 2 and "the document expands to 1,234,567,909 values, more than the limit" in run.err
+
+
+@pytest.mark.parametrize("text", ["a: &x [1, *x]\n", "a: &x {b: *x}\n", "a: &x [1, [2, {c: *x}]]\n"])
+def test_recursive_alias_is_refused_not_looped_over(write_yaml, text):
+    # PyYAML composes a value that contains itself as a cycle: counting its expansion must not loop forever
+    path = write_yaml(text)
+    run = run_cli("validate", path)
+    assert run.code == 2 and f"{path}:1:4:" in run.err and "recursive alias" in run.err
+
+
+def test_shared_aliases_are_not_mistaken_for_recursion(write_yaml):
+    text = "a: &x [1, 2]\nb: &y [*x, *x]\nc: [*y, *y, *x]\n"
+    run = run_cli("validate", write_yaml(text))
+    assert run.code == 2 and "recursive" not in run.err  # it is not a game, but its YAML is fine

@@ -116,7 +116,7 @@ def parse_yaml(text: str, name: str) -> YNode:
                            Location(name, mark.line + 1, mark.column + 1))
     if not nodes or (nodes[0].tag.endswith(":null") and nodes[0].value in ("", "~", "null")):
         raise KimgameError("the file is empty; see docs/yaml-format.md for what a payoff file holds", Location(name, 1, 1))
-    size = _expanded_size(nodes[0])
+    size = _expanded_size(nodes[0], name)
     max_values = current_limits().yaml_values
     if size > max_values:
         mark = nodes[0].start_mark
@@ -127,12 +127,16 @@ def parse_yaml(text: str, name: str) -> YNode:
     return _Converter(name, max_values).convert(nodes[0], 0)
 
 
-def _expanded_size(root: Any) -> int:
+def _expanded_size(root: Any, name: str = "<string>") -> int:
     """Number of values the document has once aliases are expanded, computed without expanding them
-    (each distinct node is visited once; a node reached through several aliases counts each time)."""
+    (each distinct node is visited once; a node reached through several aliases counts each time).
+
+    A recursive alias (``a: &x [1, *x]``: a value that contains itself, which PyYAML's composer builds
+    as a cycle) has no finite expansion: :class:`KimgameError` at the node it loops back to."""
     import yaml
 
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # nodes whose children are being counted: the current path from the root
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -144,9 +148,16 @@ def _expanded_size(root: Any) -> int:
         kids = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else list(node.value)
         if children_done:
             sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
-        else:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids if id(k) not in sizes)
+            open_nodes.discard(id(node))
+            continue
+        if id(node) in open_nodes:  # reached again through one of its own descendants
+            mark = node.start_mark
+            raise KimgameError("a recursive alias: this value contains itself through an alias '*name', so it "
+                               "never ends; refer to the anchor only from outside it",
+                               Location(name, mark.line + 1, mark.column + 1))
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in sizes)
     return sizes[id(root)]
 
 
