@@ -139,3 +139,15 @@ def test_analyze_cli_on_the_flagship_tree():
     item = json.loads(run.out)["claims"][0]
     assert item["pieces"] > 50 and item["views"][0]["player"] == "US"
     assert item["views"][0]["condition"] == "K + S*p_insult + W*p_insult > 0"
+
+
+def test_a_time_limit_gives_a_partial_analysis_judged_at_the_values():
+    game = kimgame.load(GAMES / "singapore.yaml")
+    (a,) = analyze(game, "silence-at-root", timeout=0)
+    assert a.partial and a.condition is None and "time limit" in a.note
+    assert a.holds is holds_here(game, a.claim) is True
+    run = run_cli("analyze", str(GAMES / "singapore.yaml"), "--timeout", "0", "-f", "json")
+    assert run.code == 3
+    items = json.loads(run.out)["claims"]
+    assert [c["partial"] for c in items] == [True, True]
+    assert all(c["condition_scope"] == "at these parameter values" for c in items)

@@ -219,14 +219,21 @@ def analyze(
     max_pieces: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--max-pieces", min=1, help="For trees: pieces of parameter space one node of the symbolic backward "
         "induction may hold before the full condition is given up (default 2000).")] = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for the trees' symbolic "  # noqa: UP045
+                                                     "derivations; a claim cut short is judged at the values "
+                                                     "only and the exit code is 3.")] = None,
     format: FormatOption = Format.text,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
+    import time
+
     from kimgame.analysis.analyze import analyze as run_analyze
 
     game = _focus(_load(file, set_), free)
+    deadline = None if timeout is None else time.monotonic() + timeout
     analyses = [a for c in (claim or [None])
-                for a in run_analyze(game, c, samples=samples, seed=seed, max_pieces=max_pieces)]
+                for a in run_analyze(game, c, samples=samples, seed=seed, max_pieces=max_pieces,
+                                     timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))]
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
     if format is Format.json:
@@ -234,7 +241,14 @@ def analyze(
         from kimgame.report.document import to_json
 
         _emit(to_json(analysis_document(game, analyses)))
-        return
+    else:
+        _emit(_analysis_text(game, analyses, latex, full, format))
+    if any(a.partial for a in analyses):
+        raise typer.Exit(EXIT_LIMIT)
+
+
+def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
+    """The analysis report as text or markdown."""
     from kimgame.analysis.sections import analysis_sections
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
@@ -246,8 +260,8 @@ def analyze(
         sections.append(Section("LaTeX", tuple(f"{a.claim.id}: ${a.latex}$" for a in analyses if a.latex)))
     title = f"{game.title}: when do the claims hold?"
     subtitle = f"Source: {game.source}" if game.source else ""
-    _emit(render_markdown(title, subtitle, sections) if format is Format.markdown
-          else render_text(title, subtitle, sections))
+    return (render_markdown(title, subtitle, sections) if format is Format.markdown
+            else render_text(title, subtitle, sections))
 
 
 class SweepFormat(str, Enum):

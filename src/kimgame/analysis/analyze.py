@@ -52,7 +52,8 @@ class ClaimAnalysis:
     claim). ``montecarlo``: None unless samples were asked for. ``views``: for trees, the condition on
     each player's parameters with the others at their values (:mod:`~kimgame.analysis.views`).
     ``piece``: where the claim holds at the values and the condition has several pieces, the text of
-    the piece that contains the values (a sufficient condition, true here).
+    the piece that contains the values (a sufficient condition, true here). ``partial``: a time limit
+    cut the derivation short (what is reported is what was derived in time).
     """
 
     claim: Claim
@@ -69,6 +70,7 @@ class ClaimAnalysis:
     pieces: int = 0
     views: tuple[ConditionView, ...] = ()
     piece: str | None = None
+    partial: bool = False
 
 
 def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
@@ -89,8 +91,8 @@ def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
                     f"not {type(claim).__name__}")
 
 
-def analyze(game, claim=None, *, samples: int = 0, seed: int = 0,
-            max_pieces: int | None = None) -> tuple[ClaimAnalysis, ...]:
+def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: int | None = None,
+            timeout: float | None = None) -> tuple[ClaimAnalysis, ...]:
     """Analyse the claims of ``game`` (all when ``claim`` is None; else an id, a Claim or a spec).
 
     ``samples`` > 0 adds a seeded Monte Carlo estimate of the share of the parameter box where each
@@ -98,10 +100,15 @@ def analyze(game, claim=None, *, samples: int = 0, seed: int = 0,
     backward induction (bounded by ``max_pieces`` pieces of parameter space per node, default
     :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`), each player's view of it, and thresholds
     derived one parameter at a time; when the full condition is too large, the rest is still reported.
+    ``timeout`` (seconds, for all claims together) bounds the trees' symbolic backward induction: a claim
+    whose derivation it cuts short is judged at the values only and marked ``partial``.
     """
+    from kimgame.solvers.deadline import deadline_after
+
     if samples < 0:
         raise KimgameError("samples must be zero or positive")
-    return tuple(_analyze_one(game, c, samples, seed, max_pieces) for c in resolve_claims(game, claim))
+    deadline = deadline_after(timeout)
+    return tuple(_analyze_one(game, c, samples, seed, max_pieces, deadline) for c in resolve_claims(game, claim))
 
 
 def holds_here(game, claim: Claim) -> bool:
@@ -123,13 +130,14 @@ def holds_here(game, claim: Claim) -> bool:
     return judge(game, claim, equilibria=result.equilibria).holds
 
 
-def _numeric_only(game, claim: Claim, phrase: str, message: str) -> ClaimAnalysis:
+def _numeric_only(game, claim: Claim, phrase: str, message: str, partial: bool = False) -> ClaimAnalysis:
     holds = holds_here(game, claim)
     summary = f"{phrase}: {'holds' if holds else 'does not hold'} at these values; {message}"
-    return ClaimAnalysis(claim, None, None, None, holds, (), (), None, None, summary, message)
+    return ClaimAnalysis(claim, None, None, None, holds, (), (), None, None, summary, message, partial=partial)
 
 
-def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | None) -> ClaimAnalysis:
+def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | None,
+                 deadline: float | None = None) -> ClaimAnalysis:
     phrase = claim_phrase(claim)
     tree = getattr(game, "form", "normal") == "extensive" and isinstance(claim.spec, (Plays, Outcome))
     views: tuple[ConditionView, ...] = ()
@@ -139,10 +147,10 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
             from kimgame.analysis.focus import focus
             from kimgame.analysis.views import condition_views
 
-            views = condition_views(game, claim, max_pieces=max_pieces)
+            views = condition_views(game, claim, max_pieces=max_pieces, deadline=deadline)
 
             def univariate(name: str) -> sympy.Boolean:
-                return claim_condition(focus(game, [name]), claim, max_pieces=max_pieces)
+                return claim_condition(focus(game, [name]), claim, max_pieces=max_pieces, deadline=deadline)
 
         blocked = next((v for v in views if v.condition is None), None)
         if blocked is not None:
@@ -150,14 +158,16 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
                                 f"(with the other parameters at their values) reached a limit: {blocked.note}")
         else:
             try:
-                cond, note = claim_condition(game, claim, max_pieces=max_pieces), ""
+                cond, note = claim_condition(game, claim, max_pieces=max_pieces, deadline=deadline), ""
             except SolverLimit as err:
                 cond, note = None, f"the full condition was not derived: {err}"
         if cond is None and not views:
-            return _numeric_only(game, claim, phrase, note)
+            return _numeric_only(game, claim, phrase, note, _past(deadline))
         items = thresholds(game, cond, univariate=univariate)
     except UnsupportedCondition as err:
         return _numeric_only(game, claim, phrase, err.message)
+    except SolverLimit as err:  # the time limit, while deriving the thresholds
+        return _numeric_only(game, claim, phrase, f"not analysed further: {err}", True)
     if cond is None:
         holds = holds_here(game, claim)
     else:
@@ -187,7 +197,13 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
     if samples and cond is None:
         summary += ". No Monte Carlo share: it needs the full condition"
     return ClaimAnalysis(claim, cond, text, None if cond is None else condition_latex(cond), holds, items, room,
-                         sensitive, mc, summary + ".", note, pieces, views, piece)
+                         sensitive, mc, summary + ".", note, pieces, views, piece, partial=cond is None and _past(deadline))
+
+
+def _past(deadline: float | None) -> bool:
+    import time
+
+    return deadline is not None and time.monotonic() > deadline
 
 
 def _piece_here(cond: sympy.Boolean, values) -> str | None:

@@ -134,6 +134,8 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
             item["condition"] = "True" if a.holds else "False"
             item["condition_scope"] = "at these parameter values"
             item["note"] = a.note
+            if a.partial:
+                item["partial"] = True
             if not a.thresholds:
                 claims.append(item)
                 continue
@@ -174,5 +176,7 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
                 "exact_share": _exact(mc.exact_share),
             }
         item["summary"] = a.summary
+        if a.partial:
+            item["partial"] = True
         claims.append(item)
     return {"kimgame": __version__, "game": game_header(game), "claims": claims}
