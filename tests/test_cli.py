@@ -7,6 +7,7 @@ import subprocess
 import sys
 from fractions import Fraction
 
+import kimgame
 from clirun import run_cli
 from conftest import GAMES, ROOT
 
@@ -72,19 +73,45 @@ def test_output_is_deterministic():
     assert first == run_cli("solve", SINGAPORE_MATRIX, "-f", "json").out
 
 
-def test_timeout_exit_code_3_and_valid_json(tmp_path):
+def random_bimatrix_file(tmp_path, n: int, seed: int = 3):
+    """A random n x n game with payoffs 0..9 written as a payoff file."""
     import numpy as np
 
-    rng = np.random.default_rng(3)
-    A, B = rng.integers(0, 10, (11, 11)), rng.integers(0, 10, (11, 11))
-    rows = [f"s{i}" for i in range(11)]
-    cols = [f"t{j}" for j in range(11)]
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(0, 10, (n, n)), rng.integers(0, 10, (n, n))
+    rows = [f"s{i}" for i in range(n)]
+    cols = [f"t{j}" for j in range(n)]
     lines = ["kimgame: 1", "players: [R, C]", f"strategies: {{R: [{', '.join(rows)}], C: [{', '.join(cols)}]}}",
              "payoffs:"]
     for i, r in enumerate(rows):
         lines.append(f"  {r}: {{" + ", ".join(f"{c}: [{A[i, j]}, {B[i, j]}]" for j, c in enumerate(cols)) + "}")
-    path = tmp_path / "big.yaml"
+    path = tmp_path / f"random{n}.yaml"
     path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_large_games_get_a_warning_before_a_long_enumeration(tmp_path, monkeypatch):
+    path = random_bimatrix_file(tmp_path, 16)
+    with monkeypatch.context() as patch:  # the user presses Ctrl-C during the enumeration
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        patch.setattr("kimgame.solvers.api.solve", interrupted)
+        run = run_cli("solve", path)
+    assert run.code == 3 and run.err.startswith("note: the game is 16 × 16") and "--timeout" in run.err
+    run = run_cli("solve", path, "--timeout", "0.5")  # with a timeout: no warning, a partial result
+    assert run.code == 3 and "16 × 16" not in run.err
+    run = run_cli("solve", path, "--method", "lemke-howson", "-f", "json")
+    assert run.code == 0 and "16 × 16" not in run.err
+    from kimgame.solvers.api import slow_enumeration_warning
+
+    game = kimgame.load(path)
+    assert "16 × 16" in slow_enumeration_warning(game) and "--method lemke-howson" in slow_enumeration_warning(game)
+    assert slow_enumeration_warning(kimgame.load(random_bimatrix_file(tmp_path, 14))) is None
+
+
+def test_timeout_exit_code_3_and_valid_json(tmp_path):
+    path = random_bimatrix_file(tmp_path, 11)
     run = run_cli("solve", path, "--timeout", "0", "-f", "json")
     assert run.code == 3
     doc = json.loads(run.out)

@@ -96,9 +96,13 @@ def solve(
                                              "file content; for trees it can take seconds).")] = True,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
+    from kimgame.solvers.api import slow_enumeration_warning
     from kimgame.solvers.api import solve as run_solve
 
     game = _load(file, set_)
+    warning = slow_enumeration_warning(game, method, timeout)
+    if warning:
+        sys.stderr.write(warning + "\n")
     result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
     _emit(render_result(result, format))
     if result.partial:

@@ -159,6 +159,25 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     )
 
 
+SLOW_ENUMERATION = 15  # strategies per player from which enumerating every extreme equilibrium may take minutes
+
+
+def slow_enumeration_warning(game, method: str = "auto", timeout: float | None = None) -> str | None:
+    """A warning to give *before* solving when enumerating every extreme equilibrium of a two-player game
+    may take minutes or more (both players with at least ``SLOW_ENUMERATION`` strategies; measured times
+    in docs/exactness.md: 14 x 14 ~15 s, 16 x 16 ~1.5 min, sevenfold per two strategies more), or None.
+    Nothing to say with a ``timeout``, another method, or a tree."""
+    if getattr(game, "form", "normal") != "normal" or method not in ("auto", "enummixed") or timeout is not None:
+        return None
+    shape = tuple(game.shape)
+    if len(shape) != 2 or min(shape) < SLOW_ENUMERATION:
+        return None
+    return (f"note: the game is {shape[0]} × {shape[1]}; enumerating every extreme equilibrium exactly may take "
+            "minutes or far longer (about 15 s at 14 × 14, sevenfold for every two strategies more). Ctrl-C "
+            "prints what was found so far; --timeout SECONDS bounds it; --method lemke-howson finds some "
+            "equilibria exactly in seconds.")
+
+
 def dominance_note(analysis: DominanceAnalysis, timeout: float | None) -> str:
     """The note saying where the deadline stopped a :class:`~kimgame.solvers.dominance.DominanceAnalysis`."""
     why = why_stopped(analysis.stopped, timeout)
