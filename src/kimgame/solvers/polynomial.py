@@ -374,7 +374,8 @@ class _Point:
         reduced modulo the minimal polynomial."""
         sympy = self.system.sympy
         if self.rational:
-            expr = sympy.sympify(expr)
+            if not isinstance(expr, sympy.Basic):  # a plain number from the system (never text)
+                expr = sympy.Rational(Fraction(expr).numerator, Fraction(expr).denominator)
             return expr.subs(self.values) if self.values else expr
         t = self.modulus.gen
         poly = sympy.Poly(sympy.expand(expr), *self.system.symbols) if self.system.symbols else None
