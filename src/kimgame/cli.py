@@ -229,15 +229,10 @@ def analyze(
     format: FormatOption = Format.text,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
-    import time
-
     from kimgame.analysis.analyze import analyze as run_analyze
 
     game = _focus(_load(file, set_), free)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    analyses = [a for c in (claim or [None])
-                for a in run_analyze(game, c, samples=samples, seed=seed, max_pieces=max_pieces,
-                                     timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))]
+    analyses = run_analyze(game, claim or None, samples=samples, seed=seed, max_pieces=max_pieces, timeout=timeout)
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
     if format is Format.json:

@@ -74,9 +74,12 @@ class ClaimAnalysis:
 
 
 def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
-    """The claims to analyse: all of the game's (None), one by id, a :class:`Claim` or a bare spec."""
+    """The claims to analyse: all of the game's (None), one by id, a :class:`Claim` or a bare spec, or a
+    list/tuple of those (in that order)."""
     if claim is None:
         return tuple(game.claims)
+    if isinstance(claim, (list, tuple)):
+        return tuple(c for item in claim for c in resolve_claims(game, item))
     if isinstance(claim, Claim):
         return (claim,)
     if isinstance(claim, (Dominates, Plays, Outcome)):
@@ -93,7 +96,8 @@ def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
 
 def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: int | None = None,
             timeout: float | None = None) -> tuple[ClaimAnalysis, ...]:
-    """Analyse the claims of ``game`` (all when ``claim`` is None; else an id, a Claim or a spec).
+    """Analyse the claims of ``game`` (all when ``claim`` is None; else an id, a Claim, a spec, or a list
+    of those).
 
     ``samples`` > 0 adds a seeded Monte Carlo estimate of the share of the parameter box where each
     claim holds. For trees, claims about subgame-perfect equilibria get their condition by symbolic
@@ -201,9 +205,9 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
 
 
 def _past(deadline: float | None) -> bool:
-    import time
+    from kimgame.solvers.deadline import Clock
 
-    return deadline is not None and time.monotonic() > deadline
+    return Clock(deadline).expired
 
 
 def _piece_here(cond: sympy.Boolean, values) -> str | None:

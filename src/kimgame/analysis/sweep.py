@@ -228,9 +228,7 @@ def sweep(game, vary: Mapping[str, Sequence[Any]], claims=None) -> SweepResult:
         fn = compile_condition(cond, varied)
         return np.array(np.broadcast_to(np.asarray(fn(*mesh), dtype=bool), shape))
 
-    chosen = resolve_claims(game, None) if claims is None else tuple(
-        c for item in claims for c in resolve_claims(game, item)
-    )
+    chosen = resolve_claims(game, None if claims is None else list(claims))
     claim_arrays: dict[str, np.ndarray] = {}
     notes = []
     for c in chosen:

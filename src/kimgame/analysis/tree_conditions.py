@@ -67,6 +67,7 @@ from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr.tree import Call, Expr, Formula, Neg, Num, Param
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
+from kimgame.solvers.deadline import Clock
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -202,7 +203,7 @@ class _Solver:
         from kimgame.solvers.subgames import stages
 
         self.game = game
-        self.deadline = deadline
+        self.clock = Clock(deadline)
         self.box = Box(game.parameters)
         self.max_pieces = max_pieces
         self.mode = mode
@@ -497,7 +498,7 @@ class _Solver:
         return out
 
     def _check_time(self, v: int) -> None:
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if self.clock.expired:
             raise SolverLimit(f"the time limit was reached during the symbolic backward induction (at "
                               f"'{self.game.node_label(v)}'); the claim can still be judged at given "
                               "parameter values (kimgame solve, sweep)")
