@@ -25,7 +25,6 @@ extensive-form games (trees) plug in there.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -331,6 +330,7 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
     """
     from kimgame.analysis.condition_cache import load_conditions, store_conditions
     from kimgame.errors import SolverLimit
+    from kimgame.solvers.deadline import Clock
 
     by_id = {c.id: c for c in game.claims}
     out = []
@@ -353,7 +353,7 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
                 text = None
             except SolverLimit:
                 text = None
-                if deadline is not None and time.monotonic() > deadline:
+                if Clock(deadline).expired:
                     out.append(result)
                     continue
             fresh[result.id] = text
