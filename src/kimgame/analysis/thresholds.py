@@ -269,8 +269,7 @@ def thresholds(game, condition: sympy.Boolean | None, values: Mapping[str, Fract
     ``univariate(name)``, when given, returns that one-parameter condition directly (for a tree it is
     derived on the game with the other parameters fixed, which is much cheaper than substituting into a
     condition of hundreds of pieces); ``condition`` may then be None (not derived), and a parameter
-    counts as involved (``depends``) when its own one-parameter condition depends on it, i.e. when it
-    matters with the others at their values."""
+    counts as involved (``depends``) when moving it alone within its range changes the claim."""
     values = dict(game.values if values is None else values)
     symbols = {p.name: sympy.Symbol(p.name, real=True) for p in game.parameters}
     out = []
@@ -286,6 +285,8 @@ def thresholds(game, condition: sympy.Boolean | None, values: Mapping[str, Fract
         domain = parameter_domain(p)
         s = holds_set(one, x, domain)
         depends = x in getattr(one if univariate is not None else condition, "free_symbols", set())
+        if univariate is not None and s is not None and (s == domain or s.is_empty):
+            depends = False  # its own condition mentions it, but the claim holds (or fails) on its whole range
         text = "could not be solved exactly" if s is None else set_words(p.name, s, domain)
         out.append(Threshold(p.name, values[p.name], p.low, p.high, domain, s, depends, text))
     return tuple(out)
