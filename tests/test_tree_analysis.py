@@ -58,6 +58,11 @@ def test_thresholds_are_exact_and_agree_with_the_solver(shaming_costly):
     assert not holds_here(game.with_values(R=20), silence.claim)
     assert holds_here(game.with_values(R=F(201, 10)), silence.claim)
     assert silence.most_sensitive == "R"
+    # rows only for the parameters that can flip the claim alone; the others hold on their whole range
+    assert [t.parameter for t in silence.thresholds if t.depends] == ["H", "p_insult", "R", "M"]
+    assert not holds_here(game.with_values(p_insult=0), silence.claim)  # K = H: the US is indifferent
+    assert all(holds_here(game.with_values({t.parameter: t.high}), silence.claim)
+               for t in silence.thresholds if not t.depends)
 
 
 def test_full_condition_agrees_with_the_solver_at_sampled_points(shaming_costly):
