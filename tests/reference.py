@@ -1,9 +1,111 @@
 """Independent reference implementations the tests compare kimgame against (kept apart from the code
-under test)."""
+under test): an exact Nash verifier, brute-force vertex enumeration, hypothesis strategies for small
+bimatrix games, and SPE path labels."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from fractions import Fraction
+from itertools import combinations
+
+import numpy as np
+from hypothesis import strategies as st
+
 from kimgame.model.tree import Chance, Decision
+
+F = Fraction
+Matrix = list[list[Fraction]]
+Profile = tuple[tuple[Fraction, ...], tuple[Fraction, ...]]
+
+
+def fr(M: Sequence[Sequence[object]]) -> Matrix:
+    return [[Fraction(v) for v in row] for row in np.asarray(M, dtype=object).tolist()]
+
+
+def is_nash(A: Matrix, B: Matrix, x: Sequence[Fraction], y: Sequence[Fraction]) -> bool:
+    """Exact best-response check of the mixed profile (x, y)."""
+    m, n = len(A), len(A[0])
+    if any(v < 0 for v in (*x, *y)) or sum(x) != 1 or sum(y) != 1:
+        return False
+    Ay = [sum(A[i][j] * y[j] for j in range(n)) for i in range(m)]
+    xB = [sum(x[i] * B[i][j] for i in range(m)) for j in range(n)]
+    u = sum(x[i] * Ay[i] for i in range(m))
+    v = sum(xB[j] * y[j] for j in range(n))
+    return all(u >= a for a in Ay) and all(v >= b for b in xB)
+
+
+def solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """Gauss-Jordan elimination over Fractions; None if the system is singular."""
+    d = len(rows)
+    aug = [list(r) + [b] for r, b in zip(rows, rhs)]
+    for col in range(d):
+        piv = next((r for r in range(col, d) if aug[r][col] != 0), None)
+        if piv is None:
+            return None
+        aug[col], aug[piv] = aug[piv], aug[col]
+        p = aug[col][col]
+        aug[col] = [v / p for v in aug[col]]
+        for r in range(d):
+            if r != col and aug[r][col] != 0:
+                f = aug[r][col]
+                aug[r] = [a - f * b for a, b in zip(aug[r], aug[col])]
+    return [aug[r][d] for r in range(d)]
+
+
+def brute_vertices(
+    M: Matrix, orig_labels: list[int], slack_labels: list[int]
+) -> dict[tuple[Fraction, ...], frozenset[int]]:
+    """All vertices of {z >= 0 : M z <= 1} by trying every set of d tight constraints."""
+    k, d = len(M), len(M[0])
+    cons: list[tuple[list[Fraction], Fraction, int]] = []
+    for j in range(d):
+        cons.append(([F(int(i == j)) for i in range(d)], F(0), orig_labels[j]))
+    for i in range(k):
+        cons.append((M[i], F(1), slack_labels[i]))
+    out: dict[tuple[Fraction, ...], frozenset[int]] = {}
+    for subset in combinations(range(len(cons)), d):
+        z = solve_exact([cons[s][0] for s in subset], [cons[s][1] for s in subset])
+        if z is None or any(v < 0 for v in z):
+            continue
+        vals = [sum(M[i][j] * z[j] for j in range(d)) for i in range(k)]
+        if any(v > 1 for v in vals):
+            continue
+        labels = {orig_labels[j] for j in range(d) if z[j] == 0}
+        labels |= {slack_labels[i] for i in range(k) if vals[i] == 1}
+        out[tuple(z)] = frozenset(labels)
+    return out
+
+
+def brute_equilibria(A_in: Sequence[Sequence[object]], B_in: Sequence[Sequence[object]]) -> list[Profile]:
+    """Reference: completely labelled vertex pairs, found by brute force."""
+    A, B = fr(A_in), fr(B_in)
+    m, n = len(A), len(A[0])
+    # A different shift from the solver's (which scales to integers, then shifts to min 1).
+    sa = min(min(r) for r in A) - F(3, 2)
+    sb = min(min(r) for r in B) - F(3, 2)
+    Ap = [[v - sa for v in r] for r in A]
+    BpT = [[B[i][j] - sb for i in range(m)] for j in range(n)]
+    P = brute_vertices(BpT, list(range(m)), list(range(m, m + n)))
+    Q = brute_vertices(Ap, list(range(m, m + n)), list(range(m)))
+    everything = frozenset(range(m + n))
+    eqs = set()
+    for x, lx in P.items():
+        if not any(x):
+            continue
+        for y, ly in Q.items():
+            if any(y) and lx | ly == everything:
+                eqs.add((tuple(v / sum(x) for v in x), tuple(v / sum(y) for v in y)))
+    return sorted(eqs)
+
+
+@st.composite
+def games(draw: st.DrawFn, max_dim: int = 4, entries: st.SearchStrategy | None = None):
+    if entries is None:
+        entries = st.integers(-2, 2)
+    m = draw(st.integers(1, max_dim))
+    n = draw(st.integers(1, max_dim))
+    mat = st.lists(st.lists(entries, min_size=n, max_size=n), min_size=m, max_size=m)
+    return draw(mat), draw(mat)
 
 
 def spe_path_label(game, behavior) -> str:

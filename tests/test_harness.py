@@ -28,7 +28,7 @@ import pytest
 import kimgame
 from kimgame.errors import KimgameError
 from kimgame.solvers.enummixed import extreme_equilibria
-from test_enummixed import brute_equilibria
+from reference import brute_equilibria, fr
 
 F = Fraction
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,10 +134,6 @@ def nashpy_exact(A, B) -> list[Profile]:
 
 # ---------------------------------------------------------------------------------------------------
 # seeded games
-
-
-def fr(M) -> list[list[Fraction]]:
-    return [[F(v) for v in row] for row in np.asarray(M, dtype=object).tolist()]
 
 
 def random_integer(rng, m, n, low=-3, high=3):

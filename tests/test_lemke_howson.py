@@ -12,35 +12,10 @@ from hypothesis import strategies as st
 
 from kimgame.solvers.enummixed import extreme_equilibria
 from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
+from reference import fr, games, is_nash
 
 F = Fraction
 Matrix = list[list[Fraction]]
-
-
-def fr(M: Sequence[Sequence[object]]) -> Matrix:
-    return [[Fraction(v) for v in row] for row in np.asarray(M, dtype=object).tolist()]
-
-
-def is_nash(A: Matrix, B: Matrix, x: Sequence[Fraction], y: Sequence[Fraction]) -> bool:
-    """Exact best-response check of the mixed profile (x, y)."""
-    m, n = len(A), len(A[0])
-    if any(v < 0 for v in (*x, *y)) or sum(x) != 1 or sum(y) != 1:
-        return False
-    Ay = [sum(A[i][j] * y[j] for j in range(n)) for i in range(m)]
-    xB = [sum(x[i] * B[i][j] for i in range(m)) for j in range(n)]
-    u = sum(x[i] * Ay[i] for i in range(m))
-    v = sum(xB[j] * y[j] for j in range(n))
-    return all(u >= a for a in Ay) and all(v >= b for b in xB)
-
-
-@st.composite
-def games(draw: st.DrawFn, max_dim: int = 4, entries: st.SearchStrategy | None = None):
-    if entries is None:
-        entries = st.integers(-2, 2)
-    m = draw(st.integers(1, max_dim))
-    n = draw(st.integers(1, max_dim))
-    mat = st.lists(st.lists(entries, min_size=n, max_size=n), min_size=m, max_size=m)
-    return draw(mat), draw(mat)
 
 
 def check_all_labels(A: Sequence[Sequence[object]], B: Sequence[Sequence[object]]) -> None:
