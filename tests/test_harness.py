@@ -7,7 +7,7 @@ Two players (``kimgame.solvers.enummixed.extreme_equilibria``, what ``kimgame.so
 2. the set equals an exact brute-force support enumeration written below (every support ``I`` of the row
    player with every set ``L`` of as many columns made tight, solved exactly; the same for the column
    player; the Nash pairs of the candidates) — on every size up to 4 x 4;
-3. the set equals the vertex-pairing reference of ``tests/test_enummixed.py`` (imported);
+3. the set equals the vertex-pairing reference of ``tests/reference.py`` (imported);
 4. nashpy's support enumeration, each result re-derived and verified exactly, gives a subset;
 5. optionally, Gambit's ``enummixed_solve(rational=True)`` gives the identical set (skipped, with the reason
    shown, when pygambit is not installed).
@@ -28,7 +28,7 @@ import pytest
 import kimgame
 from kimgame.errors import KimgameError
 from kimgame.solvers.enummixed import extreme_equilibria
-from reference import brute_equilibria, fr
+from reference import brute_equilibria, fr, solve_exact
 
 F = Fraction
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,24 +49,6 @@ def nash(A, B, x, y) -> bool:
     return all(Ay[i] == max(Ay) for i in range(m) if x[i]) and all(xB[j] == max(xB) for j in range(n) if y[j])
 
 
-def solve_square(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """The unique solution of a square system (Gauss-Jordan over Fractions), or None if singular."""
-    d = len(rows)
-    aug = [list(r) + [b] for r, b in zip(rows, rhs)]
-    for col in range(d):
-        piv = next((r for r in range(col, d) if aug[r][col] != 0), None)
-        if piv is None:
-            return None
-        aug[col], aug[piv] = aug[piv], aug[col]
-        p = aug[col][col]
-        aug[col] = [v / p for v in aug[col]]
-        for r in range(d):
-            if r != col and aug[r][col] != 0:
-                f = aug[r][col]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[col])]
-    return [aug[r][d] for r in range(d)]
-
-
 def strategy_candidates(M: list[list[Fraction]]) -> set[tuple[Fraction, ...]]:
     """Mixed strategies x over the rows of M that are vertices of the opponent's best-response region.
 
@@ -82,7 +64,7 @@ def strategy_candidates(M: list[list[Fraction]]) -> set[tuple[Fraction, ...]]:
         for support in itertools.combinations(range(m), size):
             for tight in itertools.combinations(range(n), size):
                 rows = [[M[i][j] for i in support] + [F(-1)] for j in tight] + [[F(1)] * size + [F(0)]]
-                sol = solve_square(rows, [F(0)] * size + [F(1)])
+                sol = solve_exact(rows, [F(0)] * size + [F(1)])
                 if sol is None or any(v < 0 for v in sol[:-1]):
                     continue
                 x = [F(0)] * m
