@@ -33,6 +33,7 @@ from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.report.sections import is_long
+from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
 
@@ -107,12 +108,10 @@ def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: in
     ``timeout`` (seconds, for all claims together) bounds the trees' symbolic backward induction: a claim
     whose derivation it cuts short is judged at the values only and marked ``partial``.
     """
-    from kimgame.solvers.deadline import deadline_after
-
     if samples < 0:
         raise KimgameError("samples must be zero or positive")
-    deadline = deadline_after(timeout)
-    return tuple(_analyze_one(game, c, samples, seed, max_pieces, deadline) for c in resolve_claims(game, claim))
+    clock = Clock(deadline_after(timeout))
+    return tuple(_analyze_one(game, c, samples, seed, max_pieces, clock) for c in resolve_claims(game, claim))
 
 
 def holds_here(game, claim: Claim) -> bool:
@@ -140,12 +139,12 @@ def _numeric_only(game, claim: Claim, phrase: str, message: str, partial: bool =
     return ClaimAnalysis(claim, None, None, None, holds, (), (), None, None, summary, message, partial=partial)
 
 
-def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | None,
-                 deadline: float | None = None) -> ClaimAnalysis:
+def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | None, clock: Clock) -> ClaimAnalysis:
     phrase = claim_phrase(claim)
     tree = getattr(game, "form", "normal") == "extensive" and isinstance(claim.spec, (Plays, Outcome))
     views: tuple[ConditionView, ...] = ()
     univariate = None
+    deadline = clock.deadline
     try:
         if tree:
             from kimgame.analysis.focus import focus
@@ -166,7 +165,7 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
             except SolverLimit as err:
                 cond, note = None, f"the full condition was not derived: {err}"
         if cond is None and not views:
-            return _numeric_only(game, claim, phrase, note, _past(deadline))
+            return _numeric_only(game, claim, phrase, note, clock.expired)
         items = thresholds(game, cond, univariate=univariate)
     except UnsupportedCondition as err:
         return _numeric_only(game, claim, phrase, err.message)
@@ -201,13 +200,7 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
     if samples and cond is None:
         summary += ". No Monte Carlo share: it needs the full condition"
     return ClaimAnalysis(claim, cond, text, None if cond is None else condition_latex(cond), holds, items, room,
-                         sensitive, mc, summary + ".", note, pieces, views, piece, partial=cond is None and _past(deadline))
-
-
-def _past(deadline: float | None) -> bool:
-    from kimgame.solvers.deadline import Clock
-
-    return Clock(deadline).expired
+                         sensitive, mc, summary + ".", note, pieces, views, piece, partial=cond is None and clock.expired)
 
 
 def _piece_here(cond: sympy.Boolean, values) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 import sympy
 
 from kimgame.analysis.analyze import ClaimAnalysis
+from kimgame.analysis.conditions import condition_pieces
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.report.sections import Section, Table, is_long
 
@@ -60,8 +61,7 @@ def _view_line(v, full: bool) -> str:
         return f"{head} not derived: {v.note}"
     if full or not is_long(v.text):
         return f"{head} it holds iff {v.text}"
-    pieces = len(v.condition.args) if isinstance(v.condition, sympy.Or) else 1
-    return f"{head} a union of {pieces} pieces (printed with --full, and in --format json)."
+    return f"{head} a union of {condition_pieces(v.condition)} pieces (printed with --full, and in --format json)."
 
 
 def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis], *,
@@ -130,12 +130,12 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
             "claim": a.claim.spec.describe(),
             "holds": a.holds,
         }
+        if a.partial:
+            item["partial"] = True
         if a.condition is None:
             item["condition"] = "True" if a.holds else "False"
             item["condition_scope"] = "at these parameter values"
             item["note"] = a.note
-            if a.partial:
-                item["partial"] = True
             if not a.thresholds:
                 claims.append(item)
                 continue
@@ -176,7 +176,5 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
                 "exact_share": _exact(mc.exact_share),
             }
         item["summary"] = a.summary
-        if a.partial:
-            item["partial"] = True
         claims.append(item)
     return {"kimgame": __version__, "game": game_header(game), "claims": claims}

@@ -154,12 +154,12 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     not_perfect: list[dict[str, Any]] = []
     nf_method = ""
     all_found: list[Equilibrium] = []
-    late = space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe" and Clock(deadline).expired
-    if late:
+    analysed = space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe"
+    if analysed and Clock(deadline).expired:
         partial, complete = True, False
         notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
-    elif space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe":
+    elif analysed:
         nf = reduced_normal_form(game)
         nf_request = method
         if method == "auto":
