@@ -169,16 +169,16 @@ def tree_outcome_regions(game: ExtensiveFormGame, *, max_pieces: int = MAX_PIECE
 
 def _dominance_region(game: ExtensiveFormGame, claim: Claim | Dominates, start: float) -> TreeRegion:
     """Dominance between plans is a claim about the reduced normal form: its condition comes from the
-    normal-form analysis (:func:`kimgame.analysis.conditions.claim_condition`)."""
+    normal-form analysis (:func:`kimgame.analysis.conditions.claim_condition`, which reads a tree's
+    payoffs from its reduced normal form)."""
     import sympy
 
-    from kimgame.analysis.conditions import claim_condition
-    from kimgame.model.tree import reduced_normal_form
+    from kimgame.analysis.conditions import claim_condition, condition_pieces
 
-    cond = claim_condition(reduced_normal_form(game), claim)
+    cond = claim_condition(game, claim)
     terms = () if cond in (sympy.true, sympy.false) else cond.args if isinstance(cond, sympy.Or) else (cond,)
     atoms = sum(len(t.args) if isinstance(t, sympy.And) else 1 for t in terms)
-    return TreeRegion(cond, len(terms), atoms, 0, time.perf_counter() - start)
+    return TreeRegion(cond, condition_pieces(cond), atoms, 0, time.perf_counter() - start)
 
 
 # --------------------------------------------------------------------------------------------------
