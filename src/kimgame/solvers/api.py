@@ -41,7 +41,13 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     """
     with limits_in_force(limits):
         if getattr(game, "form", "normal") == "extensive":
+            from kimgame.model.tree import recall_problem
             from kimgame.solvers.extensive import solve_tree
+
+            if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
+                from kimgame.solvers.imperfect_recall import solve_without_recall
+
+                return solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
 
             return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
         return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)

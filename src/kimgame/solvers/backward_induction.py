@@ -85,6 +85,8 @@ class SPESearch:
         cuts = self.stages.cuts
         options = self.options
         root = self.stages.roots[0]
+        if not options[root]:  # some subgame has no equilibrium of the kind searched (pure, 3+ players)
+            return []
         results: list[dict[int, int]] = []
         assign: dict[int, int] = {}
         pending: list[tuple[int, tuple[Fraction, ...] | None]] = [(root, None)]
@@ -206,6 +208,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             for value, choice in found:
                 opts.append(Option(value, choice, below))
                 cnt[value] = cnt.get(value, 0) + mult
+        if not opts and local is not None and not any(not options[u] for u in st.roots if u > v and u in options):
+            result.notes.append(
+                f"the subgame at '{game.node_label(v)}' has no pure equilibrium (three or more players move in it "
+                "and only pure equilibria of such subgames are searched): no subgame-perfect equilibrium built from "
+                "pure equilibria of the subgames exists")
         options[v] = opts
         counts[v] = cnt
         for c in cuts:  # only the values of the subgames below were needed
