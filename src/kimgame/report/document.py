@@ -74,6 +74,9 @@ def result_document(result: SolveResult) -> dict[str, Any]:
             "complete": result.elimination.complete,
         }
     for key, value in result.extra.items():
+        if key == "algebraic_equilibria":  # irrational equilibria join the list, marked "rational": false
+            doc["equilibria"].extend(value)
+            continue
         doc[key] = value
     return doc
 

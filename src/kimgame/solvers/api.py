@@ -71,6 +71,10 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         from kimgame.solvers.polynomial import solve_polynomial
 
         return solve_polynomial(game, timeout=timeout)
+    if method == "auto" and len(game.players) > 2:  # pure, then polynomial within a budget, else approximate
+        from kimgame.solvers.n_player import solve_n_player
+
+        return solve_n_player(game, timeout=timeout, deadline=deadline)
     if method == "auto":
         method = "enummixed"
     payoffs = game.numeric

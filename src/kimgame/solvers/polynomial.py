@@ -185,6 +185,33 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | No
     return result
 
 
+def support_equilibria(payoffs: Sequence[np.ndarray], support: Sequence[tuple[int, ...]]
+                       ) -> tuple[list[Profile], list[AlgebraicEquilibrium]]:
+    """The isolated equilibria whose supports are exactly ``support`` (one strategy tuple per player): the
+    rational ones (verified with :func:`kimgame.solvers.verify.is_nash`) and the irrational ones (checked
+    in exact algebraic arithmetic). Used to make a float equilibrium exact on its support."""
+    import sympy
+
+    from kimgame.solvers.verify import is_nash
+
+    frac = _as_fractions(payoffs)
+    shape = tuple(frac[0].shape)
+    rat = [np.vectorize(lambda q: sympy.Rational(q.numerator, q.denominator), otypes=[object])(u) for u in frac]
+    status, points = _System(rat, shape, tuple(tuple(s) for s in support), sympy).solve()
+    rational: list[Profile] = []
+    algebraic: list[AlgebraicEquilibrium] = []
+    if status not in ("points", "linear"):
+        return rational, algebraic
+    for point in points:
+        if point.rational:
+            prof = point.fractions()
+            if is_nash(frac, prof):
+                rational.append(prof)
+        elif point.is_equilibrium():
+            algebraic.append(point.to_equilibrium())
+    return rational, algebraic
+
+
 def _as_fractions(payoffs: Sequence[np.ndarray]) -> list[np.ndarray]:
     out = []
     for u in payoffs:
@@ -489,6 +516,41 @@ def _show(x, sympy) -> str:
     return f"{sympy.sstr(x)} (≈{float(sympy.N(x, 20)):.6g})"
 
 
+def algebraic_notes(game, found: Sequence[AlgebraicEquilibrium], shown: int = 20) -> list[str]:
+    """One note per irrational equilibrium (at most ``shown``): exact algebraic numbers with decimals beside."""
+    import sympy
+
+    players, strategies = game.players, game.strategies
+    notes = []
+    for eq in found[:shown]:
+        mixes = "; ".join(
+            f"{p}: " + ", ".join(f"{s} = {_show(x, sympy)}" for s, x in zip(strategies[i], eq.strategies[i]) if x != 0)
+            for i, p in enumerate(players))
+        notes.append(f"an equilibrium with irrational probabilities (exact algebraic numbers, checked in exact "
+                     f"algebraic arithmetic; not in the table, whose probabilities are rational): {mixes}")
+    if len(found) > shown:
+        notes.append(f"{len(found) - shown} more equilibria with irrational probabilities are in the JSON "
+                     "output (equilibria marked \"rational\": false)")
+    return notes
+
+
+def algebraic_documents(game, found: Sequence[AlgebraicEquilibrium]) -> list[dict[str, Any]]:
+    """The JSON form of irrational equilibria: ``"rational": false``, exact probabilities and payoffs as sympy
+    strings (``sqrt(...)``, ``CRootOf(...)``), decimals beside (``approx``, ``payoffs_approx``)."""
+    import sympy
+
+    players, strategies = game.players, game.strategies
+    return [
+        {"rational": False,
+         "strategies": {p: {s: sympy.sstr(x) for s, x in zip(strategies[i], eq.strategies[i])}
+                        for i, p in enumerate(players)},
+         "approx": {p: {s: float(x) for s, x in zip(strategies[i], eq.approx_strategies[i])}
+                    for i, p in enumerate(players)},
+         "payoffs": {p: sympy.sstr(v) for p, v in zip(players, eq.payoffs)},
+         "payoffs_approx": {p: v for p, v in zip(players, eq.approx_payoffs)}}
+        for eq in found]
+
+
 def solve_polynomial(game, *, timeout: float | None = None):
     """``kimgame.solve(game, method="polynomial")``: every isolated equilibrium of a small N-player
     normal-form game (see the module notes), with dominance and claims as for the other methods.
@@ -500,8 +562,6 @@ def solve_polynomial(game, *, timeout: float | None = None):
     support profiles.
     """
     import dataclasses
-
-    import sympy
 
     from kimgame.solvers.api import solve_normal_form
     from kimgame.solvers.results import Equilibrium
@@ -517,15 +577,7 @@ def solve_polynomial(game, *, timeout: float | None = None):
                              conditions=False)  # dominance: same deadline
     notes = [note for note in base.notes if "not enumerated" not in note]
     players, strategies = game.players, game.strategies
-    for eq in found.algebraic[:20]:
-        mixes = "; ".join(
-            f"{p}: " + ", ".join(f"{s} = {_show(x, sympy)}" for s, x in zip(strategies[i], eq.strategies[i]) if x != 0)
-            for i, p in enumerate(players))
-        notes.append(f"an equilibrium with irrational probabilities (exact algebraic numbers, checked in exact "
-                     f"algebraic arithmetic; not in the table, whose probabilities are rational): {mixes}")
-    if len(found.algebraic) > 20:
-        notes.append(f"{len(found.algebraic) - 20} more equilibria with irrational probabilities are in the JSON "
-                     "output ('algebraic_equilibria')")
+    notes.extend(algebraic_notes(game, found.algebraic))
 
     def supports_text(support) -> str:
         return "; ".join(f"{p}: {{{', '.join(strategies[i][k] for k in support[i])}}}" for i, p in enumerate(players))
@@ -548,14 +600,7 @@ def solve_polynomial(game, *, timeout: float | None = None):
     equilibria = tuple(Equilibrium(p, profile_payoffs(payoffs, p)) for p in found.rational)
     extra = dict(base.extra)
     if found.algebraic:
-        extra["algebraic_equilibria"] = [
-            {"strategies": {p: {s: sympy.sstr(x) for s, x in zip(strategies[i], eq.strategies[i])}
-                            for i, p in enumerate(players)},
-             "approx": {p: {s: float(x) for s, x in zip(strategies[i], eq.approx_strategies[i])}
-                        for i, p in enumerate(players)},
-             "payoffs": {p: sympy.sstr(v) for p, v in zip(players, eq.payoffs)},
-             "payoffs_approx": {p: v for p, v in zip(players, eq.approx_payoffs)}}
-            for eq in found.algebraic]
+        extra["algebraic_equilibria"] = algebraic_documents(game, found.algebraic)
     method = ("polynomial: support enumeration, indifference equations solved exactly (sympy Groebner bases); "
               f"{found.supports_checked} of {found.supports_total} support profiles")
     return dataclasses.replace(base, method=method, equilibria=equilibria, complete=found.complete and not base.partial,
