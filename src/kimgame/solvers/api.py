@@ -94,9 +94,12 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             raise KimgameError(f"method '{method}' is for two-player games; this game has {len(game.players)} players")
         profiles = [_pure_profile(game.shape, p) for p in pure]
         used = "pure best-response check"
-        if not two_player:
+        if len(game.players) > 2:
             notes.append("all pure equilibria are listed; mixed equilibria of games with more than two players "
                          "are not enumerated")
+        elif len(game.players) == 1:
+            notes.append("one player: the equilibria are the player's best pure strategies (any mixture of them is "
+                         "optimal too)")
     else:
         A, B = payoffs
         if method == "enummixed":

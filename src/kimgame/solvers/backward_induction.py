@@ -182,6 +182,12 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                     "missing")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
+        if local is not None and local.large:
+            size = " × ".join(str(k) for k in local.space.shape)
+            result.cut_short = True
+            result.notes.append(f"the subgame at '{game.node_label(v)}' has {size} plan profiles, too many for its "
+                                "mixed equilibria: only its pure equilibria are used (pure subgame-perfect "
+                                "equilibria, by backward induction on the tree)")
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:

@@ -279,6 +279,13 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "partial" if stopped else "incomplete"
     if len(shape) != 2 or method == "pure":
         status = "partial" if stopped else "incomplete"
+        if len(shape) != 2 and method != "pure":  # N players: kimgame.solvers.n_player (polynomial, budgeted)
+            from kimgame.solvers.n_player import mixed_equilibria_notes
+
+            mixed, complete_mixed = mixed_equilibria_notes(nf, deadline, notes)
+            found = pure_mixes + [m for m in mixed if m not in pure_mixes]
+            status = "partial" if stopped else ("complete" if complete_mixed else "incomplete")
+            return found, pure_labels, dominance, elimination, "pure equilibria; polynomial method", status
         if len(shape) != 2:
             notes.append("all pure equilibria of the reduced normal form are listed; mixed equilibria of games with "
                          "more than two players are not enumerated")

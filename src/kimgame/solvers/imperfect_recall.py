@@ -63,7 +63,6 @@ def reduced_plans(game: ExtensiveFormGame, player: int, limit: int) -> list[Plan
             if len(out) > limit:
                 raise SolverLimit(f"{game.players[player]} has more than {limit:,} reduced strategies; the "
                                   "reduced normal form of this tree (without perfect recall) is not built")
-    out.reverse()  # the stack gave them last-first
     return out
 
 

@@ -234,3 +234,12 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
             "strategies": {p: dict(zip(game.strategies[i], profile[i])) for i, p in enumerate(game.players)},
         }
     return dataclasses.replace(result, notes=tuple(notes), extra=extra, complete=False)
+
+
+def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tuple[list[Profile], bool]:
+    """For the reduced normal form ``nf`` of an N-player tree: the rational mixed equilibria the polynomial
+    method finds within its budget (verified exactly), with notes for the irrational ones and for a budget
+    that ran out (then an approximate equilibrium with its exact ε); and whether the search finished."""
+    result = solve_n_player(nf, deadline=deadline)
+    notes.extend(n for n in result.notes if "polynomial" in n or "irrational" in n or "equilibrium" in n)
+    return [tuple(eq.strategies) for eq in result.equilibria], result.complete

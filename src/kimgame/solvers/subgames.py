@@ -34,6 +34,7 @@ from kimgame.solvers.reduced_normal_form import (
 )
 
 LOCAL_PROFILE_LIMIT = 250_000  # pure profiles of one truncated game's reduced normal form
+PURE_STAGE_LIMIT = 20_000_000  # ... and, past that, up to which its pure equilibria are found on integer arrays
 
 
 ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
@@ -417,7 +418,16 @@ class LocalGame:
     def __init__(self, game: ExtensiveFormGame, st: Stages, v: int) -> None:
         self.game = game
         self.root = v
-        self.space: PlanSpace = plan_space(game, v, st.cuts[v], limit=LOCAL_PROFILE_LIMIT)
+        import math
+
+        from kimgame.model.tree import plan_counts
+
+        profiles = math.prod(plan_counts(game, v, frozenset(st.cuts[v])))
+        # past LOCAL_PROFILE_LIMIT only pure equilibria are searched, on integer arrays (N-player trees such
+        # as Gambit's 4-player cs.efg still get their pure subgame-perfect equilibria)
+        self.large = profiles > LOCAL_PROFILE_LIMIT
+        limit = PURE_STAGE_LIMIT if self.large else LOCAL_PROFILE_LIMIT
+        self.space: PlanSpace = plan_space(game, v, st.cuts[v], limit=limit)
         self.weights = leaf_weights(game, self.space)
         self.acting = tuple(i for i in range(len(game.players)) if self.space.infosets[i])
 
@@ -431,6 +441,8 @@ class LocalGame:
 
         game, space = self.game, self.space
         n = len(game.players)
+        if self.large:
+            return self._pure_on_integers(cut_values)
         arrays = payoff_arrays(game, space, cut_values, self.weights)
         acting = self.acting
         squeeze = tuple(i for i in range(n) if i not in acting)
@@ -456,6 +468,60 @@ class LocalGame:
             for i, mix in zip(acting, prof):
                 behavior.update(behavior_from_mixed(game, space, i, mix))
             out.append((value, behavior))
+        return out
+
+
+    def _pure_on_integers(self, cut_values: Mapping[int, Sequence[Fraction]]
+                          ) -> list[tuple[tuple[Fraction, ...], Behavior]]:
+        """The pure equilibria of a large truncated game: each player's payoff array scaled to integers (the
+        LCM of the denominators of the weighted leaf payoffs; int64 when the sums fit, else Python ints),
+        a vectorised best-response check, exact values read back."""
+        import math
+
+        import numpy as np
+
+        game, space = self.game, self.space
+        n = len(game.players)
+        terminal = game.terminal_values
+        leaves = [(leaf, last, w, terminal[leaf] if terminal[leaf] is not None else cut_values[leaf])
+                  for leaf, last, w in zip(space.leaves, space.leaf_last, self.weights) if w]
+        stable = np.ones(space.shape, dtype=bool)
+        arrays = []
+        for i in range(n):
+            scale = 1
+            for _, _, w, value in leaves:
+                scale = math.lcm(scale, (w * value[i]).denominator)
+            ints = [(last, int(w * value[i] * scale)) for _, last, w, value in leaves]
+            bound = sum(abs(x) for _, x in ints)
+            arr = np.zeros(space.shape, dtype=np.int64 if bound < 2**62 else object)
+            for last, x in ints:
+                if x:
+                    arr[np.ix_(*(space.consistent[j][last[j]] for j in range(n)))] += x
+            arrays.append((arr, scale))
+            if i in self.acting:
+                stable &= arr == arr.max(axis=i, keepdims=True)
+        out = []
+        plan_behavior: dict[tuple[int, int], Behavior] = {}  # (player, plan) -> its pure behaviour
+        numbers: dict[tuple[int, int], Fraction] = {}
+        for idx in np.argwhere(stable):
+            idx = tuple(int(k) for k in idx)
+            value = []
+            for arr, scale in arrays:
+                key = (int(arr[idx]), scale)
+                q = numbers.get(key)
+                if q is None:
+                    q = numbers[key] = Fraction(*key)
+                value.append(q)
+            behavior: Behavior = {}
+            for i in self.acting:
+                part = plan_behavior.get((i, idx[i]))
+                if part is None:
+                    plan = space.plans[i][idx[i]]
+                    part = plan_behavior[(i, idx[i])] = {
+                        label: (None if a is None else unit(len(game.infosets[label].actions), a))
+                        for label, a in zip(space.infosets[i], plan)}
+                behavior.update(part)
+            out.append((tuple(value), behavior))
         return out
 
 
