@@ -80,7 +80,7 @@ def check_one(path: Path, timeout: float) -> dict:
     out["equilibria"] = len(result.equilibria)
     out["complete"] = result.complete
     out["partial"] = result.partial
-    out["approximate"] = "approximate_equilibrium" in result.extra
+    out["approximate"] = "approximate_equilibrium" in result.extra or any("APPROXIMATE" in n for n in result.notes)
     out["irrational"] = len(result.extra.get("algebraic_equilibria", ()))
     solved = result.game  # a tree without perfect recall is solved in its reduced normal form
     out["recall"] = result.extra.get("perfect_recall", True)
@@ -93,7 +93,8 @@ def check_one(path: Path, timeout: float) -> dict:
     if out["gambit"].startswith("DIFFERS"):
         out["status"] = "DIFFERS"
     elif not result.equilibria and not out["irrational"]:
-        out["status"] = "NONE-FOUND" + (" (time limit)" if result.partial else "")
+        out["status"] = ("approximate-only" if out["approximate"] else "NONE-FOUND") + (
+            " (time limit)" if result.partial else "")
     else:
         out["status"] = "ok" if not result.partial else "ok-partial"
     return out

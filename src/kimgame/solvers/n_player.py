@@ -28,7 +28,7 @@ AUTO_SUPPORT_PROFILES = 100  # support profiles up to which ``auto`` runs it (2 
 # has 343 and one system alone can take half a minute: the budget is checked between support profiles only)
 APPROX_PROFILE_LIMIT = 2_000_000  # pure profiles up to which an approximate equilibrium is computed
 DENOMINATOR = 10_000  # rounding of the approximate profile
-SUPPORT_UNKNOWNS = 6  # unknowns up to which the float profile's support system is solved exactly
+SUPPORT_UNKNOWNS = 3  # unknowns up to which the float profile's support system is solved exactly
 
 Profile = tuple[tuple[Fraction, ...], ...]
 
@@ -206,7 +206,8 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
                                                       else max(deadline, time.monotonic() + 1.0))
         support = tuple(tuple(k for k, x in enumerate(m) if x > 1e-6) for m in sigma)
         unknowns = sum(len(s) - 1 for s in support)
-        if eps != 0 and 0 < unknowns <= SUPPORT_UNKNOWNS:  # make it exact on its support (polynomial system)
+        converged = eps < Fraction(1, 10**5)  # the float search found an equilibrium's neighbourhood
+        if eps != 0 and converged and 0 < unknowns <= SUPPORT_UNKNOWNS:  # exact on its support (a small system)
             rational, algebraic = support_equilibria(payoffs, support)
             if rational:
                 profile, eps = rational[0], Fraction(0)
