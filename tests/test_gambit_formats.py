@@ -192,24 +192,22 @@ def test_three_player_tree_without_pure_equilibrium_gets_its_mixed_ones():
 def test_n_player_normal_form_past_the_budget_gives_an_approximate_equilibrium_with_exact_epsilon():
     import numpy as np
 
+    from kimgame.expr.tree import Formula, Num
     from kimgame.model.normal_form import NormalFormGame
     from kimgame.solvers.n_player import max_regret
 
     rng = np.random.default_rng(5)
-    shape = (2, 2, 2, 2, 2)  # 5 players: beyond the polynomial method's default
-    players = tuple(f"P{i}" for i in range(5))
-    strategies = tuple(("a", "b") for _ in players)
-    from kimgame.expr.tree import Formula, Num
-
-    cells = [tuple(Formula(Num(F(int(x))), str(int(x))) for x in rng.integers(0, 9, size=5))
-             for _ in range(2 ** 5)]
+    shape = (3, 3, 2)  # 7 * 7 * 3 = 147 support profiles: beyond what auto gives the polynomial method
+    players = ("P0", "P1", "P2")
+    strategies = (("a", "b", "c"), ("a", "b", "c"), ("a", "b"))
+    cells = [tuple(Formula(Num(F(int(x))), str(int(x))) for x in rng.integers(0, 9, size=3)) for _ in range(18)]
     game = NormalFormGame(players, strategies, tuple(cells))
-    result = kimgame.solve(game)
+    result = kimgame.solve(game, timeout=5)
     assert not result.complete
     assert any("mixed equilibria are not all found" in n for n in result.notes)
     approx = result.extra.get("approximate_equilibrium")
     if approx is not None:
-        profile = tuple(tuple(approx["strategies"][p][s] for s in ("a", "b")) for p in players)
+        profile = tuple(tuple(approx["strategies"][p][s] for s in strategies[i]) for i, p in enumerate(players))
         assert max_regret(game.numeric, profile) == approx["epsilon"]
         assert all(sum(m) == 1 for m in profile)
     assert shape == game.shape
@@ -231,8 +229,7 @@ def test_irrational_equilibria_are_marked_in_json():
 
 # ---- the conformance run over Gambit's samples -------------------------------------------------------
 
-SMALL = ["2x2.nfg", "coord3.nfg", "pd.nfg", "e04.efg", "2smp.efg", "e09.efg", "g1.efg", "coord2.nfg",
-         "AM-driver-one-infoset.efg", "2_player_chance_nonterm_outcomes_and_missing_term_outcomes.efg"]
+SMALL = ["2x2.nfg", "e04.efg", "2smp.efg", "g1.efg", "AM-driver-one-infoset.efg"]
 
 
 def _conformance():
@@ -258,7 +255,7 @@ def test_every_corpus_file_parses():
 def test_conformance_on_small_corpus_games():
     module = _conformance()
     lines: list[str] = []
-    report = module.run(CORPUS, timeout=20, only=SMALL, echo=lines.append)
+    report = module.run(CORPUS, timeout=10, only=SMALL, echo=lines.append)
     rows = report["rows"]
     assert len(rows) == len(SMALL), lines
     for row in rows:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from kimgame.errors import KimgameError, SolverLimit
@@ -45,9 +47,7 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
             from kimgame.solvers.extensive import solve_tree
 
             if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
-                from kimgame.solvers.imperfect_recall import solve_without_recall
-
-                return solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
+                return _solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
 
             return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
         return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
@@ -72,8 +72,6 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
 
         return solve_polynomial(game, timeout=timeout)
     if method == "auto" and len(game.players) > 2:  # pure, then polynomial within a budget, else approximate
-        from kimgame.solvers.n_player import solve_n_player
-
         return solve_n_player(game, timeout=timeout, deadline=deadline)
     if method == "auto":
         method = "enummixed"
@@ -234,3 +232,123 @@ def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):
     from fractions import Fraction
 
     return tuple(tuple(Fraction(int(k == j)) for k in range(n)) for n, j in zip(shape, idx))
+
+
+def solve_n_player(game, *, timeout: float | None = None, deadline: float | None = None):
+    """``kimgame.solve`` (``auto``) for a normal-form game with three or more players (see the notes of
+    :mod:`kimgame.solvers.n_player`): pure equilibria, then the polynomial method within its budget, then (if nothing exact beyond
+    the pure equilibria was found and the search did not finish) an approximate equilibrium in
+    ``extra["approximate_equilibrium"]`` with its exact ε. ``complete`` is True when the polynomial method
+    finished."""
+    import dataclasses
+
+    from kimgame.expr.numbers import fmt
+    from kimgame.solvers.n_player import (
+        APPROX_PROFILE_LIMIT,
+        AUTO_SUPPORT_PROFILES,
+        POLYNOMIAL_BUDGET,
+        SUPPORT_UNKNOWNS,
+        approximate_equilibrium,
+    )
+    from kimgame.solvers.polynomial import (
+        MAX_PLAYERS,
+        MAX_SUPPORT_PROFILES,
+        _support_count,
+        algebraic_documents,
+        algebraic_notes,
+        solve_polynomial,
+        support_equilibria,
+    )
+
+    start = time.monotonic()
+    if deadline is None and timeout is not None:
+        deadline = start + timeout
+    budget = POLYNOMIAL_BUDGET if deadline is None else max(0.0, min(POLYNOMIAL_BUDGET, deadline - start))
+    shape = game.shape
+    supports = _support_count(shape)
+    fits = len(shape) <= MAX_PLAYERS and supports <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES)
+    if fits and budget > 0:
+        result = solve_polynomial(game, timeout=budget)
+        if result.complete:
+            return result
+        why = (f"the polynomial method did not finish within its budget of {budget:g} s "
+               f"(--method polynomial --timeout 600 runs it longer)")
+    else:
+        result = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=True)
+        if not fits:
+            why = (f"the game has {len(shape)} players and {supports:,} support profiles, more than the polynomial "
+                   f"method does by default ({MAX_PLAYERS} players, {AUTO_SUPPORT_PROFILES} support profiles"
+                   + (f"; --method polynomial goes up to {MAX_SUPPORT_PROFILES})" if supports <= MAX_SUPPORT_PROFILES
+                      and len(shape) <= MAX_PLAYERS else ")"))
+        else:
+            why = "no time was left for the polynomial method"
+    notes = [n for n in result.notes if "not enumerated" not in n]
+    pure = "; ".join("(" + ", ".join(p) + ")" for p in result.pure_equilibria) or "none"
+    notes.append(f"mixed equilibria are not all found: {why}. The pure equilibria are listed ({pure})")
+    extra = dict(result.extra)
+    if game.num_profiles <= APPROX_PROFILE_LIMIT and not result.extra.get("algebraic_equilibria") \
+            and not any(not eq.is_pure for eq in result.equilibria):
+        payoffs = game.numeric
+        profile, eps, sigma = approximate_equilibrium(payoffs, deadline=None if deadline is None
+                                                      else max(deadline, time.monotonic() + 1.0))
+        support = tuple(tuple(k for k, x in enumerate(m) if x > 1e-6) for m in sigma)
+        unknowns = sum(len(s) - 1 for s in support)
+        converged = eps < Fraction(1, 10**5)  # the float search found an equilibrium's neighbourhood
+        if eps != 0 and converged and 0 < unknowns <= SUPPORT_UNKNOWNS:  # exact on its support (a small system)
+            rational, algebraic = support_equilibria(payoffs, support)
+            if rational:
+                profile, eps = rational[0], Fraction(0)
+            elif algebraic:
+                extra["algebraic_equilibria"] = algebraic_documents(game, algebraic)
+                notes.extend(algebraic_notes(game, algebraic))
+        mixes = "; ".join(
+            f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(game.strategies[i], profile[i]) if x)
+            for i, p in enumerate(game.players))
+        if eps == 0:
+            notes.append(f"a mixed equilibrium found by a float search and verified exactly (ε = 0): {mixes}")
+        else:
+            notes.append(f"an APPROXIMATE equilibrium (not exact; no player gains more than ε = {fmt(eps)} ≈ "
+                         f"{float(eps):.3g} by deviating, computed exactly): {mixes}")
+        if eps == 0 and all(eq.strategies != profile for eq in result.equilibria):  # exact after all: verified
+            from kimgame.solvers.results import Equilibrium
+            from kimgame.solvers.verify import profile_payoffs
+
+            payoffs = game.numeric
+            result = dataclasses.replace(result, equilibria=(*result.equilibria,
+                                                             Equilibrium(profile, profile_payoffs(payoffs, profile))))
+        extra["approximate_equilibrium"] = {
+            "approximate": eps != 0,
+            "epsilon": eps,
+            "strategies": {p: dict(zip(game.strategies[i], profile[i])) for i, p in enumerate(game.players)},
+        }
+    return dataclasses.replace(result, notes=tuple(notes), extra=extra, complete=False)
+
+
+def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tuple[list[tuple[tuple[Fraction, ...], ...]], bool]:
+    """For the reduced normal form ``nf`` of an N-player tree: the rational mixed equilibria the polynomial
+    method finds within its budget (verified exactly), with notes for the irrational ones and for a budget
+    that ran out (then an approximate equilibrium with its exact ε); and whether the search finished."""
+    result = solve_n_player(nf, deadline=deadline)
+    notes.extend(n for n in result.notes if "polynomial" in n or "irrational" in n or "equilibrium" in n)
+    return [tuple(eq.strategies) for eq in result.equilibria], result.complete
+
+
+def _solve_without_recall(game, *, method: str, timeout: float | None, conditions: bool) -> SolveResult:
+    """A tree without perfect recall solved in its reduced normal form
+    (:mod:`kimgame.solvers.imperfect_recall`): the normal form's result, its ``game`` the normal form, with
+    a first note saying why and what is not offered, and ``extra["perfect_recall"] = False``."""
+    import dataclasses
+
+    from kimgame.model.tree import recall_problem
+    from kimgame.solvers.imperfect_recall import recall_note, reduced_normal_form_without_recall
+
+    problem = recall_problem(game)
+    if method not in NORMAL_FORM_METHODS:
+        raise KimgameError(f"method '{method}': this tree does not have perfect recall, so it is solved in its reduced "
+                           "normal form, where subgame perfection and behaviour strategies are not defined; choose one "
+                           f"of {', '.join(NORMAL_FORM_METHODS)}", problem.where if problem else None)
+    result = solve(reduced_normal_form_without_recall(game), method=method, timeout=timeout, conditions=conditions)
+    extra = dict(result.extra)
+    extra["perfect_recall"] = False
+    return dataclasses.replace(result, method=f"reduced normal form of a tree without perfect recall; {result.method}",
+                               notes=(recall_note(problem), *result.notes), extra=extra)

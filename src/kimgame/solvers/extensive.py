@@ -280,7 +280,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     if len(shape) != 2 or method == "pure":
         status = "partial" if stopped else "incomplete"
         if len(shape) != 2 and method != "pure":  # N players: kimgame.solvers.n_player (polynomial, budgeted)
-            from kimgame.solvers.n_player import mixed_equilibria_notes
+            from kimgame.solvers.api import mixed_equilibria_notes
 
             mixed, complete_mixed = mixed_equilibria_notes(nf, deadline, notes)
             found = pure_mixes + [m for m in mixed if m not in pure_mixes]

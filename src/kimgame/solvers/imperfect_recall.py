@@ -18,13 +18,12 @@ unassigned information set; each plan is produced once.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import current_limits
-from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal, recall_problem
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 
 WORK_LIMIT = 20_000_000  # profile x node visits spent building the payoff table
 
@@ -137,31 +136,16 @@ def reduced_normal_form_without_recall(game: ExtensiveFormGame):
                           source=game.source, path=game.path)
 
 
-def solve_without_recall(game: ExtensiveFormGame, *, method: str = "auto", timeout: float | None = None,
-                         conditions: bool = True):
-    """Solve a tree without perfect recall in its reduced normal form (see the module notes): the result
-    is that of :func:`kimgame.solvers.api.solve` on :func:`reduced_normal_form_without_recall`, its
-    ``game`` the normal form, with a note saying why and what is not offered."""
-    from kimgame.solvers.api import NORMAL_FORM_METHODS, solve
-
-    problem = recall_problem(game)
-    if method not in NORMAL_FORM_METHODS:
-        raise KimgameError(f"method '{method}': this tree does not have perfect recall, so it is solved in its reduced "
-                           "normal form, where subgame perfection and behaviour strategies are not defined; choose one "
-                           f"of {', '.join(NORMAL_FORM_METHODS)}", problem.where if problem else None)
-    nf = reduced_normal_form_without_recall(game)
-    result = solve(nf, method=method, timeout=timeout, conditions=conditions)
+def recall_note(problem: KimgameError | None) -> str:
+    """The note a result of a tree without perfect recall starts with: where recall fails (from
+    :func:`kimgame.model.tree.recall_problem`), how the tree is solved, and what is not offered."""
     why = ""
     if problem is not None:  # "perfect recall: player X forgets ... (...); give these nodes ..." without the advice
         why = problem.message.removeprefix("perfect recall: ").split("; give ")[0]
         if problem.where is not None and problem.where.line:
             why += f", line {problem.where.line}"
-    note = ("this tree does not have perfect recall"
+    return ("this tree does not have perfect recall"
             + (f" ({why})" if why else "")
             + ": it is solved in its reduced normal form (a plan chooses one action per information set, repeated "
               "at every visit); the equilibria are mixed strategies over plans. Behaviour strategies and subgame "
               "perfection are not offered for trees without perfect recall (Kuhn's theorem needs it)")
-    extra = dict(result.extra)
-    extra["perfect_recall"] = False
-    return dataclasses.replace(result, method=f"reduced normal form of a tree without perfect recall; {result.method}",
-                               notes=(note, *result.notes), extra=extra)
