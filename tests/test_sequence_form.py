@@ -7,7 +7,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from reference import verify_behavior_profile
 
 import kimgame
 from kimgame.errors import KimgameError
@@ -17,6 +16,7 @@ from kimgame.solvers.extensive import flat_behavior
 from kimgame.solvers.sequence_form import best_response_value, sequence_form
 from kimgame.solvers.sequence_lcp import sequence_lcp
 from kimgame.solvers.sequence_lp import sequence_lp
+from reference import verify_behavior_profile
 
 F = Fraction
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +146,8 @@ def test_non_zero_sum_tree_with_chance_and_imperfect_information():
     form = sequence_form(game, root=2)
     x, y, _ = sequence_lcp(form)
     assert form.players == (0, 1) and form.constant_sum is None
+    value = form.value(x, y)
+    assert best_response_value(form, 0, y) == value[0] and best_response_value(form, 1, x) == value[1]
 
 
 def test_signaling_file_with_sequence_lcp():

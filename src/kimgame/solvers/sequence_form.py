@@ -26,6 +26,7 @@ from fractions import Fraction
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 from kimgame.solvers.reduced_normal_form import Behavior
 
+DENOMINATORS = (1_000, 1_000_000)  # rational approximations of float probabilities tried in turn
 SeqLabel = tuple[str, int] | None  # (information set, action index); None is the empty sequence
 
 
@@ -191,3 +192,39 @@ def best_response_value(form: SequenceForm, k: int, other: Sequence[Fraction]) -
         best = max(collect[index[(h, a)]] for a in range(len(game.infosets[h].actions)))
         collect[form.parent[k][j]] += best
     return collect[0]
+
+
+def is_equilibrium(form: SequenceForm, x: Sequence[Fraction], y: Sequence[Fraction]) -> bool:
+    """True when ``x`` and ``y`` are exact realization plans, each a best response to the other."""
+    for k, plan in enumerate((x, y)):
+        if min(plan) < 0:
+            return False
+        for r, row in enumerate(form.constraint_rows(k)):
+            if sum((coef * plan[s] for s, coef in row.items()), Fraction(0)) != (r == 0):
+                return False
+    value = form.value(x, y)
+    return all(best_response_value(form, k, other) == value[form.players[k]] for k, other in enumerate((y, x)))
+
+
+def plan_from_floats(form: SequenceForm, k: int, plan: Sequence[float], denominator: int) -> tuple[Fraction, ...]:
+    """An exact realization plan whose behaviour probabilities are rationals near those of the float
+    ``plan`` (uniform where the float plan does not reach an information set)."""
+    out = [Fraction(0)] * len(plan)
+    out[0] = Fraction(1)
+    index = {s: j for j, s in enumerate(form.sequences[k])}
+    game = form.game
+    for j, h in enumerate(form.infosets[k]):
+        parent = form.parent[k][j]
+        n = len(game.infosets[h].actions)
+        cols = [index[(h, a)] for a in range(n)]
+        total = sum(max(0.0, plan[c]) for c in cols)
+        if total <= 1e-12:
+            probs = [Fraction(1, n)] * n
+        else:
+            probs = [Fraction(max(0.0, plan[c]) / total).limit_denominator(denominator) for c in cols]
+            probs[-1] = 1 - sum(probs[:-1], Fraction(0))
+            if probs[-1] < 0:
+                probs = [Fraction(1, n)] * n
+        for c, p in zip(cols, probs):
+            out[c] = out[parent] * p
+    return tuple(out)

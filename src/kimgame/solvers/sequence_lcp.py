@@ -24,7 +24,13 @@ import math
 from fractions import Fraction
 
 from kimgame.solvers.deadline import Clock, stopping
-from kimgame.solvers.sequence_form import SequenceForm, best_response_value
+from kimgame.solvers.sequence_form import (
+    DENOMINATORS,
+    SequenceForm,
+    best_response_value,
+    is_equilibrium,
+    plan_from_floats,
+)
 
 __all__ = ["LemkeFailure", "sequence_lcp"]
 
@@ -159,48 +165,134 @@ class _Tableau:
         return z
 
 
+FLOAT_TOLERANCE = 1e-9  # relative: ratios closer than this count as ties in the floating-point path
+
+
+def _float_path(form: SequenceForm, clock: Clock) -> tuple[list[float], list[float]] | None:
+    """The same Lemke path as :func:`_exact_path`, pivoted in floating point (numpy, rank-one updates);
+    the plans at its end, or None if the path ends in a ray or runs past ``PIVOT_FACTOR`` pivots per row."""
+    import numpy as np
+
+    t = _Tableau(form)
+    t.start()
+    N, z0, rhs = t.N, t.z0, t.rhs
+    T = np.array([[float(v) for v in row] for row in t.rows])
+    basis = list(t.basis)
+    for i, b in enumerate(basis):  # rows scaled so every basic coefficient is one
+        T[i] /= T[i, b]
+    free = np.array([b in t.free for b in basis])
+
+    def pivot(r: int, c: int) -> int:
+        T[r] /= T[r, c]
+        rows = np.flatnonzero(T[:, c])
+        rows = rows[rows != r]
+        cols = np.flatnonzero(T[r])  # the tableau stays sparse: update only where it changes
+        T[np.ix_(rows, cols)] -= np.outer(T[rows, c], T[r, cols])
+        leaving, basis[r] = basis[r], c
+        free[r] = c in t.free
+        return leaving
+
+    def leaving_row(c: int, candidates, largest: bool = False) -> int:
+        cand = np.asarray(candidates)
+        ratios = T[cand, rhs] / T[cand, c]
+        best = ratios.max() if largest else ratios.min()
+        cand = cand[np.abs(ratios - best) <= FLOAT_TOLERANCE * (1.0 + abs(best))]
+        if len(cand) > 1:  # ties: lexicographically, on the columns of the first basis
+            block = np.round(T[cand, :N] / T[cand, c][:, None], 9)  # ratios equal up to rounding tie
+            order = np.lexsort((-block if largest else block)[:, ::-1].T)
+            return int(cand[order[0]])
+        return int(cand[0])
+
+    negative = np.flatnonzero(~free & (T[:, rhs] < -FLOAT_TOLERANCE))
+    if len(negative):
+        r = leaving_row(z0, negative, largest=True)
+        entering = z0
+        for _ in range(PIVOT_FACTOR * N):
+            clock.check()
+            leaving = pivot(r, entering)
+            if leaving == z0:
+                break
+            entering = leaving + N if leaving < N else leaving - N
+            scale = FLOAT_TOLERANCE * max(1.0, float(np.abs(T[:, entering]).max()))
+            candidates = np.flatnonzero(~free & (T[:, entering] > scale))
+            if not len(candidates):
+                return None
+            r = leaving_row(entering, candidates)
+        else:
+            return None
+    z = [0.0] * N
+    for i, b in enumerate(basis):
+        if N <= b < 2 * N:
+            z[b - N] = float(T[i, rhs])
+    m1, m2 = t.m1, t.m2
+    return z[:m1], z[m1:m1 + m2]
+
+
+PIVOT_FACTOR = 50  # the floating-point path gives up after this many pivots per row
+
+
+def _exact_path(form: SequenceForm, clock: Clock) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int]:
+    """Lemke's path in exact integer arithmetic (see the module notes); the plans and the pivot count."""
+    m1, m2, _, _ = form.sizes
+    pivots = 0
+    t = _Tableau(form)
+    t.start()
+    N, z0 = t.N, t.z0
+    rows = t.rows
+    negative = [i for i in t.constrained() if rows[i][t.rhs] < 0]
+    if negative:  # z0 enters at the smallest value that makes every basic variable nonnegative
+        r = t.leaving_row(z0, negative, largest=True)
+        seen: set[tuple[int, ...]] = set()
+        entering = z0
+        while True:
+            clock.check()
+            leaving = t.pivot(r, entering)
+            pivots += 1
+            if leaving == z0:
+                break
+            key = tuple(t.basis)
+            if key in seen:
+                raise LemkeFailure("the Lemke path of the sequence-form LCP cycled")
+            seen.add(key)
+            entering = leaving + N if leaving < N else leaving - N
+            candidates = [i for i in t.constrained() if t.rows[i][entering] > 0]
+            if not candidates:
+                raise LemkeFailure("the Lemke path of the sequence-form LCP ended in a ray")
+            r = t.leaving_row(entering, candidates)
+    z = t.values()
+    return tuple(z[:m1]), tuple(z[m1:m1 + m2]), pivots
+
+
+EXACT_ONLY_SIZE = 120  # sequence forms with fewer rows than this are pivoted exactly straight away
+
+
 def sequence_lcp(form: SequenceForm, *, deadline: float | None = None
                  ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int]:
     """One Nash equilibrium of the two-player sequence form ``form`` as exact realization plans
-    ``(x, y)`` of ``form.players[0]`` and ``form.players[1]``, and the number of pivots.
+    ``(x, y)`` of ``form.players[0]`` and ``form.players[1]``, and the number of exact pivots (0 when
+    the floating-point path was certified).
 
     Lemke's algorithm on the LCP of Koller, Megiddo & von Stengel (1996) (see the module notes), started
     from the pure plans that take the first action everywhere, as in von Stengel, van den Elzen &
     Talman (2002), "Computing normal form perfect equilibria for extensive two-person games",
-    *Econometrica* 70. Exact: the plans are checked to be mutual best responses before they are returned
+    *Econometrica* 70. Find fast, certify exactly: a sequence form with at least ``EXACT_ONLY_SIZE`` rows
+    is first pivoted in floating point; the behaviour probabilities at the end of that path, turned into
+    nearby rationals, are accepted only when the plans are exactly best responses to each other. Else
+    (and for small forms) the path is pivoted in exact integers, and its end is checked the same way
     (AssertionError if not, which would be a bug). ``deadline`` (``time.monotonic``) is checked at every
     pivot (:class:`kimgame.solvers.deadline.SearchTimeout` with nothing found when it passes, or on
-    Ctrl-C); :class:`LemkeFailure` if the path ends in a ray or cycles."""
-    m1, m2, _, _ = form.sizes
+    Ctrl-C); :class:`LemkeFailure` if the exact path ends in a ray or cycles."""
     clock = Clock(deadline)
-    pivots = 0
     with stopping(lambda: (), found="equilibria"):
-        t = _Tableau(form)
-        t.start()
-        N, z0 = t.N, t.z0
-        rows = t.rows
-        negative = [i for i in t.constrained() if rows[i][t.rhs] < 0]
-        if negative:  # z0 enters at the smallest value that makes every basic variable nonnegative
-            r = t.leaving_row(z0, negative, largest=True)
-            seen: set[tuple[int, ...]] = set()
-            entering = z0
-            while True:
-                clock.check()
-                leaving = t.pivot(r, entering)
-                pivots += 1
-                if leaving == z0:
-                    break
-                key = tuple(t.basis)
-                if key in seen:
-                    raise LemkeFailure("the Lemke path of the sequence-form LCP cycled")
-                seen.add(key)
-                entering = leaving + N if leaving < N else leaving - N
-                candidates = [i for i in t.constrained() if t.rows[i][entering] > 0]
-                if not candidates:
-                    raise LemkeFailure("the Lemke path of the sequence-form LCP ended in a ray")
-                r = t.leaving_row(entering, candidates)
-    z = t.values()
-    x, y = tuple(z[:m1]), tuple(z[m1:m1 + m2])
+        if sum(form.sizes) >= EXACT_ONLY_SIZE:
+            found = _float_path(form, clock)
+            if found is not None:
+                for denominator in DENOMINATORS:
+                    x = plan_from_floats(form, 0, found[0], denominator)
+                    y = plan_from_floats(form, 1, found[1], denominator)
+                    if is_equilibrium(form, x, y):
+                        return x, y, 0
+        x, y, pivots = _exact_path(form, clock)
     check_equilibrium(form, x, y)
     return x, y, pivots
 
