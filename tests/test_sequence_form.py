@@ -214,3 +214,24 @@ def test_pygambit_agrees_on_kuhn_poker_value(kuhn, tmp_path):
     theirs = pygambit.nash.lp_solve(pygambit.read_efg(str(path)), rational=True).equilibrium
     ours = kimgame.solve(kimgame.load(path), method="sequence-lp", conditions=False)
     assert F(str(theirs.payoffs["P1"])) == ours.equilibria[0].payoffs[0] == F(-1, 18)
+
+
+def test_floating_point_path_is_certified_exactly(kuhn, monkeypatch):
+    from kimgame.solvers import sequence_lcp as module
+
+    monkeypatch.setattr(module, "EXACT_ONLY_SIZE", 0)  # Kuhn poker is small: force the float path
+    for game in (kuhn, small_poker(1), entry_with_signal()):
+        form = sequence_form(game)
+        x, y, pivots = sequence_lcp(form)
+        assert pivots == 0  # the floating-point answer was certified: no exact pivot was needed
+        assert verify_behavior_profile(game, behavior_of(form, x, y))
+
+
+def test_a_lemke_path_stops_at_the_deadline(kuhn):
+    import time
+
+    from kimgame.solvers.deadline import SearchTimeout
+
+    with pytest.raises(SearchTimeout) as stop:
+        sequence_lcp(sequence_form(kuhn), deadline=time.monotonic() - 1)
+    assert not stop.value.interrupted and len(stop.value.partial) == 0
