@@ -189,6 +189,9 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                     "missing")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
+        if (local is not None and not pure_only and local.chooses_sequence_form(method, enumerate_up_to)
+                and len(class_lists) and any(len(c) > 1 for c in class_lists)):
+            combos = [next(iter(combos))]  # one equilibrium is sought: the first values of the subgames below
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:

@@ -126,7 +126,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
             complete = False
         notes.extend(found.notes)
         sequence_stages = getattr(found, "sequence_stages", {})  # none in an ArraySPESearch (perfect information)
-        notes.extend(_sequence_notes(game, sequence_stages, method))
+        notes.extend(_sequence_notes(game, sequence_stages, method, st.cuts))
         spe_total = found.total
         limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
@@ -323,13 +323,16 @@ def _fmt(q: Fraction) -> str:
 
 
 def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tuple[int, ...], int]],
-                    method: str) -> list[str]:
+                    method: str, cuts_of: Mapping[int, Sequence[int]]) -> list[str]:
     """What the stages solved by the sequence form mean for the result, why that method, and how to ask for
-    every extreme equilibrium instead."""
+    every extreme equilibrium instead (``cuts_of``: the proper subgames right below each stage)."""
     out = []
     for v, (used, counts, pivots) in stages.items():
         size = " × ".join(str(c) for c in counts)
-        where = "the whole game" if v == 0 else f"the subgame at '{game.node_label(v)}'"
+        if v != 0:
+            where = f"the subgame at '{game.node_label(v)}'"
+        else:
+            where = "the game above its proper subgames" if cuts_of.get(v) else "the whole game"
         steps = f", {pivots} pivots" if pivots else ""
         why = (f"its reduced normal form ({size} plans) is over the budget of {AUTO_NASH_PROFILES} pure profiles "
                "for enumerating every extreme equilibrium" if method != used else f"method '{used}'")

@@ -420,7 +420,7 @@ def _show(q: Fraction) -> str:
 
 
 SEQUENCE_METHODS = ("sequence-lcp", "sequence-lp")
-SLOW_SEQUENCE_FORM = 600  # sequences and information sets from which a Lemke path may take a second or more
+SLOW_SEQUENCE_FORM = 300  # sequences and information sets from which a Lemke path may take a second or more
 
 
 class LocalGame:
