@@ -27,6 +27,7 @@ from typing import Any
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits
 from kimgame.model.tree import (
+    PLAN_COUNT_CAP,
     Chance,
     Decision,
     ExtensiveFormGame,
@@ -328,7 +329,7 @@ def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tup
     every extreme equilibrium instead (``cuts_of``: the proper subgames right below each stage)."""
     out = []
     for v, (used, counts, pivots) in stages.items():
-        size = " × ".join(str(c) for c in counts)
+        size = " × ".join(str(c) if c < PLAN_COUNT_CAP else f"{PLAN_COUNT_CAP:.0e} or more" for c in counts)
         if v != 0:
             where = f"the subgame at '{game.node_label(v)}'"
         else:
