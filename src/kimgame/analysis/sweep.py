@@ -29,8 +29,8 @@ import csv
 import io
 import json
 import math
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
@@ -422,6 +422,7 @@ def sweep_to_csv(game, vary: Mapping[str, Sequence[Any]], out: str | Path | IO[s
     (:attr:`StreamedSweep.plot`). ``progress``: a progress bar on stderr (default: when it is a terminal).
     """
     from kimgame.analysis.distributed import map_chunks
+    from kimgame.analysis.montecarlo import progress_bar
 
     plan = sweep_plan(game, vary, claims, max_points=MAX_STREAM_POINTS)
     total = plan.points
@@ -429,7 +430,7 @@ def sweep_to_csv(game, vary: Mapping[str, Sequence[Any]], out: str | Path | IO[s
     outcomes = _OutcomeNames(list(plan.equilibria))
     counts: dict[int, int] = {}
     task = partial(_stream_chunk, text=out is not None)
-    with _sink(out) as write, _bar(total, progress) as advance:
+    with _sink(out) as write, progress_bar(total, progress, "sweep") as advance:
         if write is not None:
             write(_csv_header(plan.parameters, plan.claims))
         for chunk in map_chunks(task, plan, _ranges(total, chunk_size), client):
@@ -537,50 +538,17 @@ def _stride_index(n: int, stride: int) -> np.ndarray:
     return index if index[-1] == n - 1 else np.append(index, n - 1)
 
 
-class _sink:
-    """A context for streamed text: a path written under a temporary name and renamed when complete
+@contextmanager
+def _sink(out: str | Path | IO[str] | None) -> Iterator[Callable[[str], Any] | None]:
+    """Where streamed text goes: a path written under a temporary name and renamed when complete
     (removed on any error or Ctrl-C), an open stream written directly, or None (nothing written)."""
+    if out is None or not isinstance(out, (str, Path)):
+        yield None if out is None else out.write
+        return
+    from kimgame.io.editing import atomic_open
 
-    def __init__(self, out: str | Path | IO[str] | None):
-        self.out = out
-        self.handle = None
-
-    def __enter__(self) -> Callable[[str], Any] | None:
-        if self.out is None:
-            return None
-        if isinstance(self.out, (str, Path)):
-            from kimgame.io.editing import atomic_open
-
-            self.handle = atomic_open(Path(self.out))
-            return self.handle.__enter__().write
-        return self.out.write
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.handle is not None:
-            self.handle.__exit__(*exc)
-
-
-class _bar:
-    """A rich progress bar of grid points on stderr (``progress`` None: only when stderr is a terminal)."""
-
-    def __init__(self, total: int, progress: bool | None, what: str = "sweep"):
-        self.on = sys.stderr.isatty() if progress is None else progress
-        self.total, self.what = total, what
-
-    def __enter__(self) -> Callable[[int], None]:
-        if not self.on:
-            return lambda n: None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        task = self.bar.add_task(self.what, total=self.total)
-        self.bar.start()
-        return lambda n: self.bar.advance(task, n)
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.on:
-            self.bar.stop()
+    with atomic_open(Path(out)) as handle:
+        yield handle.write
 
 
 def _outcome_codes(eq_arrays: Mapping[str, np.ndarray], shape: tuple[int, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
