@@ -30,7 +30,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
@@ -257,13 +257,14 @@ def sweep(game, vary: Mapping[str, Sequence[Any]], claims=None, *, client=None,
     eq_arrays = {label: np.empty(total, dtype=bool) for label in plan.equilibria}
     codes = np.empty(total, dtype=np.intp)
     outcomes = _OutcomeNames(list(plan.equilibria))
-    for chunk in map_chunks(_evaluate_chunk, plan, _ranges(total, size), client):
-        part = slice(chunk.start, chunk.stop)
-        for cid, a in chunk.claims.items():
-            claim_arrays[cid][part] = a
-        for label, a in chunk.equilibria.items():
-            eq_arrays[label][part] = a
-        codes[part] = outcomes.global_codes(chunk)
+    with closing(map_chunks(_evaluate_chunk, plan, _ranges(total, size), client)) as chunks:
+        for chunk in chunks:
+            part = slice(chunk.start, chunk.stop)
+            for cid, a in chunk.claims.items():
+                claim_arrays[cid][part] = a
+            for label, a in chunk.equilibria.items():
+                eq_arrays[label][part] = a
+            codes[part] = outcomes.global_codes(chunk)
     shape = plan.shape
     return SweepResult(plan.title, plan.parameters, plan.axes, plan.axes_exact, plan.fixed,
                        {k: a.reshape(shape) for k, a in claim_arrays.items()},
@@ -430,10 +431,11 @@ def sweep_to_csv(game, vary: Mapping[str, Sequence[Any]], out: str | Path | IO[s
     outcomes = _OutcomeNames(list(plan.equilibria))
     counts: dict[int, int] = {}
     task = partial(_stream_chunk, text=out is not None)
-    with _sink(out) as write, progress_bar(total, progress, "sweep") as advance:
+    run = closing(map_chunks(task, plan, _ranges(total, chunk_size), client))
+    with _sink(out) as write, progress_bar(total, progress, "sweep") as advance, run as chunks:
         if write is not None:
             write(_csv_header(plan.parameters, plan.claims))
-        for chunk in map_chunks(task, plan, _ranges(total, chunk_size), client):
+        for chunk in chunks:
             if write is not None:
                 write(chunk.text)
             for cid, k in chunk.claim_counts.items():
