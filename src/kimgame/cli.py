@@ -260,14 +260,17 @@ def analyze(
     solve: Annotated[bool, typer.Option("--solve", help="With --samples N: solve the game exactly at N seeded "
                                         "points (no symbolic condition needed) and report each claim's share, "
                                         "the paths met and the points not solved; --timeout bounds the run.")] = False,
+    point_timeout: Annotated[Optional[float], typer.Option(  # noqa: UP045
+        "--point-timeout", help="With --solve: time budget in SECONDS of each solve; points that reach it are "
+        "listed and the exit code is 3.")] = None,
     dask: DaskOption = None,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
     from kimgame.analysis.analyze import analyze as run_analyze
 
     game = _focus(_load(file, set_), free)
-    if solve or dask is not None:
-        _sampled_solves(game, claim, samples, seed, timeout, solve, dask, format)
+    if solve or dask is not None or point_timeout is not None:
+        _sampled_solves(game, claim, samples, seed, timeout, point_timeout, solve, dask, format)
         return
     analyses = run_analyze(game, claim or None, samples=samples, seed=seed, max_pieces=max_pieces, timeout=timeout)
     if not analyses:
@@ -283,15 +286,16 @@ def analyze(
         raise typer.Exit(EXIT_LIMIT)
 
 
-def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None, solve: bool, dask: str | None,
-                    format: Format) -> None:
+def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None, point_timeout: float | None,
+                    solve: bool, dask: str | None, format: Format) -> None:
     """``analyze --samples N --solve [--dask]``: the Monte Carlo of exact solves."""
     if not solve:
-        raise KimgameError("--dask runs the exact solves of --samples N --solve on a cluster; add --solve")
+        raise KimgameError("--dask and --point-timeout are for the exact solves of --samples N --solve; add --solve")
     from kimgame.analysis.solve_samples import sample_solves
 
     with _dask_client(dask) as client:
-        result = sample_solves(game, samples, seed, claim or None, timeout=timeout, client=client)
+        result = sample_solves(game, samples, seed, claim or None, timeout=timeout, point_timeout=point_timeout,
+                               client=client)
     if format is Format.json:
         from kimgame.report.document import to_json
 

@@ -40,7 +40,7 @@ def client_for(address: str | None) -> Iterator[Any]:
     and threads from the number of cores), closed again on exit."""
     distributed = _distributed()
     if address is None:
-        with distributed.LocalCluster(dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with distributed.LocalCluster(dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
             yield client
         return
     if "://" not in address and ":" not in address:

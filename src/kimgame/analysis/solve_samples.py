@@ -166,7 +166,7 @@ def _point(drawn: Sequence[tuple[str, Fraction, Fraction]], row) -> dict[str, Fr
 
 
 def sample_solves(game, samples: int, seed: int = 0, claims=None, *, method: str | None = None,
-                  timeout: float | None = None, client=None, chunk_size: int = CHUNK,
+                  timeout: float | None = None, point_timeout: float | None = None, client=None, chunk_size: int = CHUNK,
                   progress: bool | None = None, limits=None) -> SolveSamples:
     """Solve ``game`` exactly at ``samples`` seeded points of its parameter box and tally the claims.
 
@@ -174,6 +174,8 @@ def sample_solves(game, samples: int, seed: int = 0, claims=None, *, method: str
     ``spe`` when every claim is about the subgame-perfect equilibria of a tree (what the symbolic
     analysis also judges), else ``auto``. ``timeout`` (seconds, for the whole run): the points not reached
     by then are left out and the result is ``partial``; each solve is bounded by the time left.
+    ``point_timeout`` (seconds): the budget of one solve; a point whose solve it stops is listed as
+    ``"limit"`` and left out of the shares.
     ``client``: a ``dask.distributed.Client`` to solve the chunks on (the same numbers as without).
     ``limits``: the solver's size limits at every point (default: those in force here, also on workers).
     ``progress``: a progress bar on stderr (default: when stderr is a terminal). Ctrl-C stops the run
@@ -194,7 +196,7 @@ def sample_solves(game, samples: int, seed: int = 0, claims=None, *, method: str
     deadline = None if timeout is None else time.time() + timeout  # wall clock: workers may be elsewhere
     tree = getattr(game, "form", "normal") == "extensive"
     narrowed = game.replace(claims=tuple(chosen)) if tree else dataclasses.replace(game, claims=tuple(chosen))
-    job = _Job(narrowed, method, deadline, as_limits(limits))
+    job = _Job(narrowed, method, deadline, point_timeout, as_limits(limits))
     draws = _draws(game, samples, seed)
     chunks = ((start, draws[start:start + chunk_size]) for start in range(0, samples, chunk_size))
     hits = dict.fromkeys((c.id for c in chosen), 0)
@@ -237,12 +239,13 @@ def sample_solves(game, samples: int, seed: int = 0, claims=None, *, method: str
 @dataclass(frozen=True)
 class _Job:
     """What each worker gets once: the game (its claims narrowed to those tallied), the method, the
-    wall-clock deadline and the size limits. A chunk is its first sample number and the grid steps of
+    wall-clock deadline, the time budget of one solve and the size limits. A chunk is its first sample number and the grid steps of
     its points (:func:`_draws`), turned into exact values on the worker."""
 
     game: Any
     method: str
     deadline: float | None
+    point_timeout: float | None
     limits: Any
 
 
@@ -263,6 +266,8 @@ def _solve_chunk(job: _Job, chunk: tuple[int, Any]) -> list[PointResult]:
         if (left is not None and left <= 0) or _INTERRUPTED.is_set():
             out.append(None)
             continue
+        if job.point_timeout is not None:
+            left = job.point_timeout if left is None else min(left, job.point_timeout)
         try:
             game = job.game.with_values(values)
             result = solve(game, method=job.method, timeout=left, conditions=False, limits=job.limits)
