@@ -2,8 +2,9 @@
 
 kimgame ships to the workers only what a chunk needs: a :class:`~kimgame.analysis.sweep.SweepPlan`
 (the varied parameters' exact axes and the claims' exact conditions) or the game object itself (for
-exact solves); never a file path. The shared object is sent once per worker (``Client.scatter`` with
-``broadcast=True``) and each chunk is a task on it. Chunks are submitted a few per worker thread ahead
+exact solves); never a file path. The shared object is a task of its own, ``_same(shared)``, computed on
+one worker and copied from there to the others as they need it; unlike scattered data, the scheduler
+can recompute it if every worker holding it dies. Each chunk is a task on it. Chunks are submitted a few per worker thread ahead
 of the one being collected and collected in order, so the caller can stream results without holding
 them all; a chunk lost with a worker is recomputed by the scheduler (Dask's own fault tolerance).
 
@@ -59,19 +60,24 @@ def worker_threads(client: Any) -> int:
     return max(1, sum(client.nthreads().values()))
 
 
+def _same(shared: T) -> T:
+    return shared
+
+
 def map_chunks(fn: Callable[[Any, T], Any], shared: Any, chunks: Iterable[T], client: Any = None) -> Iterator[Any]:
     """``fn(shared, chunk)`` for each chunk, yielded in the order of ``chunks``.
 
     Without a client, one after the other in this process. With a ``dask.distributed.Client``:
-    ``shared`` is scattered to every worker once, and at most ``AHEAD`` chunks per worker thread wait
-    beyond the one being yielded (bounded memory, whatever the number of chunks). When the caller stops
+    ``shared`` is sent once as a task of its own (recomputable, unlike scattered data), and at most
+    ``AHEAD`` chunks per worker thread wait beyond the one being yielded (bounded memory, whatever the
+    number of chunks); the scheduler recomputes the chunks of a worker that dies. When the caller stops
     early (an error, Ctrl-C, a time limit), the chunks still pending are cancelled.
     """
     if client is None:
         for chunk in chunks:
             yield fn(shared, chunk)
         return
-    [handle] = client.scatter([shared], broadcast=True, hash=False)
+    handle = client.submit(_same, shared, pure=False)
     window = AHEAD * worker_threads(client) + 1
     pending: deque = deque()
     try:
