@@ -48,6 +48,7 @@ __all__ = ["MAX_POINTS", "MAX_STREAM_POINTS", "StreamedSweep", "SweepPlan", "Swe
 MAX_POINTS = 25_000_000  # refuse grids larger than this in memory (a few bytes per point per claim)
 MAX_STREAM_POINTS = 10**12  # streamed to a file chunk by chunk (sweep_to_csv): no array of the grid is held
 STREAM_CHUNK = 1_000_000  # grid points per chunk of a streamed sweep (about 50 MB of CSV text)
+BLOCK = 8192  # grid points evaluated at once inside a streamed chunk (arrays of at most 64 KiB)
 PLOT_POINTS = 1000  # a streamed sweep's plot uses at most this many points per axis (a sub-grid)
 EXACT_SUFFIX = "_exact"  # the CSV column with a parameter's exact value: "K_exact"
 PROFILE_SEPARATOR = "/"
@@ -478,21 +479,35 @@ def _evaluate_chunk(plan: SweepPlan, bounds: tuple[int, int]) -> _Chunk:
 
 
 def _stream_chunk(plan: SweepPlan, bounds: tuple[int, int], text: bool) -> _Chunk:
-    """A streamed chunk: counts and (when ``text``) its CSV rows, formatted where it runs (a worker)."""
+    """A streamed chunk: counts and (when ``text``) its CSV rows, formatted where it runs (a worker).
+
+    Evaluated in blocks of :data:`BLOCK` points: no large temporary arrays, whose allocation costs a
+    page fault per page in Dask workers (they set ``MALLOC_TRIM_THRESHOLD_``, so glibc maps and unmaps
+    every large array); the values are the same, element for element."""
     start, stop = bounds
-    claims, eqs = plan.evaluate(start, stop)
-    patterns, codes, pattern_counts = _patterns(eqs, stop - start)
-    rows = ""
-    if text:
-        cells = _axis_cells(plan.axes, plan.axes_exact)
-        columns = [c[i] for c, i in zip(cells, plan.coordinates(start, stop))]
-        columns.extend(_TRUE_FALSE[a.astype(np.intp)] for a in claims.values())
-        labels = list(plan.equilibria)
-        names = np.array([_csv_cell(_pattern_name(labels, p)) for p in patterns], dtype=object)
-        columns.append(names[codes])
-        rows = "".join(",".join(row) + "\n" for row in zip(*columns))
-    return _Chunk(start, stop, patterns, None, pattern_counts,
-                  claim_counts={cid: int(np.count_nonzero(a)) for cid, a in claims.items()}, text=rows)
+    labels = list(plan.equilibria)
+    cells = _axis_cells(plan.axes, plan.axes_exact) if text else []
+    order: dict[tuple[bool, ...], int] = {}  # the chunk's outcome rows, in order of first appearance
+    counts: list[int] = []
+    claim_counts = dict.fromkeys(plan.claims, 0)
+    rows: list[str] = []
+    for lo in range(start, stop, BLOCK):
+        hi = min(lo + BLOCK, stop)
+        claims, eqs = plan.evaluate(lo, hi)
+        patterns, codes, pattern_counts = _patterns(eqs, hi - lo)
+        chunk_codes = [order.setdefault(p, len(order)) for p in patterns]
+        counts.extend([0] * (len(order) - len(counts)))
+        for c, k in zip(chunk_codes, pattern_counts):
+            counts[c] += k
+        for cid, a in claims.items():
+            claim_counts[cid] += int(np.count_nonzero(a))
+        if text:
+            columns = [c[i] for c, i in zip(cells, plan.coordinates(lo, hi))]
+            columns.extend(_TRUE_FALSE[a.astype(np.intp)] for a in claims.values())
+            names = np.array([_csv_cell(_pattern_name(labels, p)) for p in patterns], dtype=object)
+            columns.append(names[codes])
+            rows.append("".join(",".join(row) + "\n" for row in zip(*columns)))
+    return _Chunk(start, stop, tuple(order), None, tuple(counts), claim_counts=claim_counts, text="".join(rows))
 
 
 def _patterns(eqs: Mapping[str, np.ndarray], n: int) -> tuple[tuple[tuple[bool, ...], ...], np.ndarray, tuple[int, ...]]:
