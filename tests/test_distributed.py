@@ -220,3 +220,13 @@ def test_a_killed_worker_has_its_chunks_recomputed():
         got.extend(results)
         assert set(c.run(os.getpid).values()) != set(pids.values())  # the nanny started a new worker
     assert got == expected
+
+
+@pytest.mark.slow
+def test_cli_dask_without_address_starts_and_closes_a_local_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "s.csv"
+    run = run_cli("sweep", TREE, "--set", "L=10", "--vary", "p_insult=0:1:41", "--vary", "H=0:400:23", "-o", out,
+                  "--dask")
+    assert run.code == 0, run.err
+    assert out.read_text(encoding="utf-8") == sweep(kimgame.load(TREE, {"L": 10}), TREE_GRID).to_csv()
