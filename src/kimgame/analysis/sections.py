@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy
 
+from kimgame._version import __version__
 from kimgame.analysis.analyze import ClaimAnalysis
 from kimgame.analysis.conditions import condition_pieces
 from kimgame.expr.numbers import fmt, fmt_both
@@ -119,7 +120,6 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
 
 def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis]) -> dict[str, Any]:
     """The JSON-ready document of an analysis (``kimgame analyze --format json``)."""
-    from kimgame import __version__
     from kimgame.report.document import game_header
 
     claims = []
