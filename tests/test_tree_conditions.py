@@ -19,8 +19,9 @@ from kimgame.expr import constant
 from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import build_tree, chance, decision, terminal
-from kimgame.solvers.backward_induction import backward_induction, decision_comparisons
+from kimgame.solvers.backward_induction import decision_comparisons
 from kimgame.solvers.extensive import solve_tree
+from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import fill_free
 from reference import spe_path_label
 

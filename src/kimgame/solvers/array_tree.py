@@ -1,6 +1,6 @@
 """Backward induction on large perfect-information trees, vectorised over the levels of the tree.
 
-The same computation as :func:`kimgame.solvers.backward_induction.search` on a perfect-information tree
+The same computation as :func:`kimgame.solvers.spe.search` on a perfect-information tree
 (every decision and chance node is a stage), with the same results — values, counts, the order of the
 options at each node and so of the equilibria listed — but on arrays (:class:`kimgame.model.tree_arrays.
 TreeArrays`) and in exact integer arithmetic:
@@ -89,7 +89,7 @@ class _Solution:
 
 def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATION_LIMIT) -> SPESearch | None:
     """All pure subgame-perfect equilibria of a perfect-information tree, solved on arrays (see the module
-    notes); the same results as :func:`kimgame.solvers.backward_induction.search`. None when the tree is
+    notes); the same results as :func:`kimgame.solvers.spe.search`. None when the tree is
     better left to the general path: its root is a terminal, it is much deeper than wide, or its
     numbers do not fit int64 once scaled to integers."""
     prepared = _prepare(game)

@@ -76,7 +76,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
-    from kimgame.solvers.backward_induction import search
+    from kimgame.solvers.spe import search
     from kimgame.solvers.subgames import (
         fill_free,
         nash_failure,
