@@ -64,7 +64,9 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
         from kimgame.solvers.polynomial import solve_polynomial
 
-        return solve_polynomial(game, timeout=timeout)
+        deadline = deadline_after(timeout) if deadline is None else deadline
+        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
+        return solve_polynomial(game, base, timeout=timeout, deadline=deadline)
     if method == "auto":
         method = "enummixed"
     payoffs = game.numeric
