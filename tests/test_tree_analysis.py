@@ -16,9 +16,9 @@ from clirun import run_cli
 from conftest import GAMES
 from kimgame.analysis.analyze import analyze, holds_here
 from kimgame.analysis.conditions import evaluate_condition
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.analysis.sweep import sweep
 from kimgame.analysis.views import player_parameters
-from kimgame.solvers.extensive import solve_tree
 from reference import spe_path_label
 
 W, H, S, K, p = sympy.symbols("W H S K p_insult", real=True)

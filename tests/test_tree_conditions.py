@@ -13,6 +13,7 @@ import sympy
 import kimgame
 from conftest import GAMES
 from kimgame.analysis.conditions import claim_condition
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.analysis.tree_conditions import tree_claim_condition, tree_claim_region, tree_outcome_regions
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr import constant
@@ -20,7 +21,6 @@ from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import build_tree, chance, decision, terminal
 from kimgame.solvers.backward_induction import decision_comparisons
-from kimgame.solvers.extensive import solve_tree
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import fill_free
 from reference import spe_path_label

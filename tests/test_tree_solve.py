@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 import kimgame
 from conftest import GAMES
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import Decision, Terminal, build_tree, chance, decision, reduced_normal_form, terminal
 from kimgame.solvers.backward_induction import decision_comparisons
-from kimgame.solvers.extensive import flat_behavior, solve_tree
+from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import subgame_roots
 from kimgame.solvers.verify import is_nash

@@ -15,12 +15,12 @@ from kimgame.model.normal_form import NormalFormGame, game_from_arrays
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
+    """Solve ``game`` (see :func:`kimgame.analysis.solve.solve`); returns a :class:`SolveResult`.
 
     Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
     ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
     """
-    from kimgame.solvers.api import solve as _solve
+    from kimgame.analysis.solve import solve as _solve
 
     return _solve(game, **options)
 

@@ -96,8 +96,8 @@ def solve(
                                              "file content; for trees it can take seconds).")] = True,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
-    from kimgame.solvers.api import slow_enumeration_warning
-    from kimgame.solvers.api import solve as run_solve
+    from kimgame.analysis.solve import slow_enumeration_warning
+    from kimgame.analysis.solve import solve as run_solve
 
     game = _load(file, set_)
     warning = slow_enumeration_warning(game, method, timeout)
@@ -143,7 +143,7 @@ def show(
     """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
     game = _load(file, set_)
     if game.form == "extensive":
-        from kimgame.solvers.extensive import solve_tree
+        from kimgame.analysis.solve_tree import solve_tree
 
         result = solve_tree(game, method="spe", conditions=False)
         if dot:

@@ -127,7 +127,7 @@ def holds_here(game, claim: Claim) -> bool:
 
             return judge(reduced_normal_form(game), claim).holds
         return judge(game, claim).holds
-    from kimgame.solvers.extensive import solve_tree
+    from kimgame.analysis.solve_tree import solve_tree
 
     result = solve_tree(game, method="spe" if spec.equilibrium == "spe" else "auto", conditions=False)
     return judge(game, claim, equilibria=result.equilibria).holds

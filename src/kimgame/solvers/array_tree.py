@@ -24,7 +24,7 @@ TreeArrays`) and in exact integer arithmetic:
 * Equilibria are listed in the order of the general search — lexicographic in the option chosen at
   each node in preorder — and each listed one is built level by level, top-down.
 * :func:`pure_profile_check` checks a pure profile exactly on the arrays (values under the profile,
-  every mover's best reply), so :func:`kimgame.solvers.extensive.solve_tree` verifies what it reports
+  every mover's best reply), so :func:`kimgame.analysis.solve_tree.solve_tree` verifies what it reports
   without a ``Fraction`` per node.
 
 Trees deeper than they are wide (a long centipede) have many small levels; they go to the general path.
