@@ -14,9 +14,9 @@ import sympy
 import kimgame
 from kimgame.analysis.analyze import ClaimAnalysis, analyze
 from kimgame.analysis.conditions import parameter_symbols
-from kimgame.analysis.sections import analysis_document, analysis_sections
 from kimgame.errors import KimgameError
 from kimgame.model.claims import Claim, Dominates
+from kimgame.report.analysis_sections import analysis_document, analysis_sections
 from kimgame.report.document import to_json
 from kimgame.report.render import render_markdown, render_text
 

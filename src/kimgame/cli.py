@@ -236,7 +236,7 @@ def analyze(
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
     if format is Format.json:
-        from kimgame.analysis.sections import analysis_document
+        from kimgame.report.analysis_sections import analysis_document
         from kimgame.report.document import to_json
 
         _emit(to_json(analysis_document(game, analyses)))
@@ -248,7 +248,7 @@ def analyze(
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
     """The analysis report as text or markdown."""
-    from kimgame.analysis.sections import analysis_sections
+    from kimgame.report.analysis_sections import analysis_sections
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 

@@ -50,6 +50,7 @@ __all__ = [
     "condition_text",
     "evaluate_condition",
     "fill_conditions",
+    "is_long",
     "parameter_box",
     "parameter_symbols",
     "pure_equilibrium_conditions",
@@ -282,6 +283,14 @@ def condition_text(cond: sympy.Boolean) -> str:
     if cond is sympy.false or cond is False:
         return "False"
     return sympy.sstr(cond, order=None)
+
+
+LONG_CONDITION = 400  # characters: longer conditions are summarised in text reports
+
+
+def is_long(text: str | None) -> bool:
+    """Whether a condition's text is too long to print in a report line (see ``LONG_CONDITION``)."""
+    return text is not None and len(text) > LONG_CONDITION
 
 
 def condition_pieces(cond: sympy.Boolean) -> int:
