@@ -16,12 +16,12 @@ import kimgame
 from conftest import GAMES
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import Decision, Terminal, build_tree, chance, decision, reduced_normal_form, terminal
+from kimgame.model.tree import Decision, Terminal, build_tree, chance, decision, terminal
 from kimgame.solvers.backward_induction import decision_comparisons
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import subgame_roots
-from kimgame.solvers.verify import is_nash
+from reference import tree_nash_failure, tree_payoffs
 
 
 def spe_of(result):
@@ -101,13 +101,12 @@ def test_comparisons_are_formulas_in_the_parameters():
 def test_entry_deterrence_out_fight_is_nash_but_not_subgame_perfect():
     game = kimgame.load(GAMES / "entry_deterrence.yaml")
     result = solve_tree(game)
-    nf = reduced_normal_form(game)
     out_fight = [eq for eq in result.equilibria
                  if choice(eq, "Entrant", "entry") == "Out" and choice(eq, "Incumbent", "response") == "Fight"]
     assert len(out_fight) == 1
     (eq,) = out_fight
     assert eq.subgame_perfect is False
-    assert is_nash(nf.numeric, eq.strategies)
+    assert tree_nash_failure(game, eq.behavior) is None
     reasons = {item["equilibrium"]: item["reason"] for item in result.extra["not_subgame_perfect"]}
     assert "Incumbent would gain by choosing Accommodate" in reasons[result.equilibria.index(eq) + 1]
     (spe,) = spe_of(result)
@@ -117,13 +116,23 @@ def test_entry_deterrence_out_fight_is_nash_but_not_subgame_perfect():
 
 
 @pytest.mark.parametrize("name", ["entry_deterrence", "centipede"])
-def test_every_reported_equilibrium_is_nash_in_the_reduced_normal_form(name):
+def test_every_reported_equilibrium_is_nash_checked_on_the_tree(name):
     game = kimgame.load(GAMES / f"{name}.yaml")
     result = solve_tree(game)
-    payoffs = reduced_normal_form(game).numeric
     assert result.equilibria and spe_of(result)
     for eq in result.equilibria:
-        assert is_nash(payoffs, eq.strategies)
+        assert tree_nash_failure(game, eq.behavior) is None
+        assert tree_payoffs(game, eq.behavior) == eq.payoffs
+
+
+def test_the_reference_tree_verifier_finds_a_profitable_deviation():
+    game = kimgame.load(GAMES / "entry_deterrence.yaml")
+    (spe,) = spe_of(solve_tree(game))
+    threat = {player: dict(sets) for player, sets in spe.behavior.items()}
+    threat["Incumbent"]["response"] = {"Fight": F(1), "Accommodate": F(0)}  # In, then Fight: not Nash
+    assert tree_nash_failure(game, threat) == "Entrant gains 1 by playing {'entry': 'Out'}"
+    threat["Entrant"]["entry"] = {"In": F(1, 2), "Out": F(1, 3)}
+    assert "not a probability distribution" in tree_nash_failure(game, threat)
 
 
 def random_tree(seed: int, players=("A", "B"), max_decisions=5):
@@ -202,14 +211,13 @@ def test_backward_induction_finds_exactly_the_pure_spe_of_random_trees(seed):
 
 @settings(max_examples=12, deadline=None)
 @given(st.integers(min_value=0, max_value=10**6))
-def test_reported_spe_are_nash_of_the_reduced_normal_form(seed):
+def test_reported_spe_are_nash_checked_on_the_tree(seed):
     game = random_tree(seed, max_decisions=4)
     result = solve_tree(game, method="pure")
-    payoffs = reduced_normal_form(game).numeric
     spe = spe_of(result)
     assert spe
     for eq in result.equilibria:
-        assert is_nash(payoffs, eq.strategies)
+        assert tree_nash_failure(game, eq.behavior) is None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -246,8 +254,7 @@ def test_staying_out_of_the_pennies_subgame_and_non_perfect_nash():
     assert eq.behavior["Bob"]["Bob guesses"] == {"h": F(1, 2), "t": F(1, 2)}
     others = [e for e in result.equilibria if not e.subgame_perfect]
     assert others and all(choice(e, "Ann", "start") == "Out" for e in others)
-    payoffs = reduced_normal_form(game).numeric
-    assert all(is_nash(payoffs, e.strategies) for e in result.equilibria)
+    assert all(tree_nash_failure(game, e.behavior) is None for e in result.equilibria)
 
 
 def test_three_players_with_a_simultaneous_subgame():
