@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.solvers.array_tree import array_search
 from kimgame.solvers.backward_induction import COMBINATION_LIMIT, SPESearch, stage_search
 from kimgame.solvers.subgames import Stages
 
@@ -24,6 +23,8 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
     Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
     same results (:func:`kimgame.solvers.array_tree.array_search`)."""
     if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
+        from kimgame.solvers.array_tree import array_search  # numpy: only for large trees
+
         found = array_search(game, combination_limit=combination_limit)
         if found is not None:
             return found
