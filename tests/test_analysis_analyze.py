@@ -102,6 +102,7 @@ def test_claims_without_a_condition_are_reported_at_the_values():
     ("own_game.py", [], "holds exactly when V > C"),
     ("readme_figure.py", ["{tmp}/figure.png"], "silence dominates pressure on 93.5% of the grid; exactly when K > H*e"),
 ])
+@pytest.mark.slow
 def test_examples_run(script, args, expected, tmp_path):
     args = [a.format(tmp=tmp_path) for a in args]
     out = subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], capture_output=True,

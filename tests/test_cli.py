@@ -7,6 +7,8 @@ import subprocess
 import sys
 from fractions import Fraction
 
+import pytest
+
 import kimgame
 from clirun import run_cli
 from conftest import GAMES, ROOT
@@ -90,6 +92,7 @@ def random_bimatrix_file(tmp_path, n: int, seed: int = 3):
     return path
 
 
+@pytest.mark.slow
 def test_large_games_get_a_warning_before_a_long_enumeration(tmp_path, monkeypatch):
     path = random_bimatrix_file(tmp_path, 16)
     with monkeypatch.context() as patch:  # the user presses Ctrl-C during the enumeration

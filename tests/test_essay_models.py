@@ -25,6 +25,7 @@ def claims(result):
     return {c.id: c.holds for c in result.claims}
 
 
+@pytest.mark.slow
 def test_singapore_tree_defaults_silence_then_dismantlement():
     result = kimgame.solve(kimgame.load(GAMES / "singapore.yaml"))
     assert spe_root_choice(result) == {"silence"}

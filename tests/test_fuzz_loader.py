@@ -92,6 +92,7 @@ def _load_plain(path):
     return json.loads(_example(path))  # a fresh copy for each example
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", GAME_FILES, ids=[p.name for p in GAME_FILES])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
@@ -117,6 +118,7 @@ documents = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(documents)
 def test_random_documents(doc):

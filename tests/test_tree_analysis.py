@@ -118,6 +118,7 @@ def test_tree_sweep_equals_solving_each_point():
             assert bool(result.claims[c.id][idx]) == holds_here(at, c), (c.id, values)
 
 
+@pytest.mark.slow
 def test_solve_shows_tree_conditions_and_json_has_them_in_full():
     run = run_cli("solve", str(GAMES / "singapore.yaml"), "--format", "json")
     assert run.code == 0, run.err
@@ -131,6 +132,7 @@ def test_solve_shows_tree_conditions_and_json_has_them_in_full():
     assert run.code == 0 and "a union of 264 pieces" in run.out and "kimgame analyze" in run.out
 
 
+@pytest.mark.slow
 def test_analyze_cli_on_the_flagship_tree():
     run = run_cli("analyze", str(GAMES / "singapore.yaml"), "--set", "L=10", "--claim", "silence-at-root")
     assert run.code == 0, run.err

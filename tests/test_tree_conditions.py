@@ -154,6 +154,7 @@ def test_singapore_conditions_match_the_solver_at_random_points(singapore):
     assert all(compiled(cond, game)(game.values) for cond in conditions.values())
 
 
+@pytest.mark.slow
 def test_singapore_conditions_match_the_solver_on_boundaries(singapore):
     game, conditions = singapore
     rng = random.Random(612)

@@ -240,6 +240,7 @@ def bad_specs():
         "parameters": [Parameter("W", F(1))]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(bad_specs()), ids=[c[0] for c in bad_specs()])
 def test_the_same_problems_are_reported(case):
     _, make, kw = case
@@ -254,6 +255,7 @@ def test_the_same_problems_are_reported(case):
         same_game(fast, slow)
 
 
+@pytest.mark.slow
 def test_a_large_yaml_tree_loads_the_same(write_yaml):
     rng = random.Random(3)
 

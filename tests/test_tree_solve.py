@@ -296,6 +296,7 @@ def test_claims_on_trees():
     assert holds == {"all-offer-0": False, "some-offer-1": True, "sure-deal": True, "no-sure-deal": False}
 
 
+@pytest.mark.slow
 def test_ultimatum_mixed_spe_keep_agreement_at_least_three_quarters():
     game = kimgame.load(GAMES / "ultimatum.yaml")
     result = solve_tree(game, method="enummixed")  # "auto" lists only pure equilibria of this 5 x 32 form
