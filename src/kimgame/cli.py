@@ -99,8 +99,8 @@ def solve(
                                              "file content; for trees it can take seconds).")] = True,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
-    from kimgame.solvers.api import slow_enumeration_warning
-    from kimgame.solvers.api import solve as run_solve
+    from kimgame.analysis.solve import slow_enumeration_warning
+    from kimgame.analysis.solve import solve as run_solve
     from kimgame.solvers.deadline import show_progress
 
     show_progress(sys.stderr)
@@ -148,7 +148,7 @@ def show(
     """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
     game = _load(file, set_)
     if game.form == "extensive":
-        from kimgame.solvers.extensive import solve_tree
+        from kimgame.analysis.solve_tree import solve_tree
 
         result = solve_tree(game, method="spe", conditions=False)
         if dot:
@@ -279,7 +279,7 @@ def analyze(
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
     if format is Format.json:
-        from kimgame.analysis.sections import analysis_document
+        from kimgame.report.analysis_sections import analysis_document
         from kimgame.report.document import to_json
 
         _emit(to_json(analysis_document(game, analyses)))
@@ -318,7 +318,7 @@ def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None,
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
     """The analysis report as text or markdown."""
-    from kimgame.analysis.sections import analysis_sections
+    from kimgame.report.analysis_sections import analysis_sections
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 
