@@ -108,7 +108,7 @@ def _verify(game, result) -> str | None:
             if not is_nash(game.numeric, eq.strategies):
                 return f"{eq.strategies} is not a Nash equilibrium"
         return None
-    from kimgame.solvers.extensive import flat_behavior
+    from kimgame.solvers.behavior import flat_behavior
     from kimgame.solvers.subgames import nash_failure
 
     for k, eq in enumerate(result.equilibria):

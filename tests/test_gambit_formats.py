@@ -182,7 +182,7 @@ def test_three_player_tree_without_pure_equilibrium_gets_its_mixed_ones():
     result = kimgame.solve(game)
     assert result.equilibria, result.notes
     assert not any(e.is_pure for e in result.equilibria)
-    from kimgame.solvers.extensive import flat_behavior
+    from kimgame.solvers.behavior import flat_behavior
     from kimgame.solvers.subgames import nash_failure
 
     for eq in result.equilibria:

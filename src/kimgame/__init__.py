@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
@@ -16,12 +15,12 @@ from kimgame.model.normal_form import NormalFormGame, game_from_arrays
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
+    """Solve ``game`` (see :func:`kimgame.analysis.solve.solve`); returns a :class:`SolveResult`.
 
     Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
     ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
     """
-    from kimgame.solvers.api import solve as _solve
+    from kimgame.analysis.solve import solve as _solve
 
     return _solve(game, **options)
 
@@ -36,14 +35,16 @@ def analyze(game, claim=None, **options):
     return _analyze(game, claim, **options)
 
 
-def sweep(game, vary, claims=None):
+def sweep(game, vary, claims=None, *, client=None, chunk_size=None):
     """Claims and equilibrium outcomes on a grid of parameter values: ``sweep(g, {"p": (0, 1, 101)})``.
 
-    See :func:`kimgame.analysis.sweep.sweep`; returns a ``SweepResult`` of numpy arrays.
+    See :func:`kimgame.analysis.sweep.sweep`; returns a ``SweepResult`` of numpy arrays
+    (``.to_pandas()``, ``.to_csv()``). ``client``: a ``dask.distributed.Client`` to evaluate the grid in
+    chunks on its workers (the same result, bit for bit; needs ``pip install 'kimgame[dask]'``).
     """
     from kimgame.analysis.sweep import sweep as _sweep
 
-    return _sweep(game, vary, claims)
+    return _sweep(game, vary, claims, client=client, chunk_size=chunk_size)
 
 
 __all__ = [

@@ -151,3 +151,45 @@ def approximate_equilibrium(payoffs: Sequence[Any], deadline: float | None = Non
     scored = [(max_regret(payoffs, c), c) for c in candidates]
     eps, best = min(scored, key=lambda t: t[0])
     return best, eps, sigma
+
+
+def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tuple[list[Profile], bool]:
+    """For the reduced normal form ``nf`` of an N-player tree: the rational mixed equilibria the polynomial
+    method finds within its budget (:func:`kimgame.solvers.polynomial.polynomial_equilibria`, verified
+    exactly), and whether it finished. Notes are added for the irrational equilibria and, when the search
+    did not finish, for an approximate equilibrium with its exact ε (a verified one if ε is 0)."""
+    from kimgame.expr.numbers import fmt
+    from kimgame.solvers.polynomial import (
+        MAX_PLAYERS,
+        MAX_SUPPORT_PROFILES,
+        _support_count,
+        algebraic_notes,
+        polynomial_equilibria,
+    )
+
+    start = time.monotonic()
+    budget = POLYNOMIAL_BUDGET if deadline is None else max(0.0, min(POLYNOMIAL_BUDGET, deadline - start))
+    shape = nf.shape
+    payoffs = nf.numeric
+    found = None
+    if len(shape) <= MAX_PLAYERS and _support_count(shape) <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES) \
+            and budget > 0:
+        found = polynomial_equilibria(payoffs, deadline=start + budget)
+        notes.extend(algebraic_notes(nf, found.algebraic))
+        if found.complete:
+            return list(found.rational), True
+    rational = list(found.rational) if found is not None else []
+    why = ("the polynomial method did not finish within its budget" if found is not None else
+           "the reduced normal form is too large for the polynomial method by default")
+    notes.append(f"mixed equilibria of the reduced normal form are not all found: {why}")
+    if nf.num_profiles <= APPROX_PROFILE_LIMIT and not rational and not (found and found.algebraic):
+        profile, eps, _ = approximate_equilibrium(payoffs, deadline=None if deadline is None
+                                                  else max(deadline, time.monotonic() + 1.0))
+        mixes = "; ".join(f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(nf.strategies[i], profile[i]) if x)
+                          for i, p in enumerate(nf.players))
+        if eps == 0:
+            rational.append(profile)
+        else:
+            notes.append(f"an APPROXIMATE equilibrium of the reduced normal form (not exact; no player gains more "
+                         f"than ε = {fmt(eps)} ≈ {float(eps):.3g} by deviating, computed exactly): {mixes}")
+    return rational, False

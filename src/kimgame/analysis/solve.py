@@ -1,19 +1,19 @@
-"""``kimgame.solve``: one call that runs the right solvers for a game and gathers the results."""
+"""``kimgame.solve``: one call that runs the right solvers for a game and gathers the results.
+
+It lives in the analysis layer, above the solvers, because a solve result also judges the file's claims
+(:mod:`kimgame.analysis.claims`) and gives each its exact parameter condition
+(:mod:`kimgame.analysis.conditions`); see docs/architecture.md."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import Limits, limits_in_force
 from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, SolveResult
-
-if TYPE_CHECKING:  # pragma: no cover
-    from kimgame.solvers.dominance import DominanceAnalysis
 
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
@@ -31,7 +31,9 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     ``support`` / ``vertex`` / ``nashpy-lemke-howson`` — nashpy's algorithms, bounded in time, each
     result confirmed exactly (nashpy may miss equilibria of degenerate games);
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
-    Trees: see :func:`kimgame.solvers.extensive.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``).
+    Trees: see :func:`kimgame.analysis.solve_tree.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``,
+    ``sequence-lcp`` — one equilibrium by exact Lemke on the sequence form, ``sequence-lp`` — the value
+    and optimal strategies of a zero-sum tree by the sequence-form LP, certified exactly).
     ``timeout`` (seconds) bounds every step — the equilibrium search, the dominance analysis and the
     claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.
@@ -43,8 +45,8 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     """
     with limits_in_force(limits):
         if getattr(game, "form", "normal") == "extensive":
+            from kimgame.analysis.solve_tree import solve_tree
             from kimgame.model.tree import recall_problem
-            from kimgame.solvers.extensive import solve_tree
 
             if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
                 return _solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
@@ -61,7 +63,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     spent part of the time; ``timeout`` is then only quoted in the notes.
     """
     from kimgame.analysis.claims import judge
-    from kimgame.solvers.dominance import dominance_analysis
+    from kimgame.analysis.conditions import claim_conditions
+    from kimgame.solvers.dominance import dominance_analysis, dominance_note
     from kimgame.solvers.pure import pure_equilibria
     from kimgame.solvers.verify import is_nash, profile_payoffs
 
@@ -70,7 +73,9 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
         from kimgame.solvers.polynomial import solve_polynomial
 
-        return solve_polynomial(game, timeout=timeout)
+        deadline = deadline_after(timeout) if deadline is None else deadline
+        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
+        return solve_polynomial(game, base, timeout=timeout, deadline=deadline)
     if method == "auto" and len(game.players) > 2:  # pure, then polynomial within a budget, else approximate
         return solve_n_player(game, timeout=timeout, deadline=deadline)
     if method == "auto":
@@ -189,45 +194,6 @@ def slow_enumeration_warning(game, method: str = "auto", timeout: float | None =
             "equilibria exactly in seconds.")
 
 
-def dominance_note(analysis: DominanceAnalysis, timeout: float | None) -> str:
-    """The note saying where the deadline stopped a :class:`~kimgame.solvers.dominance.DominanceAnalysis`."""
-    why = why_stopped(analysis.stopped, timeout)
-    if analysis.stopped is not None and analysis.stopped.found == "eliminations":
-        return (f"{why} during the iterated elimination of strictly dominated strategies, after "
-                f"{len(analysis.elimination.steps)} elimination(s): those listed are valid, but more strategies "
-                "may be eliminable")
-    return (f"{why} during the dominance analysis: the dominated strategies listed are those found so far; "
-            "iterated elimination was not done")
-
-
-def claim_conditions(game, judged: tuple, clock: Clock, timeout: float | None, notes: list[str], *,
-                     max_pieces: int | None = None) -> tuple[tuple, bool]:
-    """``judged`` with each claim's exact parameter condition filled in
-    (:func:`kimgame.analysis.conditions.fill_conditions`; for trees within ``max_pieces`` pieces of
-    parameter space per node), one claim at a time while ``clock``'s deadline has not passed; the claims
-    left over keep no condition and a note says so. Returns the claims and whether the deadline (or
-    Ctrl-C) cut the step short."""
-    from kimgame.analysis.conditions import fill_conditions
-
-    if clock.deadline is None:
-        return fill_conditions(game, judged, max_pieces=max_pieces), False
-    out: list = []
-    for k, result in enumerate(judged):
-        try:
-            if not clock.expired:
-                (filled,) = fill_conditions(game, (result,), deadline=clock.deadline, max_pieces=max_pieces)
-                if filled.condition is not None or not clock.expired:
-                    out.append(filled)
-                    continue
-            why = why_stopped(None, timeout)
-        except KeyboardInterrupt:
-            why = "interrupted"
-        notes.append(f"{why} before the parameter conditions of {len(judged) - k} claim(s) were derived: "
-                     "those claims are judged at these values only")
-        return (*out, *judged[k:]), True
-    return tuple(out), False
-
-
 def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):
     from fractions import Fraction
 
@@ -268,7 +234,9 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
     supports = _support_count(shape)
     fits = len(shape) <= MAX_PLAYERS and supports <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES)
     if fits and budget > 0:
-        result = solve_polynomial(game, timeout=budget)
+        poly_deadline = start + budget
+        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=poly_deadline, conditions=True)
+        result = solve_polynomial(game, base, timeout=budget, deadline=poly_deadline)
         if result.complete:
             return result
         why = (f"the polynomial method did not finish within its budget of {budget:g} s "
@@ -322,15 +290,6 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
             "strategies": {p: dict(zip(game.strategies[i], profile[i])) for i, p in enumerate(game.players)},
         }
     return dataclasses.replace(result, notes=tuple(notes), extra=extra, complete=False)
-
-
-def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tuple[list[tuple[tuple[Fraction, ...], ...]], bool]:
-    """For the reduced normal form ``nf`` of an N-player tree: the rational mixed equilibria the polynomial
-    method finds within its budget (verified exactly), with notes for the irrational ones and for a budget
-    that ran out (then an approximate equilibrium with its exact ε); and whether the search finished."""
-    result = solve_n_player(nf, deadline=deadline)
-    notes.extend(n for n in result.notes if "polynomial" in n or "irrational" in n or "equilibrium" in n)
-    return [tuple(eq.strategies) for eq in result.equilibria], result.complete
 
 
 def _solve_without_recall(game, *, method: str, timeout: float | None, conditions: bool) -> SolveResult:
