@@ -261,3 +261,39 @@ def test_conformance_on_small_corpus_games():
     for row in rows:
         assert row["status"] in ("ok", "ok-partial"), "\n".join(lines)
         assert row["verified"]
+
+
+def test_a_subgame_too_large_for_mixed_equilibria_still_gets_its_pure_ones(monkeypatch):
+    """Past the size of a truncated game's mixed analysis, its pure equilibria are found on integer arrays
+    (what gives Gambit's 4-player cs.efg its pure subgame-perfect equilibria): same SPE as the small path."""
+    from kimgame.model.tree import build_tree, decision, terminal
+    from kimgame.solvers import subgames
+
+    def coordination(name):  # B and C move without seeing each other; pure equilibria: both a, both b
+        return decision("B", {
+            "a": decision("C", {"a": terminal(0, 2, 2), "b": terminal(0, 0, 0)}, infoset=f"C {name}"),
+            "b": decision("C", {"a": terminal(0, 0, 0), "b": terminal(3, 1, 1)}, infoset=f"C {name}"),
+        }, infoset=f"B {name}")
+
+    game = build_tree(["A", "B", "C"], decision("A", {"left": coordination("L"), "right": terminal(1, 0, 0)},
+                                                 name="A"))
+
+    def pure_spe(result):
+        return sorted(tuple(sorted((h, a) for sets in e.behavior.values() for h, acts in sets.items()
+                                   for a, p in acts.items() if p == 1))
+                      for e in result.equilibria if e.subgame_perfect and e.is_pure)
+
+    small = kimgame.solve(game, method="pure")
+    monkeypatch.setattr(subgames, "LOCAL_PROFILE_LIMIT", 1)
+    large = kimgame.solve(game, method="pure")
+    assert pure_spe(large) == pure_spe(small) and len(pure_spe(small)) == 2
+    assert any("too many for its mixed equilibria" in n for n in large.notes)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="Gambit's sample games (../shared/corpus/gambit) are not here; "
+                    "the test above covers the same path")
+def test_chain_store_with_four_players_gets_its_pure_subgame_perfect_equilibria():
+    result = kimgame.solve(kimgame.load(CORPUS / "contrib-games" / "cs.efg"), timeout=60)
+    assert result.extra["spe_count"] == "84992" and len(result.equilibria) == 100
+    assert all(e.subgame_perfect for e in result.equilibria)
