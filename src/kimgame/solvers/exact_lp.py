@@ -1,18 +1,21 @@
-"""Exact linear programming over the rationals.
+"""Exact linear programming over the rationals: kimgame's one exact simplex.
 
-A small dense two-phase simplex method (Dantzig, *Linear Programming and
-Extensions*, 1963) working entirely in :class:`fractions.Fraction`, with
-Bland's smallest-index pivoting rule (R. G. Bland, "New finite pivoting rules
-for the simplex method", *Mathematics of Operations Research* 2(2), 1977),
-which guarantees termination on degenerate problems where the textbook
-largest-coefficient rule may cycle.
+A dense two-phase simplex method (Dantzig, *Linear Programming and Extensions*, 1963) with Bland's
+smallest-index rule (R. G. Bland, "New finite pivoting rules for the simplex method", *Mathematics of
+Operations Research* 2(2), 1977), which terminates on degenerate problems where the textbook rule may
+cycle. The tableau is kept in integers over one common denominator, and each pivot divides exactly
+(integer pivoting: J. Edmonds, "Systems of distinct representatives and linear algebra", *J. Res. NBS*
+71B, 1967; as in Avis's lrs): no fractions are reduced, and the entries stay as small as the
+determinants they are.
 
-The solver is meant for the modest LPs that arise in exact game analysis (up
-to a few hundred constraints); it favours clarity and exactness over speed.
+Most LPs are first solved in floating point and their answer certified exactly by
+:mod:`kimgame.solvers.lp_certify`; this simplex decides those whose certificate fails, and the small
+ones where it is cheaper than the float solver's call.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,104 +43,108 @@ class LPResult:
     value: Fraction | None
 
 
-def _exact(v: object) -> Fraction:
-    """``v`` as a Fraction of Python ints: ``Fraction(numpy.int64(3))`` would keep the int64 numerator,
-    and the pivots' products would then overflow silently."""
+def _exact(v: object) -> Fraction | int:
+    """``v`` as a Python int or a Fraction of Python ints (``Fraction(numpy.int64(3))`` keeps the int64,
+    whose products would overflow silently). Ints stay ints: the tableau is built in integers."""
+    if type(v) is int:
+        return v
     if isinstance(v, numbers.Integral):
-        return Fraction(int(v))
-    q = Fraction(v)  # type: ignore[arg-type]
+        return int(v)
+    q = v if type(v) is Fraction else Fraction(v)  # type: ignore[arg-type]
     if type(q.numerator) is int and type(q.denominator) is int:
         return q
     return Fraction(int(q.numerator), int(q.denominator))
 
 
-def _vector(values: Iterable[object] | None) -> list[Fraction]:
-    if values is None:
-        return []
-    return [_exact(v) for v in values]
+def _integers(values: Iterable[object]) -> tuple[list[int], int]:
+    """``values`` (exact numbers) times the least common multiple of their denominators, and that multiple."""
+    out = list(values)
+    if all(type(v) is int for v in out):
+        return out, 1  # type: ignore[return-value]
+    out = [_exact(v) for v in out]
+    if all(type(v) is int for v in out):
+        return out, 1  # type: ignore[return-value]
+    den = math.lcm(*(v.denominator for v in out))  # type: ignore[union-attr]
+    return [v.numerator * (den // v.denominator) for v in out], den  # type: ignore[union-attr]
 
 
-def _matrix(rows: Iterable[Iterable[object]] | None, n: int, name: str) -> list[list[Fraction]]:
-    if rows is None:
-        return []
-    out = [_vector(row) for row in rows]
-    for row in out:
-        if len(row) != n:
-            raise ValueError(f"{name} has a row of length {len(row)}, expected {n}")
+def _rows(rows: Iterable[Iterable[object]] | None, rhs: Iterable[object] | None, n: int, name: str
+          ) -> list[list[int]]:
+    """Each row then its right-hand side, scaled to integers (by a positive factor per row)."""
+    rows = [] if rows is None else list(rows)
+    rhs = [] if rhs is None else list(rhs)
+    if len(rows) != len(rhs):
+        raise ValueError(f"{name} and its right-hand side have inconsistent lengths")
+    out = []
+    for row, b in zip(rows, rhs):
+        scaled, _ = _integers([*row, b])
+        if len(scaled) != n + 1:
+            raise ValueError(f"{name} has a row of length {len(scaled) - 1}, expected {n}")
+        out.append(scaled)
     return out
 
 
 class _Tableau:
-    """Dense simplex tableau ``[A | b]`` with a basis and a reduced-cost row.
+    """Integer tableau: ``rows[i]`` are the coefficients of row ``i`` then its right-hand side, all over the
+    common denominator ``den`` (positive); ``basis[i]`` is the column basic in row ``i`` (its entry there
+    is ``den``). An objective row ``obj`` holds ``den`` times the negated reduced costs, then ``den`` times
+    the objective value: a column with ``obj[j] < 0`` improves it."""
 
-    ``rows[i]`` holds the coefficients of constraint ``i`` followed by its
-    right-hand side; ``basis[i]`` is the index of the variable basic in row
-    ``i``.  ``cost`` holds the reduced costs ``c_j - c_B B^-1 A_j`` of all
-    columns followed by ``-c_B B^-1 b`` (minus the current objective value).
-    """
-
-    def __init__(self, rows: list[list[Fraction]], basis: list[int]) -> None:
+    def __init__(self, rows: list[list[int]], basis: list[int], clock: Clock | None) -> None:
         self.rows = rows
         self.basis = basis
-        self.cost: list[Fraction] = []
+        self.den = 1
+        self.clock = clock
 
-    def set_objective(self, c: Sequence[Fraction]) -> None:
-        width = len(self.rows[0]) if self.rows else len(c) + 1
-        cost = list(c) + [Fraction(0)] * (width - len(c))
-        for row, b in zip(self.rows, self.basis):
-            cb = cost[b]
-            if cb:
-                for j, a in enumerate(row):
-                    if a:
-                        cost[j] -= cb * a
-        self.cost = cost
-
-    def pivot(self, r: int, j: int) -> None:
+    def pivot(self, obj: list[int], r: int, s: int) -> None:
         prow = self.rows[r]
-        p = prow[j]
-        if p != 1:
-            prow = [a / p for a in prow]
-            self.rows[r] = prow
-        nz = [(k, a) for k, a in enumerate(prow) if a]
+        p, d = prow[s], self.den
         for i, row in enumerate(self.rows):
-            f = row[j]
-            if i != r and f:
-                for k, a in nz:
-                    row[k] -= f * a
-        f = self.cost[j]
-        if f:
-            for k, a in nz:
-                self.cost[k] -= f * a
-        self.basis[r] = j
+            if i != r:
+                f = row[s]
+                self.rows[i] = [(x * p - f * y) // d for x, y in zip(row, prow)] if f else [x * p // d for x in row]
+        f = obj[s]
+        obj[:] = [(x * p - f * y) // d for x, y in zip(obj, prow)] if f else [x * p // d for x in obj]
+        self.basis[r] = s
+        if p < 0:
+            self.rows = [[-x for x in row] for row in self.rows]
+            obj[:] = [-x for x in obj]
+            p = -p
+        self.den = p
 
-    def run(self, allowed: int, clock: Clock | None = None) -> Literal["optimal", "unbounded"]:
-        """Maximise from the current feasible basis using Bland's rule.
-
-        Only columns ``0 .. allowed-1`` may enter the basis. ``clock`` is checked before each pivot.
-        """
+    def run(self, obj: list[int], allowed: int) -> bool:
+        """Pivot by Bland's rule (entering columns ``< allowed``) until optimal (True) or unbounded (False)."""
+        basis = self.basis
         while True:
-            if clock is not None:
-                clock.check()
-            entering = next((j for j in range(allowed) if self.cost[j] > 0), None)
-            if entering is None:
-                return "optimal"
-            best: tuple[Fraction, int, int] | None = None  # (ratio, basic var, row)
+            s = next((j for j in range(allowed) if obj[j] < 0), None)
+            if s is None:
+                return True
+            if self.clock is not None:
+                self.clock.check()
+            best = None
             for i, row in enumerate(self.rows):
-                a = row[entering]
+                a = row[s]
                 if a > 0:
-                    key = (row[-1] / a, self.basis[i], i)
-                    if best is None or key < best:
-                        best = key
+                    if best is None:
+                        best = i
+                        continue
+                    b = self.rows[best]
+                    lhs, rhs = row[-1] * b[s], b[-1] * a  # compare row[-1] / a with b[-1] / b[s]
+                    if lhs < rhs or (lhs == rhs and basis[i] < basis[best]):
+                        best = i
             if best is None:
-                return "unbounded"
-            self.pivot(best[2], entering)
+                return False
+            self.pivot(obj, best, s)
 
-    def solution(self, n: int) -> list[Fraction]:
-        x = [Fraction(0)] * n
+    def objective(self, cost: Sequence[int], width: int) -> list[int]:
+        """The objective row of ``max cost . x`` (integer costs) in the current basis."""
+        d = self.den
+        obj = [-c * d for c in cost] + [0] * (width - len(cost) + 1)
         for row, b in zip(self.rows, self.basis):
-            if b < n:
-                x[b] = row[-1]
-        return x
+            if b < len(cost) and cost[b]:
+                cb = cost[b]
+                obj = [x + cb * y for x, y in zip(obj, row)]
+        return obj
 
 
 def maximize(
@@ -149,83 +156,69 @@ def maximize(
     *,
     clock: Clock | None = None,
 ) -> LPResult:
-    """Maximise ``c @ x`` s.t. ``A_ub @ x <= b_ub``, ``A_eq @ x == b_eq``, ``x >= 0``.
+    """Maximise ``c @ x`` s.t. ``A_ub @ x <= b_ub``, ``A_eq @ x == b_eq``, ``x >= 0``, exactly.
 
-    All data are converted to :class:`~fractions.Fraction` (ints, Fractions,
-    numpy integers and object arrays are accepted; floats are converted
-    exactly as binary fractions).  ``A_ub``/``b_ub`` and ``A_eq``/``b_eq`` may
-    be ``None`` or empty.  Solved by the two-phase simplex method (Dantzig)
-    with Bland's (1977) anti-cycling rule, so it terminates on degenerate LPs.
+    All data are converted to :class:`~fractions.Fraction` (ints, Fractions, numpy integers and object
+    arrays are accepted; floats are converted exactly as binary fractions). ``A_ub``/``b_ub`` and
+    ``A_eq``/``b_eq`` may be ``None`` or empty. Solved by the two-phase simplex method (Dantzig) with
+    Bland's (1977) anti-cycling rule in integer pivoting (Edmonds 1967), so it terminates on degenerate LPs.
 
-    Returns an :class:`LPResult`: status ``"optimal"`` with an exact optimal
-    basic solution ``x`` and its ``value``, or ``"infeasible"`` /
-    ``"unbounded"`` with ``x`` and ``value`` set to ``None``.
+    Returns an :class:`LPResult`: status ``"optimal"`` with an exact optimal basic solution ``x`` and its
+    ``value``, or ``"infeasible"`` / ``"unbounded"`` with ``x`` and ``value`` set to ``None``.
 
-    ``clock`` (a :class:`kimgame.solvers.deadline.Clock`) is checked before each pivot; when its
-    deadline has passed, :class:`kimgame.solvers.deadline.Expired` is raised.
+    ``clock`` (a :class:`kimgame.solvers.deadline.Clock`) is checked before each pivot; when its deadline
+    has passed, :class:`kimgame.solvers.deadline.Expired` is raised.
     """
-    cost = _vector(c)
+    cost, cost_den = _integers(c)
     n = len(cost)
-    aub, bub = _matrix(A_ub, n, "A_ub"), _vector(b_ub)
-    aeq, beq = _matrix(A_eq, n, "A_eq"), _vector(b_eq)
-    if len(aub) != len(bub):
-        raise ValueError("A_ub and b_ub have inconsistent lengths")
-    if len(aeq) != len(beq):
-        raise ValueError("A_eq and b_eq have inconsistent lengths")
-
-    m_ub, m = len(aub), len(aub) + len(aeq)
-    zero, one = Fraction(0), Fraction(1)
-    # Columns: x (n), slacks (m_ub), artificials (one per row that needs one).
-    needs_art = [bub[i] < 0 for i in range(m_ub)] + [True] * len(aeq)
-    n_art = sum(needs_art)
-    n_real = n + m_ub
-    width = n_real + n_art + 1
-
-    rows: list[list[Fraction]] = []
+    aub = _rows(A_ub, b_ub, n, "A_ub")
+    aeq = _rows(A_eq, b_eq, n, "A_eq")
+    m_ub = len(aub)
+    n_real = n + m_ub  # columns: x, one slack per inequality, then the artificials
+    n_art = sum(1 for r in aub if r[-1] < 0) + len(aeq)
+    width = n_real + n_art
+    rows: list[list[int]] = []
     basis: list[int] = []
     art = n_real
-    for i in range(m):
-        row = [zero] * width
-        if i < m_ub:
-            coeffs, rhs = aub[i], bub[i]
-            row[n + i] = one
-        else:
-            coeffs, rhs = aeq[i - m_ub], beq[i - m_ub]
-        row[:n] = coeffs
-        row[-1] = rhs
-        if rhs < 0:
-            row = [-a for a in row]
-        if needs_art[i]:
-            row[art] = one
+    for k, scaled in enumerate(aub + aeq):
+        r = scaled[:n] + [0] * (width - n) + [scaled[-1]]
+        if k < m_ub:
+            r[n + k] = 1  # the slack of the scaled row, before the row's sign is made right
+        needs_art = k >= m_ub or r[-1] < 0
+        if r[-1] < 0:
+            r = [-x for x in r]
+        if needs_art:
+            r[art] = 1
             basis.append(art)
             art += 1
         else:
-            basis.append(n + i)
-        rows.append(row)
+            basis.append(n + k)
+        rows.append(r)
+    tab = _Tableau(rows, basis, clock)
 
-    tab = _Tableau(rows, basis)
-
-    if n_art:
-        # Phase 1: maximise -(sum of artificials).
-        tab.set_objective([zero] * n_real + [-one] * n_art)
-        tab.run(n_real + n_art, clock)
-        if tab.cost[-1] != 0:  # -(phase-1 optimum) = sum of artificials > 0
+    if n_art:  # phase 1: minimise the sum of the artificials
+        obj = [0] * n_real + [1] * n_art + [0]
+        for row, b in zip(tab.rows, tab.basis):
+            if b >= n_real:
+                obj = [x - y for x, y in zip(obj, row)]
+        tab.run(obj, width)
+        if obj[-1] != 0:
             return LPResult("infeasible", None, None)
-        # Drive zero-valued artificials out of the basis; drop redundant rows.
-        for r in range(len(tab.rows) - 1, -1, -1):
+        for r in range(len(tab.rows) - 1, -1, -1):  # drive zero artificials out; drop redundant rows
             if tab.basis[r] >= n_real:
-                j = next((k for k in range(n_real) if tab.rows[r][k]), None)
-                if j is None:
+                s = next((j for j in range(n_real) if tab.rows[r][j]), None)
+                if s is None:
                     del tab.rows[r]
                     del tab.basis[r]
                 else:
-                    tab.pivot(r, j)
+                    tab.pivot(obj, r, s)
         tab.rows = [row[:n_real] + [row[-1]] for row in tab.rows]
 
-    # Phase 2 on the original objective (slacks cost nothing).
-    tab.set_objective(cost + [zero] * m_ub)
-    if tab.run(n_real, clock) == "unbounded":
+    obj = tab.objective(cost, n_real)
+    if not tab.run(obj, n_real):
         return LPResult("unbounded", None, None)
-    x = tab.solution(n)
-    value = sum((ci * xi for ci, xi in zip(cost, x)), zero)
-    return LPResult("optimal", tuple(x), value)
+    x = [Fraction(0)] * n
+    for row, b in zip(tab.rows, tab.basis):
+        if b < n and row[-1]:
+            x[b] = Fraction(row[-1], tab.den)
+    return LPResult("optimal", tuple(x), Fraction(obj[-1], tab.den * cost_den))
