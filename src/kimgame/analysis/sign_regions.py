@@ -14,7 +14,8 @@ result):
 * :class:`Box` holds the declared parameter ranges. It prunes exactly: a term is dropped only when it is
   *proved* empty on the box (a constraint no point of the box satisfies — by exact ranges of linear and
   multilinear polynomials, sound interval bounds otherwise —, two constraints on the same polynomial
-  that exclude each other, or an infeasible exact linear program over the linear constraints); a
+  that exclude each other, or a linear program over the linear constraints proved infeasible by
+  :func:`kimgame.solvers.lp_certify.feasibility`); a
   constraint is dropped only when it is proved to hold on the whole box.
 """
 

@@ -84,33 +84,39 @@ def _rows(rows: Iterable[Iterable[object]] | None, rhs: Iterable[object] | None,
     return out
 
 
+def _reduced(row: list[int]) -> list[int]:
+    """``row`` divided by the greatest common divisor of its entries (a positive number)."""
+    g = math.gcd(*row)
+    return [x // g for x in row] if g > 1 else row
+
+
 class _Tableau:
-    """Integer tableau: ``rows[i]`` are the coefficients of row ``i`` then its right-hand side, all over the
-    common denominator ``den`` (positive); ``basis[i]`` is the column basic in row ``i`` (its entry there
-    is ``den``). An objective row ``obj`` holds ``den`` times the negated reduced costs, then ``den`` times
-    the objective value: a column with ``obj[j] < 0`` improves it."""
+    """Integer tableau: ``rows[i]`` are the coefficients of row ``i`` then its right-hand side, each row
+    scaled by its own positive factor (kept small by dividing out the row's gcd); ``basis[i]`` is the column
+    basic in row ``i``, whose entry there is positive. An objective row ``obj`` holds, scaled the same way,
+    the negated reduced costs then the objective value: a column with ``obj[j] < 0`` improves it.
+
+    A pivot changes only the rows with a nonzero entry in the pivot column (fraction-free: row times the
+    pivot minus the pivot row times the row's entry, then its gcd divided out)."""
 
     def __init__(self, rows: list[list[int]], basis: list[int], clock: Clock | None) -> None:
         self.rows = rows
         self.basis = basis
-        self.den = 1
         self.clock = clock
 
     def pivot(self, obj: list[int], r: int, s: int) -> None:
         prow = self.rows[r]
-        p, d = prow[s], self.den
+        if prow[s] < 0:  # an equation may be negated: the pivot entry becomes the positive basic entry
+            prow = self.rows[r] = [-x for x in prow]
+        p = prow[s]
         for i, row in enumerate(self.rows):
-            if i != r:
-                f = row[s]
-                self.rows[i] = [(x * p - f * y) // d for x, y in zip(row, prow)] if f else [x * p // d for x in row]
+            f = row[s]
+            if i != r and f:
+                self.rows[i] = _reduced([x * p - f * y for x, y in zip(row, prow)])
         f = obj[s]
-        obj[:] = [(x * p - f * y) // d for x, y in zip(obj, prow)] if f else [x * p // d for x in obj]
+        if f:
+            obj[:] = _reduced([x * p - f * y for x, y in zip(obj, prow)])
         self.basis[r] = s
-        if p < 0:
-            self.rows = [[-x for x in row] for row in self.rows]
-            obj[:] = [-x for x in obj]
-            p = -p
-        self.den = p
 
     def run(self, obj: list[int], allowed: int) -> bool:
         """Pivot by Bland's rule (entering columns ``< allowed``) until optimal (True) or unbounded (False)."""
@@ -138,13 +144,16 @@ class _Tableau:
 
     def objective(self, cost: Sequence[int], width: int) -> list[int]:
         """The objective row of ``max cost . x`` (integer costs) in the current basis."""
-        d = self.den
-        obj = [-c * d for c in cost] + [0] * (width - len(cost) + 1)
+        obj = [-c for c in cost] + [0] * (width - len(cost) + 1)
         for row, b in zip(self.rows, self.basis):
-            if b < len(cost) and cost[b]:
-                cb = cost[b]
-                obj = [x + cb * y for x, y in zip(obj, row)]
+            if b < len(cost) and obj[b]:
+                f = obj[b]
+                obj = _reduced([x * row[b] - f * y for x, y in zip(obj, row)])
         return obj
+
+    def value(self, b: int, row: list[int]) -> Fraction:
+        """The value of the basic variable ``b`` of ``row``."""
+        return Fraction(row[-1], row[b])
 
 
 def maximize(
@@ -220,5 +229,6 @@ def maximize(
     x = [Fraction(0)] * n
     for row, b in zip(tab.rows, tab.basis):
         if b < n and row[-1]:
-            x[b] = Fraction(row[-1], tab.den)
-    return LPResult("optimal", tuple(x), Fraction(obj[-1], tab.den * cost_den))
+            x[b] = tab.value(b, row)
+    value = sum((Fraction(c) * v for c, v in zip(cost, x) if c and v), Fraction(0)) / cost_den
+    return LPResult("optimal", tuple(x), value)
