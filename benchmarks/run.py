@@ -382,21 +382,24 @@ def _gambit_enummixed(A, B, rational: bool) -> Callable[[], object]:
     return lambda: gbt.nash.enummixed_solve(game, rational=rational)
 
 
-def case_whole_solve(sizes_games: list[tuple[int, int]], gambit: bool, nashpy_cap: float) -> list[Row]:
+def case_whole_solve(plan: list[tuple[int, int, tuple[str, ...]]], nashpy_cap: float) -> list[Row]:
     """The whole ``kimgame.solve`` of random n×n games (payoffs 0..9): every extreme equilibrium, each
     verified exactly, pure and mixed dominance and iterated elimination. Baselines, interleaved game by game:
     Gambit's ``enummixed_solve`` in floats and exact (``rational=True``) when pygambit is installed (equilibria
-    alone), and nashpy's vertex enumeration (equilibria alone, in a child process, capped)."""
+    alone), and nashpy's vertex enumeration (equilibria alone, in a child process, capped). ``plan``: (n,
+    number of games, baselines among "gambit" and "nashpy") per size."""
     import kimgame
     from kimgame.model.normal_form import game_from_arrays
 
     kimgame.solve(game_from_arrays(_random_game(2, 0)), conditions=False)  # imports, outside the timings
     try:
         import pygambit  # noqa: F401
+        have_gambit = True
     except ImportError:
-        gambit = False
+        have_gambit = False
     rows = []
-    for n, games in sizes_games:
+    for n, games, baselines in plan:
+        gambit = have_gambit and "gambit" in baselines
         ours: list[float] = []
         base: dict[str, list[float]] = {"float": [], "exact": [], "nashpy": []}
         for seed in range(games):
@@ -407,7 +410,7 @@ def case_whole_solve(sizes_games: list[tuple[int, int]], gambit: bool, nashpy_ca
             if gambit:
                 base["float"].append(timed(_gambit_enummixed(A, B, False))[0])
                 base["exact"].append(timed(_gambit_enummixed(A, B, True))[0])
-            if nashpy_cap > 0:
+            if "nashpy" in baselines:
                 bt, _ = nashpy_vertex_capped(A.astype(float), B.astype(float), nashpy_cap)
                 if bt is not None:
                     base["nashpy"].append(bt)
@@ -461,7 +464,7 @@ def case_dominance(n: int, games: int) -> list[Row]:
         finally:
             lp_certify.EXACT_ONLY_SIZE = saved
 
-    warm = game_from_arrays(list(_dominance_game(6, 0)))
+    warm = game_from_arrays(list(_dominance_game(16, 99)))  # imports scipy too
     dominance_analysis(warm.players, warm.strategies, warm.numeric)  # imports, outside the timings
     rows = []
     for label, make in (("random, payoffs 0..9", _random_game), ("half the strategies dominated by mixtures",
@@ -545,7 +548,8 @@ CASES = {
     "enumeration": lambda quick: case_enumeration([4] if quick else [4, 6, 8, 10, 12],
                                                   lambda n: 1 if quick else (5 if n <= 8 else 3), 5 if quick else 60),
     # Gambit's exact enummixed takes 3-11 s per 10×10 game and nashpy ~10 s per 8×8 one: 3 games each
-    "solve": lambda quick: case_whole_solve([(4, 1)] if quick else [(8, 3), (10, 3)], True, 5 if quick else 60),
+    "solve": lambda quick: case_whole_solve([(4, 1, ("gambit", "nashpy"))] if quick
+                                            else [(8, 3, ("nashpy",)), (10, 3, ("gambit",))], 5 if quick else 60),
     "dominance": lambda quick: case_dominance(6 if quick else 16, 1 if quick else 3),
     "kuhn": lambda quick: case_kuhn_cli(2 if quick else 60),
 }
