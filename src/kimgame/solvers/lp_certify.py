@@ -144,7 +144,7 @@ def feasibility(rows: Sequence[Row], n: int, bounds: Bounds | None = None, *,
     point (only the answer is wanted). Returns a :class:`Feasibility`."""
     finite = sum((lo is not None) + (hi is not None) for lo, hi in bounds or ())
     if (len(rows) + finite) * (n + 1) > EXACT_ONLY_SIZE:
-        answer = _certified(with_bounds(rows, n, bounds), n)
+        answer = _certified(with_bounds(rows, n, bounds), n, clock)
         if answer is not None:
             return answer
     return _exact(rows, n, bounds, clock, point)
@@ -152,8 +152,11 @@ def feasibility(rows: Sequence[Row], n: int, bounds: Bounds | None = None, *,
 
 # ------------------------------------------------------------------------------------------ float + certify
 
-def _certified(system: Sequence[Row], n: int) -> Feasibility | None:
-    """HiGHS's answer to the homogenised LP, certified exactly; None when neither certificate checks."""
+def _certified(system: Sequence[Row], n: int, clock: Clock | None = None) -> Feasibility | None:
+    """HiGHS's answer to the homogenised LP, certified exactly; None when neither certificate checks (or
+    HiGHS stopped at the clock's deadline: the exact simplex then raises at its first pivot)."""
+    import time
+
     import numpy as np
     from scipy.optimize import linprog
 
@@ -172,7 +175,9 @@ def _certified(system: Sequence[Row], n: int) -> Feasibility | None:
     cost[-1] = -1.0
     res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(len(ineq) + 1), A_eq=a_eq if eq else None,
                   b_eq=np.zeros(len(eq)) if eq else None,
-                  bounds=[(None, None)] * (n + 1) + [(None, 1.0)], method="highs")
+                  bounds=[(None, None)] * (n + 1) + [(None, 1.0)], method="highs",
+                  options={} if clock is None or clock.deadline is None
+                  else {"time_limit": max(0.0, clock.deadline - time.monotonic())})
     if res.status != 0:
         return None
     t, s = res.x[-1], res.x[n]
