@@ -161,14 +161,21 @@ def test_cli_timeout_bounds_the_dominance_step(tmp_path):
 
 
 def test_timeout_stops_a_long_mixed_dominance_analysis(tmp_path):
-    # 40 x 40 random payoffs: the exact LPs of mixed dominance take minutes; one second is honoured
+    # 120 x 120, half the rows (columns) averages of two others minus one: dominated by mixtures only and
+    # best responses to nothing, so every one needs an LP of 120 rows (and IESDS more rounds of them):
+    # seconds of work, of which 0.3 s is honoured
     rng = np.random.default_rng(5)
-    A, B = rng.integers(0, 100, (40, 40)), rng.integers(0, 100, (40, 40))
+    n = 120
+    A, B = rng.integers(0, 100, (n, n)), rng.integers(0, 100, (n, n))
+    for r in range(n // 2, n):
+        i, j = rng.choice(n // 2, 2, replace=False)
+        A[r] = (A[i] + A[j]) // 2 - 1
+        B[:, r] = (B[:, i] + B[:, j]) // 2 - 1
     path = tmp_path / "big.yaml"
     path.write_text(matrix_yaml(A, B))
     game = kimgame.load(path)
     start = time.monotonic()
-    result = kimgame.solve(game, method="pure", timeout=1.0)
+    result = kimgame.solve(game, method="pure", timeout=0.3)
     assert time.monotonic() - start < 15
     assert result.partial and not result.elimination.complete
 

@@ -99,10 +99,47 @@ class _Tableau:
     A pivot changes only the rows with a nonzero entry in the pivot column (fraction-free: row times the
     pivot minus the pivot row times the row's entry, then its gcd divided out)."""
 
-    def __init__(self, rows: list[list[int]], basis: list[int], clock: Clock | None) -> None:
+    def __init__(self, rows: list[list[int]], basis: list[int], clock: Clock | None,
+                 upper: list[Fraction | int | None] | None = None) -> None:
         self.rows = rows
         self.basis = basis
         self.clock = clock
+        self.upper = upper  # per column: its upper bound or None (no bounds at all: None)
+        self.bounds = [None if u is None else (Fraction(u).numerator, Fraction(u).denominator)
+                       for u in upper or ()]  # the same as (numerator, denominator)
+        self.flipped = [False] * len(upper) if upper else []  # column j stands for upper[j] - x_j
+
+    def complement(self, obj: list[int], j: int) -> None:
+        """Let nonbasic column ``j`` stand for ``upper[j] - x_j`` (and back): its entries change sign and
+        each right-hand side loses entry times bound (Dantzig's bounded-variable method)."""
+        u = Fraction(self.upper[j])  # type: ignore[arg-type]
+        p, q = u.numerator, u.denominator
+        for i, row in enumerate(self.rows):
+            a = row[j]
+            if a:
+                new = [x * q for x in row]
+                new[-1] -= a * p
+                new[j] = -a * q
+                self.rows[i] = _reduced(new)
+        a = obj[j]
+        if a:
+            new = [x * q for x in obj]
+            new[-1] -= a * p
+            new[j] = -a * q
+            obj[:] = _reduced(new)
+        self.flipped[j] = not self.flipped[j]
+
+    def leave_at_upper(self, r: int) -> None:
+        """Complement the basic variable of row ``r`` (it is leaving at its upper bound)."""
+        b = self.basis[r]
+        u = Fraction(self.upper[b])  # type: ignore[arg-type]
+        row = self.rows[r]
+        beta = row[b]
+        new = [-x * u.denominator for x in row]
+        new[b] = beta * u.denominator
+        new[-1] = beta * u.numerator - row[-1] * u.denominator
+        self.rows[r] = _reduced(new)
+        self.flipped[b] = not self.flipped[b]
 
     def pivot(self, obj: list[int], r: int, s: int) -> None:
         prow = self.rows[r]
@@ -127,6 +164,10 @@ class _Tableau:
                 return True
             if self.clock is not None:
                 self.clock.check()
+            if self.upper:
+                if not self._bounded_step(obj, s):
+                    return False
+                continue
             best = None
             for i, row in enumerate(self.rows):
                 a = row[s]
@@ -142,8 +183,43 @@ class _Tableau:
                 return False
             self.pivot(obj, best, s)
 
+    def _bounded_step(self, obj: list[int], s: int) -> bool:
+        """One step with upper bounds: the entering column ``s`` grows until a basic variable reaches 0 or
+        its upper bound, or ``s`` its own (smallest step; ties to the smallest variable index, Bland's
+        rule). False when nothing limits it (unbounded). Steps are compared as integer ratios."""
+        bounds, basis = self.bounds, self.basis
+        best: tuple[int, int, int, int, int] | None = None  # (numerator, denominator, variable, row, kind)
+        if bounds[s] is not None:
+            best = (*bounds[s], s, -1, 0)  # type: ignore[assignment]
+        for i, row in enumerate(self.rows):
+            a = row[s]
+            if a > 0:
+                key = (row[-1], a, basis[i], i, 1)
+            elif a < 0 and bounds[basis[i]] is not None:
+                p, q = bounds[basis[i]]  # type: ignore[misc]
+                key = (p * row[basis[i]] - row[-1] * q, -a * q, basis[i], i, 2)
+            else:
+                continue
+            if best is None:
+                best = key
+                continue
+            lhs, rhs = key[0] * best[1], best[0] * key[1]
+            if lhs < rhs or (lhs == rhs and key[2] < best[2]):
+                best = key
+        if best is None:
+            return False
+        r, kind = best[3], best[4]
+        if kind == 0:
+            self.complement(obj, s)
+            return True
+        if kind == 2:
+            self.leave_at_upper(r)
+        self.pivot(obj, r, s)
+        return True
+
     def objective(self, cost: Sequence[int], width: int) -> list[int]:
         """The objective row of ``max cost . x`` (integer costs) in the current basis."""
+        cost = [-c if self.flipped and self.flipped[j] else c for j, c in enumerate(cost)]
         obj = [-c for c in cost] + [0] * (width - len(cost) + 1)
         for row, b in zip(self.rows, self.basis):
             if b < len(cost) and obj[b]:
@@ -151,9 +227,16 @@ class _Tableau:
                 obj = _reduced([x * row[b] - f * y for x, y in zip(obj, row)])
         return obj
 
-    def value(self, b: int, row: list[int]) -> Fraction:
-        """The value of the basic variable ``b`` of ``row``."""
-        return Fraction(row[-1], row[b])
+    def solution(self, n: int) -> list[Fraction]:
+        """The values of the first ``n`` columns (nonbasic ones at 0, or at their bound when complemented)."""
+        x = [Fraction(0)] * n
+        for row, b in zip(self.rows, self.basis):
+            if b < n and row[-1]:
+                x[b] = Fraction(row[-1], row[b])
+        for j in range(min(n, len(self.flipped))):
+            if self.flipped[j]:
+                x[j] = Fraction(self.upper[j]) - x[j]  # type: ignore[index, arg-type]
+        return x
 
 
 def maximize(
@@ -163,13 +246,15 @@ def maximize(
     A_eq: Iterable[Iterable[object]] | None = None,
     b_eq: Iterable[object] | None = None,
     *,
+    upper: Sequence[object | None] | None = None,
     clock: Clock | None = None,
 ) -> LPResult:
-    """Maximise ``c @ x`` s.t. ``A_ub @ x <= b_ub``, ``A_eq @ x == b_eq``, ``x >= 0``, exactly.
+    """Maximise ``c @ x`` s.t. ``A_ub @ x <= b_ub``, ``A_eq @ x == b_eq``, ``0 <= x <= upper``, exactly.
 
     All data are converted to :class:`~fractions.Fraction` (ints, Fractions, numpy integers and object
     arrays are accepted; floats are converted exactly as binary fractions). ``A_ub``/``b_ub`` and
-    ``A_eq``/``b_eq`` may be ``None`` or empty. Solved by the two-phase simplex method (Dantzig) with
+    ``A_eq``/``b_eq`` may be ``None`` or empty; ``upper`` (one bound or None per variable, default none)
+    costs no rows: a variable at its bound is complemented (Dantzig's bounded-variable method). Solved by the two-phase simplex method (Dantzig) with
     Bland's (1977) anti-cycling rule in integer pivoting (Edmonds 1967), so it terminates on degenerate LPs.
 
     Returns an :class:`LPResult`: status ``"optimal"`` with an exact optimal basic solution ``x`` and its
@@ -203,7 +288,14 @@ def maximize(
         else:
             basis.append(n + k)
         rows.append(r)
-    tab = _Tableau(rows, basis, clock)
+    bounds = None
+    if upper is not None and any(u is not None for u in upper):
+        bounds = [None if u is None else _exact(u) for u in upper] + [None] * (width - n)
+        if len(upper) != n:
+            raise ValueError(f"upper has {len(upper)} bounds, expected {n}")
+        if any(u is not None and u < 0 for u in bounds):
+            return LPResult("infeasible", None, None)
+    tab = _Tableau(rows, basis, clock, bounds)
 
     if n_art:  # phase 1: minimise the sum of the artificials
         obj = [0] * n_real + [1] * n_art + [0]
@@ -222,13 +314,12 @@ def maximize(
                 else:
                     tab.pivot(obj, r, s)
         tab.rows = [row[:n_real] + [row[-1]] for row in tab.rows]
+        if tab.upper:
+            tab.upper, tab.flipped, tab.bounds = tab.upper[:n_real], tab.flipped[:n_real], tab.bounds[:n_real]
 
     obj = tab.objective(cost, n_real)
     if not tab.run(obj, n_real):
         return LPResult("unbounded", None, None)
-    x = [Fraction(0)] * n
-    for row, b in zip(tab.rows, tab.basis):
-        if b < n and row[-1]:
-            x[b] = tab.value(b, row)
+    x = tab.solution(n)
     value = sum((Fraction(c) * v for c, v in zip(cost, x) if c and v), Fraction(0)) / cost_den
     return LPResult("optimal", tuple(x), value)

@@ -312,8 +312,8 @@ def _snap(matrix: list[list[Fraction]], rhs: list[Fraction], guess: list[Fractio
 def _exact(rows: Sequence[Row], n: int, bounds: Bounds | None, clock: Clock | None,
            want_point: bool = True) -> Feasibility:
     """The exact simplex on ``max t`` s.t. ``a . x + b >= t`` (strict rows), the other rows, ``t <= 1``,
-    each variable written as ``lo + y``, ``hi - y`` or ``y1 - y2`` with ``y >= 0`` (so that bounds cost
-    no rows, except ``y <= hi - lo``)."""
+    each variable written as ``lo + y``, ``hi - y`` or ``y1 - y2`` with ``y >= 0`` and ``y <= hi - lo`` as
+    a bound of the simplex (bounds cost no rows)."""
     bounds = list(bounds) if bounds is not None else [(None, None)] * n
     columns: list[tuple[tuple[int, int], ...]] = []  # per variable: (LP column, sign) pairs
     offsets: list[Fraction | int] = []
@@ -357,16 +357,14 @@ def _exact(rows: Sequence[Row], n: int, bounds: Bounds | None, clock: Clock | No
             row[width] = 1
         a_ub.append(row)
         b_ub.append(total)
+    upper: list[Fraction | int | None] = [None] * size
     for col, span in uppers:
-        a_ub.append([int(k == col) for k in range(size)])
-        b_ub.append(span)
-    if strict:
-        a_ub.append([int(k == width) for k in range(size)])
-        b_ub.append(1)
+        upper[col] = span
     cost = [0] * size
     if strict:
         cost[width] = 1
-    res = maximize(cost, a_ub, b_ub, a_eq, b_eq, clock=clock)
+        upper[width] = 1
+    res = maximize(cost, a_ub, b_ub, a_eq, b_eq, upper=upper, clock=clock)
     if res.status != "optimal" or res.x is None or (strict and not res.value):
         return Feasibility(False, None, None, "exact simplex")
     if not want_point:
