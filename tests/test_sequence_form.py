@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import kimgame
+from kimgame.analysis import solve_tree as extensive
 from kimgame.errors import KimgameError
 from kimgame.model.tree import build_tree, chance, decision, reduced_normal_form, terminal
-from kimgame.solvers import extensive
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.sequence_form import best_response_value, sequence_form
 from kimgame.solvers.sequence_lcp import sequence_lcp
