@@ -308,6 +308,26 @@ def sweep(
 
 
 @app.command()
+def report(
+    file: FileArg,
+    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE")],
+    set_: SetOption = None,
+    limit: LimitOption = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for the solve and for each "  # noqa: UP045
+                                                     "claim's derivation.")] = None,
+) -> None:
+    """Write one self-contained HTML page (sliders re-evaluate the claims and the path exactly; no network)."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import build_report
+
+    game = _load(file, set_)
+    atomic_write(Path(output), build_report(game, source_file=Path(file).name, timeout=timeout))
+    sys.stderr.write(f"wrote {output}\n")
+
+
+@app.command()
 def validate(file: FileArg, set_: SetOption = None, limit: LimitOption = None) -> None:
     """Check a payoff file and explain every problem found (exit 2 if there are any)."""
     game = _load(file, set_)
