@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
 from kimgame.model.normal_form import NormalFormGame, game_from_arrays
+from kimgame.report.notebook import install as _install_displays
+
+_install_displays()  # Jupyter displays and SolveResult.to_pandas (see kimgame.model.presentation)
 
 
 def solve(game, **options):

@@ -36,7 +36,7 @@ def _entry(game) -> Path | None:
         content = Path(path).read_bytes()
     except OSError:
         return None
-    from kimgame import __version__
+    from kimgame._version import __version__
 
     digest = hashlib.sha256(f"{__version__}\0{ENTRY_VERSION}\0".encode() + content).hexdigest()
     return folder / f"conditions-{digest}.json"

@@ -119,7 +119,7 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
 
 def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis]) -> dict[str, Any]:
     """The JSON-ready document of an analysis (``kimgame analyze --format json``)."""
-    from kimgame import __version__
+    from kimgame._version import __version__
     from kimgame.report.document import game_header
 
     claims = []

@@ -98,7 +98,7 @@ class SweepResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: exact axes and fixed values, nested lists for claims and outcomes."""
-        from kimgame import __version__
+        from kimgame._version import __version__
 
         return {
             "kimgame": __version__,

@@ -369,7 +369,7 @@ def game_document(game) -> dict[str, Any]:
     decisions ``player``, ``infoset``, ``moves`` [{label, child}]; chance ``moves`` [{label, probability,
     child}]; terminals ``payoffs``, ``outcome``) and ``infosets`` (label, player, actions, nodes).
     """
-    from kimgame import __version__
+    from kimgame._version import __version__
 
     doc: dict[str, Any] = {"kimgame_game": 1, "kimgame": __version__, "title": game.title, "source": game.source,
                            "form": game.form, "players": list(game.players)}

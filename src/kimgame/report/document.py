@@ -11,7 +11,7 @@ from kimgame.solvers.results import SolveResult
 
 
 def _version() -> str:
-    from kimgame import __version__
+    from kimgame._version import __version__
 
     return __version__
 

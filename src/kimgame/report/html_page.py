@@ -175,7 +175,7 @@ def equilibria_sections(result) -> list[Section]:
 
 def report_html(game, result, analyses, *, source_file: str | None = None) -> str:
     """The page for ``game`` solved (``result``, at ``game.values``) and analysed (``analyses``)."""
-    from kimgame import __version__
+    from kimgame._version import __version__
     from kimgame.analysis.sections import analysis_document
 
     params_html, params_data = _parameters(game)
