@@ -48,6 +48,19 @@ def sweep(game, vary, claims=None):
     return _sweep(game, vary, claims)
 
 
+def write_report(game, path, *, timeout=None):
+    """Write the self-contained HTML page of ``game`` (what ``kimgame report`` writes) to ``path``; returns
+    the path. See :mod:`kimgame.report.html_page` and docs/report.md."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import build_report
+
+    out = Path(path)
+    atomic_write(out, build_report(game, source_file=Path(game.path).name if game.path else None, timeout=timeout))
+    return out
+
+
 __all__ = [
     "KimgameError",
     "Limits",
@@ -61,4 +74,5 @@ __all__ = [
     "load",
     "solve",
     "sweep",
+    "write_report",
 ]

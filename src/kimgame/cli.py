@@ -347,13 +347,9 @@ def report(
                                                      "claim's derivation.")] = None,
 ) -> None:
     """Write one self-contained HTML page (sliders re-evaluate the claims and the path exactly; no network)."""
-    from pathlib import Path
+    from kimgame import write_report
 
-    from kimgame.io.editing import atomic_write
-    from kimgame.report.html_page import build_report
-
-    game = _load(file, set_)
-    atomic_write(Path(output), build_report(game, source_file=Path(file).name, timeout=timeout))
+    write_report(_load(file, set_), output, timeout=timeout)
     sys.stderr.write(f"wrote {output}\n")
 
 

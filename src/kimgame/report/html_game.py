@@ -17,7 +17,7 @@ from kimgame.report.html_expr import formula_program
 
 MAX_TREE_NODES = 400  # larger trees are summarised, not drawn
 MAX_MATRIX_CELLS = 400
-DX, DY, LEAF_TEXT = 190, 30, 330
+DX, DY, LEAF_TEXT = 160, 30, 300
 
 
 def tree_data(game) -> dict[str, Any]:
@@ -106,18 +106,20 @@ def tree_svg(game, result=None) -> str:
     chances = game.chance_values
     for v, node in enumerate(game.nodes):
         for k, c in enumerate(getattr(node, "children", ())):
+            move = node.actions[k] if isinstance(node, Decision) else node.outcomes[k]
             if isinstance(node, Decision):
-                label, infoset = node.actions[k], node.infoset
+                label, infoset = escape(node.actions[k]), node.infoset
             else:
                 f = node.probs[k]
-                prob = fmt(chances[v][k]) if f.constant is not None else f"{f.text} = {fmt(chances[v][k])}"
-                label, infoset = f"{node.outcomes[k]} ({prob})", ""
+                prob = (fmt(chances[v][k]) if f.constant is not None else
+                        f'{escape(f.text)} = <tspan id="kg-p{c}">{fmt(chances[v][k])}</tspan>')
+                label, infoset = f"{escape(node.outcomes[k])} ({prob})", ""
             cls = "edge" + (" spe" if c in chosen else "") + (" path" if c in on_path and v in on_path else "")
             x1, y1, x2, y2 = px(v), py(v), px(c), py(c)
             parts.append(
-                f'<g class="{cls}" id="kg-e{c}" data-node="{v}" data-action="{escape(label)}" '
+                f'<g class="{cls}" id="kg-e{c}" data-node="{v}" data-action="{escape(move)}" '
                 f'data-infoset="{escape(infoset)}"><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
-                f'<text class="act" x="{(x1 + x2) / 2 + 4:.1f}" y="{(y1 + y2) / 2 - 4:.1f}">{escape(label)}</text></g>')
+                f'<text class="act" x="{(x1 + x2) / 2 + 4:.1f}" y="{(y1 + y2) / 2 - 4:.1f}">{label}</text></g>')
     for v, node in enumerate(game.nodes):
         cls = "node" + (" path" if v in on_path else "")
         if isinstance(node, Decision):

@@ -66,15 +66,15 @@ def _parameters(game) -> tuple[str, list[dict[str, Any]]]:
         note = "" if on_grid else f" (the file's {fmt(value)} lies between slider positions)"
         opened = " open range: slider spans " + f"[{fmt(lo)}, {fmt(hi)}]" if p.low is None or p.high is None else ""
         rows.append(
-            f'<tr><td><code>{escape(p.name)}</code></td><td class="slider"><input type="range" id="kg-s-{i}" '
-            f'min="0" max="{steps}" step="1" value="{start}" aria-label="{escape(p.name)}"></td>'
-            f'<td><output id="kg-v-{i}">{escape(_exact(value))}</output></td>'
-            f'<td>{escape(p.range_text())}<span class="note">{escape(opened + note)}</span><br>'
-            f'<span class="note">step {escape(fmt(step))}</span></td><td>{escape(p.doc)}</td></tr>')
+            f'<tr class="top"><td><code>{escape(p.name)}</code></td><td class="slider"><input type="range" '
+            f'id="kg-s-{i}" min="0" max="{steps}" step="1" value="{start}" aria-label="{escape(p.name)}"></td>'
+            f'<td><output id="kg-v-{i}">{escape(_exact(value))}</output></td></tr>'
+            f'<tr class="doc"><td></td><td colspan="2">{escape(p.doc)} <span class="note">range '
+            f'{escape(p.range_text())}, step {escape(fmt(step))}{escape(opened + note)}</span></td></tr>')
         data.append({"index": i, "name": p.name, "lo": fraction_pair(lo), "hi": fraction_pair(hi),
                      "steps": steps, "start": start, "value": fraction_pair(value)})
-    table = ('<table class="kg params"><tr><th>name</th><th>slider</th><th>value</th><th>range</th>'
-             f'<th>meaning</th></tr>{"".join(rows)}</table>')
+    table = ('<table class="params"><tr><th>name</th><th>slider</th><th>value</th></tr>'
+             f'{"".join(rows)}</table>')
     return table, data
 
 
@@ -202,21 +202,25 @@ def report_html(game, result, analyses, *, source_file: str | None = None) -> st
     source = f'<p class="source">Source: {escape(game.source)}</p>' if game.source else ""
     made = f"kimgame {escape(__version__)} report of <code>{escape(source_file)}</code>" if source_file else \
         f"kimgame {escape(__version__)} report"
-    body = f"""<main>
+    body = f"""<header>
 <h1>{escape(game.title or "Game")}</h1>
 {source}<p class="note">{made}. Everything on this page is computed exactly; it loads nothing from the network.</p>
+</header>
+<div class="layout"><aside class="panel">
 <h2>Parameters</h2>
-<p class="note">Move a slider: the claims and the subgame-perfect path below are re-evaluated exactly in the page.</p>
+<p class="note">Move a slider: the claims and the subgame-perfect path are re-evaluated exactly in the page.</p>
 <button id="kg-reset" type="button">Reset to the file's values</button>
 {params_html}
+</aside><main>
 <h2>The game</h2>
 {status}
 <div class="game">{game_html(game, result)}</div>
+<h2>Equilibria</h2>
+<p class="note">At the values the page was built with ({escape(built)}); the drawing above follows the sliders.</p>
 {sections_html(equilibria_sections(result), level=3)}
-<p class="note">Equilibria above are at the values the page was built with: {escape(built)}.</p>
 <h2>Claims</h2>
 {"".join(claims_html) or '<p class="note">The file has no claims.</p>'}
-</main>"""
+</main></div>"""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -156,7 +156,9 @@
       if (node.k === "t") continue;
       node.children.forEach((c, k) => {
         const taken = node.k === "c" ? true : r.best[u].has(k);
-        const live = node.k === "c" ? EXACT.sign(evaluate(node.probs[k], values, EXACT)) > 0 : taken;
+        const prob = node.k === "c" ? evaluate(node.probs[k], values, EXACT) : null;
+        const live = node.k === "c" ? EXACT.sign(prob) > 0 : taken;
+        if (prob !== null) text(document.getElementById("kg-p" + c), show(prob));
         if (reached.has(u) && live) reached.add(c);
         const edge = document.getElementById("kg-e" + c);
         if (!edge) return;
