@@ -46,7 +46,7 @@ def page_and_game(tmp_path_factory):
 
         def route(r):
             requests.append(r.request.url)
-            if r.request.url == path.as_uri():
+            if r.request.url.startswith(path.parent.as_uri() + "/"):
                 r.continue_()
             else:
                 r.abort()
@@ -57,7 +57,7 @@ def page_and_game(tmp_path_factory):
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(path.as_uri())
         page.wait_for_function("Number(document.body.dataset.updates) >= 1")
-        yield page, game, requests, errors
+        yield page, game, requests, errors, path.parent
         browser.close()
 
 
@@ -94,13 +94,13 @@ def _expected(game, values) -> tuple[dict[str, str], set[tuple[str, str]]]:
 
 
 def test_page_loads_nothing_from_the_network(page_and_game):
-    _, _, requests, errors = page_and_game
+    _, _, requests, errors, _ = page_and_game
     assert not errors
     assert requests == [requests[0]] and requests[0].startswith("file://")
 
 
 def test_sliders_agree_with_solve_at_random_points(page_and_game):
-    page, game, _, errors = page_and_game
+    page, game, _, errors, _ = page_and_game
     rng = random.Random(20260613)
     seen = set()
     for _ in range(POINTS):
@@ -120,7 +120,7 @@ def test_sliders_agree_with_solve_at_random_points(page_and_game):
 
 
 def test_ties_are_shown_as_ties(page_and_game):
-    page, game, _, errors = page_and_game
+    page, game, _, errors, _ = page_and_game
     # P = E: after silence, DPRK is indifferent between easing and the status quo
     assert slider_grid(Fraction(0), Fraction(1000), Fraction(4)) == (0, 1000, 1000, 4)  # steps of 1
     positions = {"P": 10, "E": 10}
@@ -131,3 +131,26 @@ def test_ties_are_shown_as_ties(page_and_game):
     assert claims == want_claims and moves == want_moves
     assert page.query_selector_all("g.edge.tie")
     assert not errors
+
+
+def test_a_claim_at_equality_says_tie(page_and_game):
+    """In the matrix model silence dominates exactly when K > H*e: at K = H*e the page says it does not
+    hold (as kimgame.solve does) and marks the tie."""
+    page, _, requests, errors, folder = page_and_game
+    game = kimgame.load(ROOT / "games" / "singapore_matrix.yaml")
+    path = folder / "matrix.html"
+    path.write_text(build_report(game), encoding="utf-8")
+    page.goto(path.as_uri())
+    page.wait_for_function("Number(document.body.dataset.updates) >= 1")
+    assert slider_grid(Fraction(0), Fraction(1000), Fraction(10))[2] == 1000  # H in steps of 1
+    values = _set(page, game, {"H": 400})  # H*e = 400/20 = 20 = K
+    assert values["H"] * values["e"] == values["K"]
+    claim = page.query_selector('.claim[data-claim="silence-dominates"]')
+    assert claim.get_attribute("data-verdict") == "fails" and claim.get_attribute("data-tie") == "1"
+    assert "tie" in claim.query_selector(".verdict").text_content()
+    solved = {c.id: c.holds for c in kimgame.solve(game.with_values(values), conditions=False).claims}
+    assert solved["silence-dominates"] is False
+    values = _set(page, game, {"H": 399})
+    assert claim.get_attribute("data-verdict") == "holds" and claim.get_attribute("data-tie") == "0"
+    assert page.query_selector_all("td.nash")  # the matrix's pure equilibria follow the sliders too
+    assert not errors and all(u.startswith("file://") for u in requests)

@@ -159,3 +159,14 @@ def test_to_pandas_one_row_per_equilibrium():
         for s in game.strategies[game.players.index(p)]:
             assert row[f"{p}: {s}"] == pytest.approx(float(Fraction(row[f"{p}: {s} exact"])))
     assert frame[f"payoff {first}"].dtype == "float64"
+
+
+def test_regime_tables_show_whatever_columns_the_analysis_gives():
+    from kimgame.report.html_page import regime_table
+
+    rows = [{"others_play": {"DPRK": "dismantle"}, "others_condition": "R > M", "own_condition": "K > 0"},
+            {"others_play": {"DPRK": "stall"}, "others_condition": "M > R", "own_condition": "<b>x</b>"}]
+    html = regime_table(rows)
+    assert "others play" in html and "DPRK: dismantle" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert html.count("<tr>") == 3 and regime_table([]) == ""
+    assert "R &gt; M" in regime_table({"DPRK dismantles": "R > M"})

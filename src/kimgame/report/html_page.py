@@ -92,10 +92,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def regime_table(regimes: list[dict[str, Any]]) -> str:
-    """A claim's regime table (``claims[].regimes`` of the analysis document), whatever its columns."""
+def regime_table(regimes: Any) -> str:
+    """A claim's regime table (``claims[].regimes`` of the analysis document): a list of rows (mappings,
+    e.g. ``others_play``, ``others_condition``, ``own_condition``), whatever their columns; a mapping is
+    shown as one row per key."""
     if not regimes:
         return ""
+    if isinstance(regimes, dict):
+        regimes = [{"regime": k, "condition": v} for k, v in regimes.items()]
+    regimes = [r if isinstance(r, dict) else {"regime": r} for r in regimes]
     headers = list(dict.fromkeys(k for r in regimes for k in r))
     rows = tuple(tuple(_cell(r.get(h, "")) for h in headers) for r in regimes)
     return table_html(Table(tuple(h.replace("_", " ") for h in headers), rows, "Regimes"), None)
