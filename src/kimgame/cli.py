@@ -343,14 +343,23 @@ def report(
     output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE")],
     set_: SetOption = None,
     limit: LimitOption = None,
-    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for the solve and for each "  # noqa: UP045
-                                                     "claim's derivation.")] = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for the solve and the claims' "  # noqa: UP045
+                                                     "derivations together; the page says what was cut, "
+                                                     "exit code 3.")] = None,
 ) -> None:
-    """Write one self-contained HTML page (sliders re-evaluate the claims and the path exactly; no network)."""
-    from kimgame import write_report
+    """Write one self-contained HTML page (sliders re-evaluate the claims and the path exactly; no network).
+    Exit code 3 when --timeout cut the solve or a derivation short (the page says so)."""
+    from pathlib import Path
 
-    write_report(_load(file, set_), output, timeout=timeout)
-    sys.stderr.write(f"wrote {output}\n")
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import report_html, solve_and_analyze
+
+    game = _load(file, set_)
+    result, analyses, partial = solve_and_analyze(game, timeout)
+    atomic_write(Path(output), report_html(game, result, analyses, source_file=Path(file).name))
+    sys.stderr.write(f"wrote {output}" + (" (partial: a time limit was reached)" if partial else "") + "\n")
+    if partial:
+        raise typer.Exit(EXIT_LIMIT)
 
 
 @app.command()

@@ -13,12 +13,13 @@ equality.
 from __future__ import annotations
 
 import json
+import time
 from fractions import Fraction
 from html import escape
 from importlib import resources
 from typing import Any
 
-from kimgame.expr.numbers import fmt
+from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.report.html_expr import condition_program
 from kimgame.report.html_game import fraction_pair, game_html, matrix_data, tree_data
 from kimgame.report.html_sections import sections_html, table_html
@@ -68,7 +69,7 @@ def _parameters(game) -> tuple[str, list[dict[str, Any]]]:
         rows.append(
             f'<tr class="top"><td><code>{escape(p.name)}</code></td><td class="slider"><input type="range" '
             f'id="kg-s-{i}" min="0" max="{steps}" step="1" value="{start}" aria-label="{escape(p.name)}"></td>'
-            f'<td><output id="kg-v-{i}">{escape(_exact(value))}</output></td></tr>'
+            f'<td><output id="kg-v-{i}">{escape(fmt_both(value))}</output></td></tr>'
             f'<tr class="doc"><td></td><td colspan="2">{escape(p.doc)} <span class="note">range '
             f'{escape(p.range_text())}, step {escape(fmt(step))}{escape(opened + note)}</span></td></tr>')
         data.append({"index": i, "name": p.name, "lo": fraction_pair(lo), "hi": fraction_pair(hi),
@@ -76,12 +77,6 @@ def _parameters(game) -> tuple[str, list[dict[str, Any]]]:
     table = ('<table class="params"><tr><th>name</th><th>slider</th><th>value</th></tr>'
              f'{"".join(rows)}</table>')
     return table, data
-
-
-def _exact(q: Fraction) -> str:
-    from kimgame.expr.numbers import fmt_both
-
-    return fmt_both(q)
 
 
 def _cell(value: Any) -> str:
@@ -205,12 +200,15 @@ def report_html(game, result, analyses, *, source_file: str | None = None) -> st
     else:
         status = ""
     source = f'<p class="source">Source: {escape(game.source)}</p>' if game.source else ""
+    partial = result.partial or any(a.partial for a in analyses)
+    cut = ('<p class="status">Partial: a time limit stopped the solve or a claim\'s derivation; what is shown is '
+           "what was found in time (see the notes).</p>") if partial else ""
     made = f"kimgame {escape(__version__)} report of <code>{escape(source_file)}</code>" if source_file else \
         f"kimgame {escape(__version__)} report"
     body = f"""<header>
 <h1>{escape(game.title or "Game")}</h1>
 {source}<p class="note">{made}. Everything on this page is computed exactly; it loads nothing from the network.</p>
-</header>
+{cut}</header>
 <div class="layout"><aside class="panel">
 <h2>Parameters</h2>
 <p class="note">Move a slider: the claims and the subgame-perfect path are re-evaluated exactly in the page.</p>
@@ -240,11 +238,20 @@ def report_html(game, result, analyses, *, source_file: str | None = None) -> st
 """
 
 
-def build_report(game, *, source_file: str | None = None, timeout: float | None = None) -> str:
-    """Solve and analyse ``game`` at its values, then draw the page (see :func:`report_html`)."""
+def solve_and_analyze(game, timeout: float | None = None) -> tuple[Any, tuple[Any, ...], bool]:
+    """What the page shows: the solve result at the game's values, the analyses of its claims, and
+    whether the time limit (``timeout`` seconds for both together) cut either short."""
     from kimgame.analysis.analyze import analyze
     from kimgame.solvers.api import solve
 
+    start = time.monotonic()
     result = solve(game, timeout=timeout, conditions=False)
-    analyses = analyze(game, timeout=timeout)
+    left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
+    analyses = analyze(game, timeout=left)  # one time limit for both
+    return result, analyses, bool(result.partial or any(a.partial for a in analyses))
+
+
+def build_report(game, *, source_file: str | None = None, timeout: float | None = None) -> str:
+    """Solve and analyse ``game`` at its values, then draw the page (see :func:`report_html`)."""
+    result, analyses, _ = solve_and_analyze(game, timeout)
     return report_html(game, result, analyses, source_file=source_file)
