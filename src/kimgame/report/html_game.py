@@ -17,15 +17,19 @@ from kimgame.report.html_expr import formula_program
 
 MAX_TREE_NODES = 400  # larger trees are summarised, not drawn
 MAX_MATRIX_CELLS = 400
+MAX_LIVE_NODES = 20_000  # larger trees are not sent to the page's backward induction
 DX, DY, LEAF_TEXT = 160, 30, 300
 
 
-def tree_data(game) -> dict[str, Any]:
+def tree_data(game) -> dict[str, Any] | None:
     """The tree for the page's backward induction: per node (preorder) its kind, player, children and
     the programs of its payoffs or chance probabilities. ``live`` is False for trees with imperfect
-    information (the page then keeps the path computed when it was built)."""
+    information (the page then keeps the path computed when it was built). None for trees over
+    ``MAX_LIVE_NODES`` nodes."""
     from kimgame.model.tree import Chance, Decision
 
+    if game.num_nodes > MAX_LIVE_NODES:
+        return None
     nodes = []
     for node in game.nodes:
         if isinstance(node, Decision):
@@ -119,17 +123,21 @@ def tree_svg(game, result=None) -> str:
             parts.append(
                 f'<g class="{cls}" id="kg-e{c}" data-node="{v}" data-action="{escape(move)}" '
                 f'data-infoset="{escape(infoset)}"><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
-                f'<text class="act" x="{(x1 + x2) / 2 + 4:.1f}" y="{(y1 + y2) / 2 - 4:.1f}">{label}</text></g>')
+                f'<text class="act" x="{x2 - 10:.1f}" y="{y2 - 5:.1f}" text-anchor="end">{label}</text></g>')
+    for h in game.infosets.values():  # an information set of several nodes: its nodes joined, dashed
+        for a, b in zip(h.nodes, h.nodes[1:]):
+            parts.append(f'<line class="infoset" x1="{px(a):.1f}" y1="{py(a):.1f}" x2="{px(b):.1f}" '
+                         f'y2="{py(b):.1f}"><title>{escape(h.label)}</title></line>')
     for v, node in enumerate(game.nodes):
         cls = "node" + (" path" if v in on_path else "")
         if isinstance(node, Decision):
             who = escape(game.players[node.player])
             parts.append(f'<g class="{cls}" id="kg-n{v}"><title>{who} · {escape(node.infoset)}</title>'
                          f'<circle cx="{px(v):.1f}" cy="{py(v):.1f}" r="6"/>'
-                         f'<text class="who" x="{px(v) - 8:.1f}" y="{py(v) - 9:.1f}" text-anchor="end">{who}</text></g>')
+                         f'<text class="who" x="{px(v):.1f}" y="{py(v) + 19:.1f}" text-anchor="middle">{who}</text></g>')
         elif isinstance(node, Chance):
             parts.append(f'<g class="{cls} chance" id="kg-n{v}"><circle cx="{px(v):.1f}" cy="{py(v):.1f}" r="6"/>'
-                         f'<text class="who" x="{px(v) - 8:.1f}" y="{py(v) - 9:.1f}" text-anchor="end">chance</text></g>')
+                         f'<text class="who" x="{px(v):.1f}" y="{py(v) + 19:.1f}" text-anchor="middle">chance</text></g>')
         else:
             pays = ", ".join(f"{escape(p)} {fmt_both(x)}" for p, x in zip(game.players, values[v]))
             formulas = "; ".join(f"{p}: {f.text}" for p, f in zip(game.players, node.payoffs))

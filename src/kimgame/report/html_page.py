@@ -189,7 +189,10 @@ def report_html(game, result, analyses, *, source_file: str | None = None) -> st
     data = {"players": list(game.players), "params": params_data, "claims": claims_data,
             "tree": tree, "matrix": matrix_data(game)}
     built = ", ".join(f"{p.name} = {fmt(game.values[p.name])}" for p in game.parameters) or "no parameters"
-    if tree is not None:
+    if game.form == "extensive" and tree is None:
+        status = (f'<p class="note">This tree has {game.num_nodes} nodes: the page keeps the equilibria computed when '
+                  "it was built; the sliders re-evaluate the claims only.</p>")
+    elif tree is not None:
         status = ('<p class="status" id="kg-path-status"></p><p class="legend note"><span>thick green: the path '
                   'of play</span><span>bold green: a subgame-perfect move</span><span>dashed: tied moves</span></p>')
         if not tree["live"]:

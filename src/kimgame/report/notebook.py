@@ -20,6 +20,7 @@ STYLE = """<style>
 .kg-nb svg.tree .edge.spe line{stroke:#2c7a3f;stroke-width:2.4}
 .kg-nb svg.tree .edge.path line{stroke:#0b6b21;stroke-width:4}
 .kg-nb svg.tree .edge.spe text.act{fill:#0b6b21;font-weight:700}
+.kg-nb svg.tree line.infoset{stroke:#7a55b5;stroke-width:1.4;stroke-dasharray:2 3}
 .kg-nb svg.tree .node circle{fill:#fff;stroke:#55606e;stroke-width:1.4}
 .kg-nb svg.tree .node.path circle{stroke:#0b6b21;stroke-width:2.6}
 .kg-nb svg.tree .node.leaf.path text{font-weight:700;fill:#0b6b21}
