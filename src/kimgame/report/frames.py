@@ -58,8 +58,9 @@ def result_rows(result) -> tuple[list[str], list[list[Any]]]:
 def result_frame(result):
     """A ``pandas.DataFrame`` of the result's equilibria (see the module doc): float columns for
     computing, exact string columns for reporting."""
-    import pandas as pd
+    from kimgame.analysis.sweep import _pandas  # the one "needs pandas" message, as SweepResult.to_pandas
 
+    pd = _pandas()
     columns, rows = result_rows(result)
     frame = pd.DataFrame(rows, columns=columns)
     for c in columns:
