@@ -110,7 +110,8 @@ def solve(
     format: FormatOption = Format.text,
     method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
                                         "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
-                                        "enummixed, spe, pure.")] = "auto",
+                                        "enummixed, spe, pure, sequence-lcp (one equilibrium, exact), sequence-lp "
+                                        "(zero-sum: value and optimal strategies).")] = "auto",
     timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
                                                      "dominance, claims); partial results are marked and the "
                                                      "exit code is 3.")] = None,
@@ -121,7 +122,9 @@ def solve(
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.solvers.api import slow_enumeration_warning
     from kimgame.solvers.api import solve as run_solve
+    from kimgame.solvers.deadline import show_progress
 
+    show_progress(sys.stderr)
     game = _load(file, set_)
     warning = slow_enumeration_warning(game, method, timeout)
     if warning:

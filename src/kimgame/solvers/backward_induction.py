@@ -37,7 +37,7 @@ from kimgame.model.tree import (
     expr_text,
 )
 from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
-from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
+from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT, LocalGame, Stages, combinations, stages
 
 COMBINATION_LIMIT = 10_000  # combinations of subgame values tried at one stage
 ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
@@ -64,6 +64,8 @@ class SPESearch:
     counts: dict[int, dict[tuple[Fraction, ...], int]]
     notes: list[str] = field(default_factory=list)
     cut_short: bool = False  # some combinations or equilibria were left out (see notes)
+    sequence_stages: dict[int, tuple[str, tuple[int, ...], int]] = field(default_factory=dict)
+    # stages solved for one equilibrium by the sequence form: root -> (method, plans per player, pivots)
 
     @property
     def total(self) -> int:
@@ -138,10 +140,15 @@ class SPESearch:
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
+           deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT,
+           method: str = "enummixed", enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see the module notes). ``deadline`` (``time.monotonic``)
     bounds the equilibrium enumeration of imperfect-information stages
-    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes).
+    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
+    acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
+    ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
+    form when the stage's reduced normal form has more than ``enumerate_up_to`` pure profiles, estimated
+    before it is built); see :meth:`kimgame.solvers.subgames.LocalGame.solve`.
 
     Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
     same results (:func:`kimgame.solvers.array_tree.array_search`)."""
@@ -151,11 +158,13 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
         found = array_search(game, combination_limit=combination_limit)
         if found is not None:
             return found
-    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit)
+    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit,
+                        method=method, enumerate_up_to=enumerate_up_to)
 
 
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
+                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT,
+                 method: str = "enummixed", enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> SPESearch:
     """The general search of :func:`search`: every stage solved one by one in exact fractions."""
     st = st or stages(game)
     nodes = game.nodes
@@ -180,6 +189,9 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                     "missing")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
+        if (local is not None and not pure_only and local.chooses_sequence_form(method, enumerate_up_to)
+                and len(class_lists) and any(len(c) > 1 for c in class_lists)):
+            combos = [next(iter(combos))]  # one equilibrium is sought: the first values of the subgames below
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:
@@ -187,7 +199,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             mult = math.prod(k for _, k in combo)
             found: list[tuple[tuple[Fraction, ...], Any]]
             if local is not None:
-                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline)
+                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline, method=method,
+                                    enumerate_up_to=enumerate_up_to)
+                if local.used is not None:
+                    result.sequence_stages[v] = (local.used, local.counts, local.pivots)
+                    result.cut_short = True
             else:
                 it = iter(below)
                 vals = [terminal[c] if terminal[c] is not None else next(it) for c in node.children]
