@@ -33,6 +33,7 @@ from kimgame.analysis.thresholds import Threshold, threshold_summary, thresholds
 from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
+from kimgame.model.presentation import present
 from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
@@ -72,6 +73,10 @@ class ClaimAnalysis:
     views: tuple[ConditionView, ...] = ()
     piece: str | None = None
     partial: bool = False
+
+    def _repr_html_(self) -> str:
+        """The analysis in a notebook: verdict, exact condition, summary (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
 
 
 def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
