@@ -7,21 +7,23 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
 from kimgame.model.normal_form import NormalFormGame, game_from_arrays
+from kimgame.report.notebook import install as _install_displays
+
+_install_displays()  # Jupyter displays and SolveResult.to_pandas (see kimgame.model.presentation)
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
+    """Solve ``game`` (see :func:`kimgame.analysis.solve.solve`); returns a :class:`SolveResult`.
 
     Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
     ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
     """
-    from kimgame.solvers.api import solve as _solve
+    from kimgame.analysis.solve import solve as _solve
 
     return _solve(game, **options)
 
@@ -48,6 +50,19 @@ def sweep(game, vary, claims=None, *, client=None, chunk_size=None):
     return _sweep(game, vary, claims, client=client, chunk_size=chunk_size)
 
 
+def write_report(game, path, *, timeout=None):
+    """Write the self-contained HTML page of ``game`` (what ``kimgame report`` writes) to ``path``; returns
+    the path. See :mod:`kimgame.report.html_page` and docs/report.md."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import build_report
+
+    out = Path(path)
+    atomic_write(out, build_report(game, source_file=Path(game.path).name if game.path else None, timeout=timeout))
+    return out
+
+
 __all__ = [
     "KimgameError",
     "Limits",
@@ -61,4 +76,5 @@ __all__ = [
     "load",
     "solve",
     "sweep",
+    "write_report",
 ]
