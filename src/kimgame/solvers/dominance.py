@@ -186,14 +186,14 @@ def _mixed_dominator(m: np.ndarray, t: int, clock: Clock | None = None) -> dict[
     """
     import numpy as np
 
-    from kimgame.solvers.lp_certify import feasibility
+    from kimgame.solvers.lp_certify import Row, feasibility
 
     others = [k for k in range(m.shape[0]) if k != t]
     if not others or _best_response_somewhere(m, t):
         return None
     m = m.astype(object)  # Python ints: exact products in the LP and the check below (int64 would overflow)
     n_z = m.shape[1]
-    rows = [([m[k, z] for k in others], -m[t, z], ">") for z in range(n_z)]
+    rows: list[Row] = [([m[k, z] for k in others], -m[t, z], ">") for z in range(n_z)]
     rows.append(([1] * len(others), -1, "="))
     answer = feasibility(rows, len(others), [(0, None)] * len(others), clock=clock)
     if not answer.feasible:

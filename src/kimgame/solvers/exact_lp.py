@@ -20,7 +20,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from kimgame.solvers.deadline import Clock
 
@@ -50,7 +50,7 @@ def _exact(v: object) -> Fraction | int:
         return v
     if isinstance(v, numbers.Integral):
         return int(v)
-    q = v if type(v) is Fraction else Fraction(v)  # type: ignore[arg-type]
+    q = v if type(v) is Fraction else Fraction(v)  # type: ignore[call-overload]
     if type(q.numerator) is int and type(q.denominator) is int:
         return q
     return Fraction(int(q.numerator), int(q.denominator))
@@ -58,14 +58,14 @@ def _exact(v: object) -> Fraction | int:
 
 def _integers(values: Iterable[object]) -> tuple[list[int], int]:
     """``values`` (exact numbers) times the least common multiple of their denominators, and that multiple."""
-    out = list(values)
+    out: list[Any] = list(values)
     if all(type(v) is int for v in out):
-        return out, 1  # type: ignore[return-value]
+        return out, 1
     out = [_exact(v) for v in out]
     if all(type(v) is int for v in out):
-        return out, 1  # type: ignore[return-value]
-    den = math.lcm(*(v.denominator for v in out))  # type: ignore[union-attr]
-    return [v.numerator * (den // v.denominator) for v in out], den  # type: ignore[union-attr]
+        return out, 1
+    den = math.lcm(*(v.denominator for v in out))
+    return [v.numerator * (den // v.denominator) for v in out], den
 
 
 def _rows(rows: Iterable[Iterable[object]] | None, rhs: Iterable[object] | None, n: int, name: str
@@ -112,7 +112,9 @@ class _Tableau:
     def complement(self, obj: list[int], j: int) -> None:
         """Let nonbasic column ``j`` stand for ``upper[j] - x_j`` (and back): its entries change sign and
         each right-hand side loses entry times bound (Dantzig's bounded-variable method)."""
-        u = Fraction(self.upper[j])  # type: ignore[arg-type]
+        bound = self.upper[j] if self.upper is not None else None
+        assert bound is not None
+        u = Fraction(bound)
         p, q = u.numerator, u.denominator
         for i, row in enumerate(self.rows):
             a = row[j]
@@ -132,7 +134,9 @@ class _Tableau:
     def leave_at_upper(self, r: int) -> None:
         """Complement the basic variable of row ``r`` (it is leaving at its upper bound)."""
         b = self.basis[r]
-        u = Fraction(self.upper[b])  # type: ignore[arg-type]
+        bound = self.upper[b] if self.upper is not None else None
+        assert bound is not None
+        u = Fraction(bound)
         row = self.rows[r]
         beta = row[b]
         new = [-x * u.denominator for x in row]
@@ -189,8 +193,9 @@ class _Tableau:
         rule). False when nothing limits it (unbounded). Steps are compared as integer ratios."""
         bounds, basis = self.bounds, self.basis
         best: tuple[int, int, int, int, int] | None = None  # (numerator, denominator, variable, row, kind)
-        if bounds[s] is not None:
-            best = (*bounds[s], s, -1, 0)  # type: ignore[assignment]
+        own = bounds[s]
+        if own is not None:
+            best = (own[0], own[1], s, -1, 0)
         for i, row in enumerate(self.rows):
             a = row[s]
             if a > 0:
@@ -305,14 +310,14 @@ def maximize(
         tab.run(obj, width)
         if obj[-1] != 0:
             return LPResult("infeasible", None, None)
-        for r in range(len(tab.rows) - 1, -1, -1):  # drive zero artificials out; drop redundant rows
-            if tab.basis[r] >= n_real:
-                s = next((j for j in range(n_real) if tab.rows[r][j]), None)
-                if s is None:
-                    del tab.rows[r]
-                    del tab.basis[r]
+        for k in range(len(tab.rows) - 1, -1, -1):  # drive zero artificials out; drop redundant rows
+            if tab.basis[k] >= n_real:
+                col = next((j for j in range(n_real) if tab.rows[k][j]), None)
+                if col is None:
+                    del tab.rows[k]
+                    del tab.basis[k]
                 else:
-                    tab.pivot(obj, r, s)
+                    tab.pivot(obj, k, col)
         tab.rows = [row[:n_real] + [row[-1]] for row in tab.rows]
         if tab.upper:
             tab.upper, tab.flipped, tab.bounds = tab.upper[:n_real], tab.flipped[:n_real], tab.bounds[:n_real]
