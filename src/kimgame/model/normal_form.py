@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, constant
 from kimgame.model.claims import Claim
-from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.parameters import Parameter, bind_values, resolve_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -41,6 +41,7 @@ class NormalFormGame:
     form = "normal"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
         if len(self.players) != len(self.strategies):
             raise ValueError("one tuple of strategies per player")
         if len(self.payoffs) != self.num_profiles:

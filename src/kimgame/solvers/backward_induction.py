@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.expr.tree import Formula, Num
+from kimgame.limits import DEFAULT_LIMITS, current_limits
 from kimgame.model.tree import (
     Chance,
     Decision,
@@ -39,7 +40,7 @@ from kimgame.model.tree import (
 from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
 from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
 
-COMBINATION_LIMIT = 10_000  # combinations of subgame values tried at one stage
+COMBINATION_LIMIT = DEFAULT_LIMITS.spe_combinations  # default; the limit in force: --limit spe_combinations=N
 ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
 
 
@@ -138,13 +139,16 @@ class SPESearch:
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
+           deadline: float | None = None, combination_limit: int | None = None) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see the module notes). ``deadline`` (``time.monotonic``)
     bounds the equilibrium enumeration of imperfect-information stages
-    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes).
+    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``combination_limit``: combinations
+    of subgame values tried at one stage (default: the ``spe_combinations`` limit in force).
 
     Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
     same results (:func:`kimgame.solvers.array_tree.array_search`)."""
+    if combination_limit is None:
+        combination_limit = current_limits().spe_combinations
     if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
         from kimgame.solvers.array_tree import array_search
 
@@ -155,8 +159,10 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
 
 
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
+                 deadline: float | None = None, combination_limit: int | None = None) -> SPESearch:
     """The general search of :func:`search`: every stage solved one by one in exact fractions."""
+    if combination_limit is None:
+        combination_limit = current_limits().spe_combinations
     st = st or stages(game)
     nodes = game.nodes
     terminal = game.terminal_values
@@ -177,7 +183,7 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                 result.notes.append(
                     f"at '{game.node_label(v)}' the subgames below have {total} combinations of equilibrium values; "
                     f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are "
-                    "missing")
+                    "missing (raise the limit with --limit spe_combinations=N)")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
         opts: list[Option] = []

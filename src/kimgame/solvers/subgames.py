@@ -33,9 +33,6 @@ from kimgame.solvers.reduced_normal_form import (
     unit,
 )
 
-LOCAL_PROFILE_LIMIT = 250_000  # pure profiles of one truncated game's reduced normal form
-
-
 ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
 
 
@@ -417,7 +414,8 @@ class LocalGame:
     def __init__(self, game: ExtensiveFormGame, st: Stages, v: int) -> None:
         self.game = game
         self.root = v
-        self.space: PlanSpace = plan_space(game, v, st.cuts[v], limit=LOCAL_PROFILE_LIMIT)
+        # at most the subgame_profiles limit in force (--limit subgame_profiles=N)
+        self.space: PlanSpace = plan_space(game, v, st.cuts[v], limit_name="subgame_profiles")
         self.weights = leaf_weights(game, self.space)
         self.acting = tuple(i for i in range(len(game.players)) if self.space.infosets[i])
 
