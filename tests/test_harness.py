@@ -340,10 +340,10 @@ def test_irrational_equilibrium_is_reported_exactly_beside_floats():
     for player in ("P1", "P2", "P3"):
         assert sympy.simplify(sympy.sympify(alg.strategies[player]["H"]) - root) == 0
         assert abs(alg.approx[player]["H"] - 0.7071067811865476) < 1e-12
-        assert sympy.sympify(alg["payoffs"][player]) == 1
+        assert sympy.sympify(alg.payoffs[player]) == 1
     assert any("sqrt(2)/2 (≈0.707107)" in note for note in result.notes)
     # the exact profile satisfies the indifference equations exactly
-    p = sympy.sympify(alg["strategies"]["P1"]["H"])
+    p = sympy.sympify(alg.strategies["P1"]["H"])
     assert sympy.simplify(2 * p * p - 1) == 0
 
 
