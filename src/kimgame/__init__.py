@@ -1,25 +1,51 @@
 """kimgame: exact, parametric game-theoretic negotiation solver.
 
+Public names: :func:`load`, :func:`solve` (the default pipeline), :mod:`kimgame.nash` (one function per
+algorithm), :func:`analyze`, :func:`sweep`, :func:`game_from_arrays`, :class:`Limits`, and the result
+types (:class:`SolveResult`, :class:`Equilibrium`, :class:`Method`).
+
 >>> import kimgame
->>> g = kimgame.load("games/singapore_matrix.yaml", W=120)   # doctest: +SKIP
->>> result = kimgame.solve(g)                                 # doctest: +SKIP
+>>> g = kimgame.load("games/singapore_matrix.yaml", W=120)
+>>> g.parameters["W"].value, g.parameters["W"].default
+(Fraction(120, 1), Fraction(100, 1))
+>>> result = kimgame.solve(g)
+>>> (eq,) = result.equilibria
+>>> eq.strategies["US"]["private"], eq.payoffs["DPRK"], eq.max_regret()
+(Fraction(1, 1), Fraction(10, 1), Fraction(0, 1))
+>>> result.method.scope, result.method.complete
+('all Nash equilibria', True)
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from kimgame import nash
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
 from kimgame.model.normal_form import NormalFormGame, game_from_arrays
+from kimgame.solvers.results import Equilibrium, Method, SolveResult
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
+    """Solve ``game``: equilibria, dominance, claims; returns a :class:`SolveResult`.
 
-    Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
-    ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
+    Options: ``method`` (default ``auto``: every extreme equilibrium of a two-player game, all pure
+    equilibria of a larger one, the subgame-perfect and Nash equilibria of a tree; see
+    :func:`kimgame.solvers.api.solve` and :mod:`kimgame.nash`), ``timeout`` (seconds; bounds every step,
+    the result is then marked partial), ``limits`` (a :class:`Limits`, or a mapping such as
+    ``{"spe_listed": 1000}``) and ``conditions`` (False: skip the claims' symbolic conditions).
+    ``result.method`` records the algorithm, the scope of the list, whether it is complete, its counts,
+    the options and the time (:mod:`kimgame.solvers.scope`).
+
+    >>> import kimgame
+    >>> result = kimgame.solve(kimgame.load("games/three_player_coordination.yaml"))
+    >>> result.method.scope, result.complete, result.method.listed
+    ('all pure Nash equilibria', True, 2)
+    >>> tree = kimgame.solve(kimgame.load("games/centipede.yaml"), limits={"spe_listed": 1})
+    >>> tree.method.scope
+    'all extreme Nash equilibria'
     """
     from kimgame.solvers.api import solve as _solve
 
@@ -30,6 +56,11 @@ def analyze(game, claim=None, **options):
     """The exact parameter condition, thresholds and margins of ``game``'s claims (or of ``claim``).
 
     See :func:`kimgame.analysis.analyze.analyze`; returns a tuple of ``ClaimAnalysis``.
+
+    >>> import kimgame
+    >>> (a,) = kimgame.analyze(kimgame.load("games/prisoners_dilemma.yaml"))
+    >>> a.claim.id, a.holds
+    ('defect-dominates', True)
     """
     from kimgame.analysis.analyze import analyze as _analyze
 
@@ -40,6 +71,11 @@ def sweep(game, vary, claims=None):
     """Claims and equilibrium outcomes on a grid of parameter values: ``sweep(g, {"p": (0, 1, 101)})``.
 
     See :func:`kimgame.analysis.sweep.sweep`; returns a ``SweepResult`` of numpy arrays.
+
+    >>> import kimgame
+    >>> grid = kimgame.sweep(kimgame.load("games/singapore_matrix.yaml"), {"W": (0, 200, 5)})
+    >>> grid.claims["silence-dominates"].shape
+    (5,)
     """
     from kimgame.analysis.sweep import sweep as _sweep
 
@@ -47,16 +83,20 @@ def sweep(game, vary, claims=None):
 
 
 __all__ = [
+    "Equilibrium",
     "KimgameError",
     "Limits",
     "Location",
+    "Method",
     "NormalFormGame",
+    "SolveResult",
     "SolverLimit",
     "ValidationErrors",
     "__version__",
     "analyze",
     "game_from_arrays",
     "load",
+    "nash",
     "solve",
     "sweep",
 ]
