@@ -82,6 +82,28 @@ def sweep(game, vary, claims=None):
     return _sweep(game, vary, claims)
 
 
+def parametric_equilibria(game, parameters=None):
+    """Every extreme equilibrium of a small two-player game as exact functions of its parameters: pieces
+    ``(region, x(θ), y(θ))``; see :func:`kimgame.analysis.parametric_equilibria.parametric_equilibria`.
+
+    >>> import kimgame
+    >>> pieces = kimgame.parametric_equilibria(kimgame.load("games/matching_pennies.yaml"))
+    >>> len(pieces) >= 1
+    True
+    """
+    from kimgame.analysis.parametric_equilibria import parametric_equilibria as _parametric
+
+    return _parametric(game, parameters)
+
+
+def plot_regions(grid, out_path, game=None):
+    """Draw a :func:`sweep` result to ``out_path`` (PNG or SVG; needs ``kimgame[plot]``, i.e. matplotlib);
+    returns the path. See :func:`kimgame.analysis.plot.plot_regions`."""
+    from kimgame.analysis.plot import plot_regions as _plot
+
+    return _plot(grid, out_path, game)
+
+
 __all__ = [
     "Equilibrium",
     "KimgameError",
@@ -97,6 +119,8 @@ __all__ = [
     "game_from_arrays",
     "load",
     "nash",
+    "parametric_equilibria",
+    "plot_regions",
     "solve",
     "sweep",
 ]
