@@ -86,6 +86,8 @@ class SPESearch:
         cuts = self.stages.cuts
         options = self.options
         root = self.stages.roots[0]
+        if not options[root]:  # a subgame without an equilibrium of the kind sought (pure, say): none at all
+            return []
         results: list[dict[int, int]] = []
         assign: dict[int, int] = {}
         pending: list[tuple[int, tuple[Fraction, ...] | None]] = [(root, None)]
