@@ -84,7 +84,7 @@ def equilibrium_section(result: SolveResult) -> Section:
             ALL_PURE: "pure Nash equilibria"}.get(result.method.scope, "Nash equilibria found")
     if not result.complete:
         kind = kind.replace("Nash equilibria", "Nash equilibria found") if "found" not in kind else kind
-    lines: list[str | Table] = [f"{n} {kind} — method: {result.method}", coverage_text(result.method)]
+    lines: list[str | Table] = [f"{n} {kind} — method: {result.method}", coverage_text(result.method.coverage)]
     if n:
         headers = ("#", *game.players, *(f"payoff {p}" for p in game.players))
         rows = tuple(

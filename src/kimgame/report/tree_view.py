@@ -97,7 +97,7 @@ def spe_section(result: SolveResult) -> Section:
     blocks.append(f"{len(spe)} subgame-perfect equilibri{'um' if len(spe) == 1 else 'a'} listed"
                   + (f" ({total} from backward induction over the subgames)" if total != str(len(spe)) else "")
                   + f" — method: {result.method}")
-    blocks.append(coverage_text(result.method))
+    blocks.append(coverage_text(result.method.coverage))
     if spe:
         outcome_labels = list(game.outcomes)
         headers = ("#", "path of play", *(f"payoff {p}" for p in game.players),

@@ -95,10 +95,10 @@ class Equilibrium:
             from kimgame.solvers.verify import regrets
 
             return max(regrets(game.numeric, tuple(tuple(m) for m in self.strategies)))
-        from kimgame.solvers.extensive import flat_behavior
         from kimgame.solvers.subgames import node_values, sequence_best
 
-        behavior = flat_behavior(game, self.behavior or {})
+        behavior = {label: tuple(Fraction(acts[a]) for a in game.infosets[label].actions)
+                    for sets in (self.behavior or {}).values() for label, acts in sets.items()}
         values = node_values(game, behavior)
         region = list(range(game.num_nodes))
         return max(sequence_best(game, region, set(), 0, i, behavior, values.__getitem__)[0] - values[0][i]
@@ -151,6 +151,11 @@ class Method:
 
     def __str__(self) -> str:
         return self.algorithm
+
+    @property
+    def coverage(self) -> Coverage:
+        """The scope, completeness and counts as a :class:`~kimgame.solvers.scope.Coverage`."""
+        return Coverage(self.scope, self.complete, self.listed, self.total, self.cuts, self.more)
 
 
 @dataclass(frozen=True, slots=True)

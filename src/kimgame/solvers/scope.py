@@ -23,10 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from kimgame.solvers.results import Method
 
 ALL_NASH = "all Nash equilibria"
 ALL_EXTREME = "all extreme Nash equilibria"
@@ -124,7 +120,7 @@ def finite_nash_set(equilibria: Sequence[Sequence[Sequence]]) -> bool:
     return len(set(rows)) == len(rows) and len(set(cols)) == len(cols)
 
 
-def coverage_text(c: Coverage | Method) -> str:
+def coverage_text(c: Coverage) -> str:
     """One line for the text report: ``Scope: all extreme Nash equilibria — complete (3 listed)`` or
     ``... — NOT complete: 100 of 188,779,163,811,840 subgame-perfect equilibria listed (--limit spe_listed=N
     lists more)``."""
