@@ -284,3 +284,19 @@ def test_every_limit_a_solve_note_names_is_a_limit():
     result = kimgame.solve(ties_tree(), conditions=False, limits={"spe_listed": 1, "spe_combinations": 1})
     named = {n for note in result.notes for n in re.findall(r"--limit (\w+)=N", note)}
     assert named and named <= set(LIMIT_NAMES)
+
+
+def test_lemke_howson_pivot_limit_is_named_and_the_result_partial():
+    g = kimgame.load(GAMES / "matching_pennies.yaml")
+    cut = kimgame.nash.lemke_howson(g, limits={"pivots": 1})
+    assert cut.partial and not cut.complete and cut.method.total is None
+    assert any("--limit pivots=N" in note for note in cut.notes)
+    assert kimgame.nash.lemke_howson(g, limits={"pivots": 10}).complete
+
+
+def test_every_limit_is_documented():
+    from kimgame.limits import DEFAULT_LIMITS, LIMIT_NAMES
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in LIMIT_NAMES:
+        assert f"| `{name}` |" in doc and f"{getattr(DEFAULT_LIMITS, name):,} |" in doc, name

@@ -57,7 +57,8 @@ LimitOption = Annotated[
     typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Size limits: file_bytes, yaml_values, nodes, "
                  "profiles, reduced_profiles; what solve computes or lists: pure_profiles, nash_profiles, "
                  "auto_nash_profiles, subgame_profiles, spe_combinations, spe_listed, behavior_entries, "
-                 "nash_listed, condition_pieces, path_steps, support_profiles (defaults in docs/cli.md). Also "
+                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots (defaults in "
+                 "docs/cli.md). Also "
                  "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
 ]
 

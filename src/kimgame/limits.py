@@ -59,6 +59,7 @@ _DESCRIPTIONS = {
     "path_steps": "steps of a path of play reported",
     "support_profiles": "support profiles the polynomial method enumerates",
     "polynomial_players": "players of a game the polynomial method solves",
+    "pivots": "pivots of one Lemke-Howson path",
 }
 
 
@@ -92,6 +93,7 @@ class Limits:
     path_steps: int = 10_000
     support_profiles: int = 343
     polynomial_players: int = 4
+    pivots: int = 100_000
 
     def __post_init__(self) -> None:
         for f in fields(self):

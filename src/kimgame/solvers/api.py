@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from kimgame.errors import KimgameError, SolverLimit
-from kimgame.limits import DEFAULT_LIMITS, Limits, limits_in_force
+from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
 from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, Method, SolveResult
 from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
@@ -127,10 +127,11 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                         notes.append(f"{why_stopped(None, timeout)} after {k} of {sum(game.shape)} starting "
                                      "labels: the equilibria listed are those found so far")
                         break
-                    found.add(lemke_howson(A, B, dropped_label=k))
+                    found.add(lemke_howson(A, B, dropped_label=k, max_pivots=current_limits().pivots))
             except PivotLimit as err:
                 partial = stopped = True
-                notes.append(str(err))
+                notes.append(f"{err} (raise the limit with --limit pivots=N): the equilibria listed are those found "
+                             "so far")
             profiles = sorted(found)
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
@@ -142,7 +143,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             except SolverLimit as stop:
                 profiles, dropped = stop.partial
                 partial = stopped = True
-                notes.append(str(stop))
+                notes.append(f"{stop} (--timeout SECONDS sets it)")
             if dropped:
                 notes.append(f"{dropped} float candidate(s) from nashpy could not be confirmed exactly and were dropped")
     for prof in profiles:
