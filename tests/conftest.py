@@ -27,4 +27,3 @@ def write_yaml(tmp_path):
 def _private_condition_cache(tmp_path_factory, monkeypatch):
     """Each test session uses its own condition cache, never the user's."""
     monkeypatch.setenv("KIMGAME_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kimgame-cache"))
-

@@ -63,8 +63,8 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     """Solve a game tree at its parameter values (see the module notes).
 
     Methods: ``auto`` (default: ``enummixed`` when the reduced normal form has at most
-    ``auto_nash_profiles`` pure profiles (a limit in force, :class:`kimgame.limits.Limits`), else SPE and the pure Nash equilibria of the reduced normal form:
-    reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
+    ``auto_nash_profiles`` pure profiles (a limit in force, :class:`kimgame.limits.Limits`), else SPE and
+    the pure Nash equilibria of the reduced normal form: reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
     ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
     ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
     pure Nash equilibria of the reduced normal form). ``timeout`` bounds every step (the subgames, the
