@@ -70,15 +70,12 @@ def test_nash_functions_record_their_method(function, name):
 
 
 def test_nash_backward_induction_and_sequence_methods_on_a_tree():
-    g = kimgame.load(GAMES / "entry_deterrence.yaml")
-    assert kimgame.nash.backward_induction(g).method.name == "spe"
-    for function in (kimgame.nash.sequence_lcp, kimgame.nash.sequence_lp):
-        try:
-            result = function(g)
-        except kimgame.KimgameError as err:  # a build without the sequence-form methods names those it has
-            assert "unknown method 'sequence-l" in str(err) and "spe" in str(err)
-        else:
-            assert result.method.scope == "one equilibrium" and result.equilibria[0].max_regret() == 0
+    assert kimgame.nash.backward_induction(kimgame.load(GAMES / "entry_deterrence.yaml")).method.name == "spe"
+    kuhn = kimgame.load(GAMES / "kuhn_poker.yaml")
+    for function, name in ((kimgame.nash.sequence_lcp, "sequence-lcp"), (kimgame.nash.sequence_lp, "sequence-lp")):
+        result = function(kuhn)
+        assert result.method.name == name and result.method.scope == "one equilibrium" and result.complete
+        assert result.equilibria[0].max_regret() == 0 and result.tree.value == F(-1, 18)
 
 
 def test_parameter_overrides_are_visible_on_the_game():

@@ -50,6 +50,8 @@ _DESCRIPTIONS = {
     "pure_profiles": "reduced-normal-form profiles up to which a tree's pure Nash equilibria and dominance are found",
     "nash_profiles": "reduced-normal-form profiles up to which a tree's extreme Nash equilibria can be enumerated",
     "auto_nash_profiles": "reduced-normal-form profiles up to which method 'auto' enumerates a tree's mixed equilibria",
+    "auto_pure_profiles": "reduced-normal-form profiles up to which method 'auto' analyses a tree one of whose "
+                          "subgames needed the sequence form",
     "subgame_profiles": "pure profiles of one subgame's truncated reduced normal form (imperfect information)",
     "spe_combinations": "combinations of subgame values tried at one stage of backward induction",
     "spe_listed": "subgame-perfect equilibria listed (all are counted)",
@@ -84,6 +86,7 @@ class Limits:
     pure_profiles: int = 100_000
     nash_profiles: int = 5_000
     auto_nash_profiles: int = 100
+    auto_pure_profiles: int = 2_000
     subgame_profiles: int = 250_000
     spe_combinations: int = 10_000
     spe_listed: int = 100

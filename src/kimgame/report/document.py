@@ -108,14 +108,14 @@ def _step(step: PathStep) -> dict[str, Any]:
 
 def tree_data(sol: TreeSolution) -> dict[str, Any]:
     """The keys a tree adds to the document: ``tree``, ``reduced_normal_form``, ``spe_count``, ``spe``,
-    ``outcomes`` and ``not_subgame_perfect``."""
+    ``outcomes``, ``not_subgame_perfect``, ``nash_step`` and, for constant-sum trees, ``value``."""
     rnf = sol.reduced_normal_form
     rnf_doc: dict[str, Any] = {"plans": dict(rnf.plans), "profiles": rnf.profiles,
                                "full_normal_form_profiles": rnf.full_normal_form_profiles}
     if rnf.strategies is not None:
         rnf_doc["strategies"] = {p: list(labels) for p, labels in rnf.strategies.items()}
     tree = dataclasses.asdict(sol.tree)
-    return {
+    out = {
         "tree": tree,
         "reduced_normal_form": rnf_doc,
         "spe_count": sol.spe_count,
@@ -123,7 +123,11 @@ def tree_data(sol: TreeSolution) -> dict[str, Any]:
                  "path": [_step(st) for st in item.path], "outcomes": dict(item.outcomes)} for item in sol.spe],
         "outcomes": {label: {"spe": list(probs)} for label, probs in sol.outcomes.items()},
         "not_subgame_perfect": [{"equilibrium": x.equilibrium, "reason": x.reason} for x in sol.not_subgame_perfect],
+        "nash_step": sol.nash_step,
     }
+    if sol.value is not None:
+        out["value"] = sol.value
+    return out
 
 
 def to_json(data: Any) -> str:

@@ -125,7 +125,7 @@ def nash_section(result: SolveResult) -> Section | None:
     assert result.tree is not None
     items = result.tree.not_subgame_perfect
     if not items:
-        if result.tree.reduced_normal_form.profiles and result.dominance is not None:
+        if result.tree.nash_step == "done":
             return Section("Other Nash equilibria", ("Every Nash equilibrium found is subgame-perfect.",))
         return None
     rows = []

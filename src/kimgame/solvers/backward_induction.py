@@ -65,6 +65,9 @@ class SPESearch:
     counts: dict[int, dict[tuple[Fraction, ...], int]]
     notes: list[str] = field(default_factory=list)
     cut_short: bool = False  # some combinations or equilibria were left out (see notes)
+    combinations_cut: bool = False  # ... because of the spe_combinations limit (not a one-equilibrium stage)
+    sequence_stages: dict[int, tuple[str, tuple[int, ...], int]] = field(default_factory=dict)
+    # stages solved for one equilibrium by the sequence form: root -> (method, plans per player, pivots)
 
     @property
     def total(self) -> int:
@@ -141,11 +144,17 @@ class SPESearch:
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int | None = None) -> SPESearch:
+           deadline: float | None = None, combination_limit: int | None = None,
+           method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see the module notes). ``deadline`` (``time.monotonic``)
     bounds the equilibrium enumeration of imperfect-information stages
-    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``combination_limit``: combinations
-    of subgame values tried at one stage (default: the ``spe_combinations`` limit in force).
+    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
+    acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
+    ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
+    form when the stage's reduced normal form has more than ``enumerate_up_to`` pure profiles, estimated
+    before it is built; default: the ``subgame_profiles`` limit in force); see
+    :meth:`kimgame.solvers.subgames.LocalGame.solve`. ``combination_limit``: combinations of subgame values
+    tried at one stage (default: the ``spe_combinations`` limit in force).
 
     Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
     same results (:func:`kimgame.solvers.array_tree.array_search`)."""
@@ -157,14 +166,18 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
         found = array_search(game, combination_limit=combination_limit)
         if found is not None:
             return found
-    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit)
+    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit,
+                        method=method, enumerate_up_to=enumerate_up_to)
 
 
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-                 deadline: float | None = None, combination_limit: int | None = None) -> SPESearch:
+                 deadline: float | None = None, combination_limit: int | None = None,
+                 method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """The general search of :func:`search`: every stage solved one by one in exact fractions."""
     if combination_limit is None:
         combination_limit = current_limits().spe_combinations
+    if enumerate_up_to is None:
+        enumerate_up_to = current_limits().subgame_profiles
     st = st or stages(game)
     nodes = game.nodes
     terminal = game.terminal_values
@@ -181,13 +194,16 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
         else:
             combos, total = combinations(class_lists, combination_limit)
             if total > combination_limit:
-                result.cut_short = True
+                result.cut_short = result.combinations_cut = True
                 result.notes.append(
                     f"at '{game.node_label(v)}' the subgames below have {total} combinations of equilibrium values; "
                     f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are "
                     "missing (raise the limit with --limit spe_combinations=N)")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
+        if (local is not None and not pure_only and local.chooses_sequence_form(method, enumerate_up_to)
+                and len(class_lists) and any(len(c) > 1 for c in class_lists)):
+            combos = [next(iter(combos))]  # one equilibrium is sought: the first values of the subgames below
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:
@@ -195,7 +211,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             mult = math.prod(k for _, k in combo)
             found: list[tuple[tuple[Fraction, ...], Any]]
             if local is not None:
-                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline)
+                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline, method=method,
+                                    enumerate_up_to=enumerate_up_to)
+                if local.used is not None:
+                    result.sequence_stages[v] = (local.used, local.counts, local.pivots)
+                    result.cut_short = True
             else:
                 it = iter(below)
                 vals = [terminal[c] if terminal[c] is not None else next(it) for c in node.children]

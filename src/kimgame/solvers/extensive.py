@@ -26,6 +26,7 @@ from fractions import Fraction
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits
 from kimgame.model.tree import (
+    PLAN_COUNT_CAP,
     Chance,
     Decision,
     ExtensiveFormGame,
@@ -35,7 +36,7 @@ from kimgame.model.tree import (
     plan_space,
     reduced_normal_form,
 )
-from kimgame.solvers.deadline import Clock, SearchTimeout, deadline_after, why_stopped
+from kimgame.solvers.deadline import Clock, Expired, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import (
     Equilibrium,
@@ -51,10 +52,12 @@ from kimgame.solvers.results import (
 )
 from kimgame.solvers.scope import Cut, coverage, finite_nash_set, game_kind
 
-TREE_METHODS = ("auto", "enummixed", "spe", "pure")
+TREE_METHODS = ("auto", "enummixed", "spe", "pure", "sequence-lcp", "sequence-lp")
+SEQUENCE_METHODS = ("sequence-lcp", "sequence-lp")
 # What is computed and listed is bounded by limits in force (kimgame.limits.Limits, --limit NAME=N):
-# auto_nash_profiles, nash_profiles, pure_profiles (reduced-normal-form sizes), spe_listed, behavior_entries,
-# nash_listed (lists), condition_pieces (claim conditions), path_steps (paths of play).
+# auto_nash_profiles, auto_pure_profiles, nash_profiles, pure_profiles (reduced-normal-form sizes), spe_listed,
+# behavior_entries, nash_listed (lists), condition_pieces (claim conditions), path_steps (paths of play).
+SLOW_BUILD_PROFILES = 50_000  # building a reduced normal form this large takes about a second or more (progress)
 LARGE_TREE = 10_000  # trees of this many nodes are solved with the cyclic garbage collector paused
 
 
@@ -62,13 +65,23 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
                conditions: bool = True) -> SolveResult:
     """Solve a game tree at its parameter values (see the module notes).
 
-    Methods: ``auto`` (default: ``enummixed`` when the reduced normal form has at most
-    ``auto_nash_profiles`` pure profiles (a limit in force, :class:`kimgame.limits.Limits`), else SPE and
-    the pure Nash equilibria of the reduced normal form: reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
-    ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
-    ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
-    pure Nash equilibria of the reduced normal form). ``timeout`` bounds every step (the subgames, the
-    reduced normal form's equilibria and its dominance analysis); on expiry the result is marked ``partial``.
+    Limits named below are those in force (:class:`kimgame.limits.Limits`, ``--limit NAME=N``).
+    Methods: ``auto`` (default: the subgames are solved by enumerating every extreme equilibrium of their
+    reduced normal forms when that form has at most ``auto_nash_profiles`` pure profiles — estimated
+    before it is built — and by one equilibrium of the sequence form (``sequence-lcp``) otherwise; the
+    whole reduced normal form's extreme equilibria are enumerated up to ``auto_nash_profiles`` profiles,
+    its pure equilibria beyond — reduced normal forms of trees are highly degenerate and can have thousands
+    of extreme equilibria — up to ``auto_pure_profiles`` when a subgame needed the sequence form),
+    ``enummixed`` (SPE from every extreme equilibrium of every subgame, and all extreme Nash equilibria of
+    the reduced normal form), ``spe`` (subgame-perfect equilibria only, subgames as in ``auto``), ``pure``
+    (SPE from pure equilibria of the subgames, and the pure Nash equilibria of the reduced normal form),
+    ``sequence-lcp`` (two players: one SPE, each subgame by exact Lemke on its sequence form, Koller,
+    Megiddo & von Stengel 1996; :mod:`kimgame.solvers.sequence_lcp`), ``sequence-lp`` (two-player
+    zero-sum: the value and optimal behaviour strategies, subgame by subgame, from the sequence-form LP
+    solved by HiGHS and certified exactly; :mod:`kimgame.solvers.sequence_lp`). The sequence-form methods
+    skip the reduced normal form. ``timeout`` bounds every step (the subgames and each Lemke path, building
+    the reduced normal form, its equilibria and its dominance analysis); on expiry the result is marked
+    ``partial``.
     The reduced normal form is built up to the ``reduced_profiles`` limit in force
     (:func:`kimgame.limits.current_limits`).
     With ``conditions`` each claim also gets its exact parameter condition
@@ -94,6 +107,8 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
 
     if method not in TREE_METHODS:
         raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
+    if method in SEQUENCE_METHODS:
+        _check_sequence_method(game, method)
     deadline = deadline_after(timeout)
     limits = current_limits()
     notes: list[str] = []
@@ -106,8 +121,11 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     # 1. subgame-perfect equilibria
     spe_behaviors: list[Behavior] = []
     spe_total = 0
+    sequence_stages: Mapping[int, tuple[str, tuple[int, ...], int]] = {}
+    stage_method = method if method in SEQUENCE_METHODS else "auto" if method in ("auto", "spe") else "enummixed"
     try:
-        found = search(game, st, pure_only=method == "pure", deadline=deadline)
+        found = search(game, st, pure_only=method == "pure", deadline=deadline, method=stage_method,
+                       enumerate_up_to=limits.auto_nash_profiles)
     except SearchTimeout as stop:
         found = None
         partial = stopped = True
@@ -115,6 +133,8 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                      "equilibrium is listed")
     if found is not None:
         notes.extend(found.notes)
+        sequence_stages = getattr(found, "sequence_stages", {})  # none in an ArraySPESearch (perfect information)
+        notes.extend(_sequence_notes(game, sequence_stages, method, st.cuts))
         spe_total = found.total
         limit = max(1, min(limits.spe_listed, limits.behavior_entries // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
@@ -130,7 +150,9 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                 raise AssertionError(f"internal error: a backward-induction profile is not subgame-perfect: {failure}")
             spe_behaviors.append((behavior, values[0]))
         which = "spe_listed" if limit == limits.spe_listed else "behavior_entries"
-        if found.cut_short:  # the combinations of subgame values were cut: the count is a lower bound
+        # the combinations of subgame values were cut: the count is a lower bound (an ArraySPESearch, for large
+        # perfect-information trees, is cut short by that limit only)
+        if getattr(found, "combinations_cut", found.cut_short):
             cuts.append(Cut("subgame-perfect equilibria", len(spe_behaviors), None, "--limit spe_combinations=N"))
         elif spe_total > len(spe_behaviors):
             cuts.append(Cut("subgame-perfect equilibria", len(spe_behaviors), spe_total, f"--limit {which}=N"))
@@ -161,7 +183,6 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                                       behavior_document(game, behavior), True, game))
         internal.append(behavior)
 
-    nf = None
     pure_labels: tuple = ()
     dominance: tuple = ()
     elimination = None
@@ -170,17 +191,35 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     nf_step = "none"  # what was enumerated on the reduced normal form: "extreme", "pure" or "none"
     finite = False
     all_found: list[Equilibrium] = []
-    analysed = space is not None and profiles <= limits.pure_profiles and method != "spe"
-    if space is not None and not analysed and method != "spe":
+    nf = None
+    analysed = (space is not None and profiles <= limits.pure_profiles and method != "spe"
+                and method not in SEQUENCE_METHODS)
+    if space is not None and profiles > limits.pure_profiles and method != "spe" and method not in SEQUENCE_METHODS:
         notes.append(f"the reduced normal form has {profiles:,} pure profiles, more than the pure_profiles limit of "
                      f"{limits.pure_profiles:,}: its Nash equilibria that are not subgame-perfect and dominance are not "
                      "computed (raise the limit with --limit pure_profiles=N)")
+    nash_step = "not run"
+    if analysed and method == "auto" and sequence_stages and profiles > limits.auto_pure_profiles:
+        analysed = False
+        notes.append(f"the reduced normal form has {profiles:,} pure profiles, over the budget of "
+                     f"{limits.auto_pure_profiles:,} for the default run: its pure Nash equilibria and dominance are "
+                     "not computed (use --method pure for them, or --limit auto_pure_profiles=N)")
     if analysed and Clock(deadline).expired:
         partial = stopped = True
         notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
     elif analysed:
-        nf = reduced_normal_form(game)
+        if profiles > SLOW_BUILD_PROFILES:
+            announce(f"building the reduced normal form ({profiles:,} pure profiles)")
+        try:
+            nf = reduced_normal_form(game, check=Clock(deadline).tick)
+        except (Expired, KeyboardInterrupt) as stop:
+            nf, analysed = None, False
+            partial = stopped = True
+            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(None, timeout)
+            notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
+                         "subgame-perfect and dominance are not computed")
+    if nf is not None:
         nf_request = method
         if method == "auto":
             nf_request = "enummixed" if profiles <= limits.auto_nash_profiles else "pure"
@@ -192,6 +231,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                              "auto_nash_profiles=N)")
         found_nash, pure_labels, dominance, elimination, nf_method, status = _normal_form_step(
             nf, profiles, nf_request, timeout, deadline, notes)
+        nash_step = "partial" if status == "partial" else "done"
         partial = partial or status == "partial"
         stopped = stopped or status == "partial"
         nf_step = "extreme" if nf_method.startswith("enummixed") else "pure"
@@ -232,6 +272,9 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                          "limit with --limit nash_listed=N)")
     elif method == "spe":
         notes.append("method 'spe': only subgame-perfect equilibria are computed")
+    elif method in SEQUENCE_METHODS:
+        notes.append(f"method '{method}': Nash equilibria of the reduced normal form that are not subgame-perfect "
+                     "and dominance are not computed")
 
     # 3. claims
     claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
@@ -242,12 +285,19 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                                        max_pieces=limits.condition_pieces)
         partial = partial or cut
 
+    value = _zero_sum_value(game, equilibria)
+    if value is not None:
+        notes.append(f"the game is zero-sum: its value for {players[0]} is {_fmt(value)} (exact)")
     solution = _tree_solution(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total,
-                              not_perfect)
+                              not_perfect, nash_step, value)
     pure_spe = method == "pure" or len(players) > 2
     used = ("backward induction" if game.is_perfect_information else
             f"backward induction over subgames ({'pure' if pure_spe else 'extreme'} equilibria of each truncated "
             "game, exact)")
+    if sequence_stages:
+        kinds = sorted({m for m, _, _ in sequence_stages.values()})
+        used = ("backward induction over subgames; " + " and ".join(_SEQUENCE_NAMES[k] for k in kinds)
+                + f" (one equilibrium) at {len(sequence_stages)} of them")
     if nf_method:
         used += f"; reduced normal form: {nf_method}"
     widen = None
@@ -255,7 +305,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         widen = ("--method enummixed" if space is not None and profiles <= limits.nash_profiles else
                  f"--limit {'reduced_profiles' if space is None else 'nash_profiles'}=N with --method enummixed")
     cov = coverage(method, game_kind(game), len(equilibria), stopped=stopped, cuts=cuts, finite=finite,
-                   nf_step=nf_step, pure_spe=pure_spe, more=widen)
+                   nf_step=nf_step, pure_spe=pure_spe, one_spe=bool(sequence_stages), more=widen)
     return SolveResult(
         game=game,
         values=game.values,
@@ -268,6 +318,64 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         notes=tuple(notes),
         tree=solution,
     )
+
+
+_SEQUENCE_NAMES = {"sequence-lcp": "sequence-lcp: exact Lemke on the sequence form",
+                   "sequence-lp": "sequence-lp: the sequence-form LP (HiGHS, certified exactly)"}
+
+
+def _check_sequence_method(game: ExtensiveFormGame, method: str) -> None:
+    """KimgameError unless ``method`` (a sequence-form method) applies to ``game``."""
+    if len(game.players) != 2:
+        raise KimgameError(f"method '{method}' is for two-player trees; this tree has {len(game.players)} players "
+                           "(use --method pure or spe)")
+    if method == "sequence-lp" and _constant_sum(game) is None:
+        raise KimgameError("method 'sequence-lp' is for zero-sum (constant-sum) trees and the payoffs of this one "
+                           "do not add up to the same number at every terminal; use --method sequence-lcp")
+
+
+def _constant_sum(game: ExtensiveFormGame) -> Fraction | None:
+    """The sum of the two players' payoffs when it is the same at every terminal, else None."""
+    if len(game.players) != 2:
+        return None
+    sums = {t[0] + t[1] for t in game.terminal_values if t is not None}
+    return next(iter(sums)) if len(sums) == 1 else None
+
+
+def _zero_sum_value(game: ExtensiveFormGame, equilibria: Sequence[Equilibrium]) -> Fraction | None:
+    """The value for the first player of a two-player constant-sum tree (every equilibrium pays it), or
+    None when the tree is not constant-sum or no equilibrium was found."""
+    if not equilibria or _constant_sum(game) is None:
+        return None
+    return equilibria[0].payoffs[0]
+
+
+def _fmt(q: Fraction) -> str:
+    from kimgame.expr.numbers import fmt
+
+    return fmt(q)
+
+
+def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tuple[int, ...], int]],
+                    method: str, cuts_of: Mapping[int, Sequence[int]]) -> list[str]:
+    """What the stages solved by the sequence form mean for the result, why that method, and how to ask for
+    every extreme equilibrium instead (``cuts_of``: the proper subgames right below each stage)."""
+    out = []
+    for v, (used, counts, pivots) in stages.items():
+        size = " × ".join(str(c) if c < PLAN_COUNT_CAP else f"{PLAN_COUNT_CAP:.0e} or more" for c in counts)
+        if v != 0:
+            where = f"the subgame at '{game.node_label(v)}'"
+        else:
+            where = "the game above its proper subgames" if cuts_of.get(v) else "the whole game"
+        steps = f", {pivots} pivots" if pivots else ""
+        budget = current_limits().auto_nash_profiles
+        why = (f"its reduced normal form ({size} plans) is over the budget of {budget} pure profiles "
+               "for enumerating every extreme equilibrium, --limit auto_nash_profiles=N" if method != used
+               else f"method '{used}'")
+        out.append(f"{where}: one equilibrium by {_SEQUENCE_NAMES[used]} ({why}{steps}), so other "
+                   "subgame-perfect equilibria may exist; for every extreme equilibrium use "
+                   "--method enummixed --timeout 600")
+    return out
 
 
 def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: list[str]):
@@ -428,8 +536,8 @@ def _count_text(n: int) -> str:
     return f"about 10^{int(n.bit_length() * math.log10(2))}"
 
 
-def _tree_solution(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect
-                   ) -> TreeSolution:
+def _tree_solution(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect,
+                   nash_step: str, value: Fraction | None) -> TreeSolution:
     players = game.players
     nodes = game.nodes
     per_player = {p: 0 for p in players}
@@ -464,4 +572,4 @@ def _tree_solution(game, st, space, profiles, full, log10, equilibria, internal,
             outcome_table[label].append(p)
         spe.append(SubgamePerfectPlay(k + 1, dict(eq.payoffs.items()), tuple(path_of_play(game, behavior)), outcomes))
     return TreeSolution(tree, rnf, spe_total, tuple(spe), {label: tuple(p) for label, p in outcome_table.items()},
-                        tuple(not_perfect))
+                        tuple(not_perfect), nash_step, value)

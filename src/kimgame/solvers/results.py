@@ -220,7 +220,8 @@ class NotSubgamePerfect:
 
 @dataclass(frozen=True, slots=True)
 class TreeSolution:
-    """What ``solve`` reports about a tree besides its equilibria (JSON keys of the same names)."""
+    """What ``solve`` reports about a tree besides its equilibria (JSON keys of the same names; ``value``
+    only for constant-sum trees)."""
 
     tree: TreeSize
     reduced_normal_form: ReducedSize
@@ -228,6 +229,8 @@ class TreeSolution:
     spe: tuple[SubgamePerfectPlay, ...]
     outcomes: Mapping[str, tuple[Fraction, ...]]
     not_subgame_perfect: tuple[NotSubgamePerfect, ...]
+    nash_step: str = "not run"  # the reduced normal form's Nash step: "done", "partial" or "not run"
+    value: Fraction | None = None  # a two-player constant-sum tree's value for the first player
 
     @property
     def spe_count(self) -> str:

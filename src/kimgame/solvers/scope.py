@@ -72,7 +72,7 @@ def game_kind(game) -> str:
 
 def coverage(method: str, kind: str, listed: int, *, stopped: bool = False, cuts: Iterable[Cut] = (),
              unsolved: bool = False, finite: bool = False, nf_step: str = "none", pure_spe: bool = False,
-             more: str | None = None) -> Coverage:
+             one_spe: bool = False, more: str | None = None) -> Coverage:
     """The :class:`Coverage` of a list of ``listed`` equilibria found by ``method`` on a game of ``kind``.
 
     What happened: ``stopped`` — a time limit, Ctrl-C or a pivot limit stopped the search; ``cuts`` —
@@ -81,7 +81,8 @@ def coverage(method: str, kind: str, listed: int, *, stopped: bool = False, cuts
     which may miss equilibria of degenerate games, always count as such); ``finite`` — the Nash set is known to
     be finite and equal to what the method enumerates (:func:`finite_nash_set`). Trees: ``nf_step`` —
     what was enumerated on the reduced normal form (``"extreme"``, ``"pure"`` or ``"none"``),
-    ``pure_spe`` — the subgames were solved for pure equilibria only. ``more``: the option that widens
+    ``pure_spe`` — the subgames were solved for pure equilibria only; ``one_spe`` — some subgame was
+    solved for one equilibrium (its sequence form), so the subgame-perfect list promises one. ``more``: the option that widens
     the scope (e.g. ``--method enummixed``), quoted when nothing was cut.
     """
     if kind not in KINDS:
@@ -96,9 +97,12 @@ def coverage(method: str, kind: str, listed: int, *, stopped: bool = False, cuts
     elif method in ("sequence-lcp", "sequence-lp"):
         scope = ONE
     else:
-        spe = PURE_SPE if kind == "tree-perfect" or pure_spe else SPE_EXTREME
+        spe = ONE if one_spe else PURE_SPE if kind == "tree-perfect" or pure_spe else SPE_EXTREME
         scope = spe if method == "spe" else {"extreme": everything, "pure": ALL_PURE, "none": spe}[nf_step]
-    complete = not (stopped or cuts or unsolved) and (scope != ONE or listed >= 1)
+    if scope == ONE:  # the list promises one equilibrium: cut lists beside it take nothing from that
+        complete = listed >= 1 and not stopped
+    else:
+        complete = not (stopped or cuts or unsolved)
     total: int | None = listed
     if stopped or unsolved or any(c.total is None for c in cuts):
         total = None
