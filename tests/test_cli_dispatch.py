@@ -42,9 +42,11 @@ def _through_typer(*args: str) -> tuple[int, str, str]:
     ("solve", MATRIX, "--method=pure", "--timeout=2.5"),
     ("solve", TREE, "--no-conditions"),
     ("solve", MATRIX, "--conditions", "-f", "json"),
+    ("solve", MATRIX, "--full"),
     ("solve", MATRIX, "--set", "nope=1"),
     ("solve", str(GAMES / "missing.yaml")),
 ])
+@pytest.mark.slow
 def test_quick_dispatch_does_what_typer_does(args):
     assert cli._quick_solve_args(list(args)) is not None
     run = run_cli(*args)

@@ -11,7 +11,7 @@ import pytest
 import kimgame
 from kimgame.errors import KimgameError
 from kimgame.model.tree import build_tree, chance, decision, reduced_normal_form, terminal
-from kimgame.solvers.extensive import flat_behavior
+from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.sequence_form import best_response_value, sequence_form
 from kimgame.solvers.sequence_lcp import sequence_lcp
 from kimgame.solvers.sequence_lp import sequence_lp

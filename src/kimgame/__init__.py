@@ -18,14 +18,16 @@ types (:class:`SolveResult`, :class:`Equilibrium`, :class:`Method`).
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from kimgame import nash
+from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
 from kimgame.model.normal_form import NormalFormGame, game_from_arrays
+from kimgame.report.notebook import install as _install_displays
 from kimgame.solvers.results import Equilibrium, Method, SolveResult
+
+_install_displays()  # Jupyter displays and SolveResult.to_pandas (see kimgame.model.presentation)
 
 
 def solve(game, **options):
@@ -33,7 +35,7 @@ def solve(game, **options):
 
     Options: ``method`` (default ``auto``: every extreme equilibrium of a two-player game, all pure
     equilibria of a larger one, the subgame-perfect and Nash equilibria of a tree; see
-    :func:`kimgame.solvers.api.solve` and :mod:`kimgame.nash`), ``timeout`` (seconds; bounds every step,
+    :func:`kimgame.analysis.solve.solve` and :mod:`kimgame.nash`), ``timeout`` (seconds; bounds every step,
     the result is then marked partial), ``limits`` (a :class:`Limits`, or a mapping such as
     ``{"spe_listed": 1000}``) and ``conditions`` (False: skip the claims' symbolic conditions).
     ``result.method`` records the algorithm, the scope of the list, whether it is complete, its counts,
@@ -47,7 +49,7 @@ def solve(game, **options):
     >>> tree.method.scope
     'all extreme Nash equilibria'
     """
-    from kimgame.solvers.api import solve as _solve
+    from kimgame.analysis.solve import solve as _solve
 
     return _solve(game, **options)
 
@@ -106,6 +108,19 @@ def plot_regions(grid, out_path, game=None):
     return _plot(grid, out_path, game)
 
 
+def write_report(game, path, *, timeout=None):
+    """Write the self-contained HTML page of ``game`` (what ``kimgame report`` writes) to ``path``; returns
+    the path. See :mod:`kimgame.report.html_page` and docs/report.md."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import build_report
+
+    out = Path(path)
+    atomic_write(out, build_report(game, source_file=Path(game.path).name if game.path else None, timeout=timeout))
+    return out
+
+
 __all__ = [
     "Equilibrium",
     "KimgameError",
@@ -125,4 +140,5 @@ __all__ = [
     "plot_regions",
     "solve",
     "sweep",
+    "write_report",
 ]

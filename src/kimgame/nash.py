@@ -29,7 +29,7 @@ __all__ = ["backward_induction", "enummixed", "enumpure", "lemke_howson", "polyn
 
 def _run(game, method: str, timeout: float | None, limits: Limits | Mapping[str, int] | None,
          conditions: bool) -> SolveResult:
-    from kimgame.solvers.api import solve
+    from kimgame.analysis.solve import solve
 
     return solve(game, method=method, timeout=timeout, limits=limits, conditions=conditions)
 

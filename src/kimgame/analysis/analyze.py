@@ -25,6 +25,7 @@ from kimgame.analysis.conditions import (
     condition_pieces,
     condition_text,
     evaluate_condition,
+    is_long,
 )
 from kimgame.analysis.montecarlo import MonteCarloResult, monte_carlo
 from kimgame.analysis.robustness import Margin, margins, most_sensitive
@@ -32,7 +33,7 @@ from kimgame.analysis.thresholds import Threshold, threshold_summary, thresholds
 from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
-from kimgame.report.sections import is_long
+from kimgame.model.presentation import present
 from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
@@ -72,6 +73,10 @@ class ClaimAnalysis:
     views: tuple[ConditionView, ...] = ()
     piece: str | None = None
     partial: bool = False
+
+    def _repr_html_(self) -> str:
+        """The analysis in a notebook: verdict, exact condition, summary (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
 
 
 def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
@@ -127,7 +132,7 @@ def holds_here(game, claim: Claim) -> bool:
 
             return judge(reduced_normal_form(game), claim).holds
         return judge(game, claim).holds
-    from kimgame.solvers.extensive import solve_tree
+    from kimgame.analysis.solve_tree import solve_tree
 
     result = solve_tree(game, method="spe" if spec.equilibrium == "spe" else "auto", conditions=False)
     return judge(game, claim, equilibria=result.equilibria).holds

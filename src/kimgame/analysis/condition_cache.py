@@ -15,6 +15,8 @@ import json
 import os
 from pathlib import Path
 
+from kimgame._version import __version__
+
 ENTRY_VERSION = "2"  # bump when a condition's text can change for the same file
 
 
@@ -36,8 +38,6 @@ def _entry(game) -> Path | None:
         content = Path(path).read_bytes()
     except OSError:
         return None
-    from kimgame import __version__
-
     digest = hashlib.sha256(f"{__version__}\0{ENTRY_VERSION}\0".encode() + content).hexdigest()
     return folder / f"conditions-{digest}.json"
 

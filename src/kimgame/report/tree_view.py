@@ -190,7 +190,7 @@ def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
     spe = [eq for eq in result.equilibria if eq.subgame_perfect]
     if not spe:
         return set(), set()
-    from kimgame.solvers.extensive import flat_behavior
+    from kimgame.solvers.behavior import flat_behavior
     from kimgame.solvers.subgames import reach_probabilities
 
     behavior = flat_behavior(game, spe[0].behavior)

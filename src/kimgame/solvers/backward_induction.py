@@ -11,7 +11,8 @@ through the reduced normal form of their truncated game (:class:`kimgame.solvers
 Everything is exact (``Fraction``) and iterative: trees of any depth. The number of subgame-perfect
 equilibria is counted exactly (``total``); they are listed one by one by :meth:`SPESearch.profiles` up
 to a limit. Large perfect-information trees are solved level by level on arrays in scaled integers
-(:mod:`kimgame.solvers.array_tree`), with the same results: 10^6 nodes in about a second.
+(:mod:`kimgame.solvers.array_tree`), with the same results: 10^6 nodes in about a second;
+:func:`kimgame.solvers.spe.search` chooses between the two.
 
 For the symbolic analysis of claims, :func:`decision_comparisons` gives for each decision node the
 mover's payoff *formula* of each action, play continuing as in a given equilibrium: the equilibrium
@@ -41,7 +42,6 @@ from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
 from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
 
 COMBINATION_LIMIT = DEFAULT_LIMITS.spe_combinations  # default; the limit in force: --limit spe_combinations=N
-ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,37 +143,12 @@ class SPESearch:
         return out
 
 
-def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int | None = None,
-           method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
-    """Solve every stage of ``game`` bottom-up (see the module notes). ``deadline`` (``time.monotonic``)
-    bounds the equilibrium enumeration of imperfect-information stages
-    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
-    acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
-    ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
-    form when the stage's reduced normal form has more than ``enumerate_up_to`` pure profiles, estimated
-    before it is built; default: the ``subgame_profiles`` limit in force); see
-    :meth:`kimgame.solvers.subgames.LocalGame.solve`. ``combination_limit``: combinations of subgame values
-    tried at one stage (default: the ``spe_combinations`` limit in force).
-
-    Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
-    same results (:func:`kimgame.solvers.array_tree.array_search`)."""
-    if combination_limit is None:
-        combination_limit = current_limits().spe_combinations
-    if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
-        from kimgame.solvers.array_tree import array_search
-
-        found = array_search(game, combination_limit=combination_limit)
-        if found is not None:
-            return found
-    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit,
-                        method=method, enumerate_up_to=enumerate_up_to)
-
-
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
                  deadline: float | None = None, combination_limit: int | None = None,
                  method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
-    """The general search of :func:`search`: every stage solved one by one in exact fractions."""
+    """The general search of :func:`kimgame.solvers.spe.search`: every stage solved one by one in exact
+    fractions (``combination_limit`` and ``enumerate_up_to`` default to the ``spe_combinations`` and
+    ``subgame_profiles`` limits in force)."""
     if combination_limit is None:
         combination_limit = current_limits().spe_combinations
     if enumerate_up_to is None:
@@ -239,12 +214,6 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
         for c in cuts:  # only the values of the subgames below were needed
             del counts[c]
     return result
-
-
-def backward_induction(game: ExtensiveFormGame, **options: Any) -> SPESearch:
-    """Backward induction on a tree (all pure subgame-perfect equilibria of a perfect-information tree,
-    chance included; see :func:`search` for trees with imperfect information)."""
-    return search(game, **options)
 
 
 # --------------------------------------------------------------------------------------------------

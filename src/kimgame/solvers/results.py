@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.model.labeled import Labeled
+from kimgame.model.presentation import present
 from kimgame.solvers.scope import Coverage, Cut
 
 Mix = tuple[Fraction, ...]
@@ -287,3 +288,13 @@ class SolveResult:
     def partial(self) -> bool:
         """``method.partial``: a time limit (or Ctrl-C, or a pivot limit) stopped a step."""
         return self.method.partial
+
+    def _repr_html_(self) -> str:
+        """The result in a notebook: the game drawn, equilibria and claims (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame`` with one row per equilibrium: every probability and payoff as a float
+        column and as an exact string column (``"… exact"``), plus ``subgame_perfect`` for trees (see
+        :func:`kimgame.report.frames.result_frame`; needs pandas)."""
+        return present("pandas", self)

@@ -126,7 +126,9 @@ def sequence_form(game: ExtensiveFormGame, root: int = 0, cuts: Sequence[int] = 
             leaves.append((v, last, w))
             continue
         if isinstance(node, Chance):
-            for p, c in zip(reversed(chance[v]), reversed(node.children)):
+            probs = chance[v]
+            assert probs is not None
+            for p, c in zip(reversed(probs), reversed(node.children)):
                 if p:
                     stack.append((c, last, w * p))
             continue
@@ -152,6 +154,7 @@ def sequence_form(game: ExtensiveFormGame, root: int = 0, cuts: Sequence[int] = 
     sums: set[Fraction] = set()
     for v, last, w in leaves:
         pay = terminal[v] if terminal[v] is not None and not (v in cut and v != root) else values[v]
+        assert pay is not None
         sums.add(pay[p1] + pay[p2])
         key = (last.get(p1, 0), last.get(p2, 0))
         weights[key] = weights.get(key, Fraction(0)) + w

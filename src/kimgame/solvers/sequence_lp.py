@@ -67,8 +67,8 @@ def sequence_lp(form: SequenceForm, *, deadline: float | None = None
     bounds = [(0, None)] * m1 + [(None, None)] * (k2 + 1)
     res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(m2), A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if res.status == 0:
-        xf = res.x[:m1]
-        yf = -np.asarray(res.ineqlin.marginals)
+        xf = res.x[:m1].tolist()
+        yf = (-np.asarray(res.ineqlin.marginals)).tolist()
         for denominator in DENOMINATORS:
             x = plan_from_floats(form, 0, xf, denominator)
             y = plan_from_floats(form, 1, yf, denominator)

@@ -14,7 +14,7 @@ normal form, and the file's claims.
    completion is (a profile whose only subgame-perfect completions need other choices on ties there is
    marked not subgame-perfect — see the notes of :func:`kimgame.solvers.subgames.fill_free`).
 3. Dominance and iterated elimination on the reduced normal form (:mod:`kimgame.solvers.dominance`
-   through :func:`kimgame.solvers.api.solve_normal_form`).
+   through :func:`kimgame.analysis.solve.solve_normal_form`).
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ from kimgame.model.tree import (
     plan_space,
     reduced_normal_form,
 )
+from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play
 from kimgame.solvers.deadline import Clock, Expired, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import (
     Equilibrium,
     Method,
     NotSubgamePerfect,
-    PathStep,
     ReducedSize,
     SolveResult,
     SubgamePerfectPlay,
@@ -85,7 +85,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     The reduced normal form is built up to the ``reduced_profiles`` limit in force
     (:func:`kimgame.limits.current_limits`).
     With ``conditions`` each claim also gets its exact parameter condition
-    (:func:`kimgame.solvers.api.claim_conditions`, within ``condition_pieces`` pieces of parameter
+    (:func:`kimgame.analysis.conditions.claim_conditions`, within ``condition_pieces`` pieces of parameter
     space per node and the time left). The result's ``method`` gives the scope of its list of equilibria,
     whether it is complete and its counts (:func:`kimgame.solvers.scope.coverage`).
     """
@@ -96,7 +96,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
-    from kimgame.solvers.backward_induction import search
+    from kimgame.solvers.spe import search
     from kimgame.solvers.subgames import (
         fill_free,
         nash_failure,
@@ -279,7 +279,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     # 3. claims
     claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
     if conditions and claims:
-        from kimgame.solvers.api import claim_conditions
+        from kimgame.analysis.conditions import claim_conditions
 
         claims, cut = claim_conditions(game, claims, Clock(deadline), timeout, notes,
                                        max_pieces=limits.condition_pieces)
@@ -399,8 +399,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         dominance = pure_lists.pure_dominance_lists(nf.players, nf.strategies, lists)
         elimination = pure_lists.iterated_elimination_lists(nf.players, nf.strategies, lists)
     else:
-        from kimgame.solvers.api import dominance_note
-        from kimgame.solvers.dominance import dominance_analysis
+        from kimgame.solvers.dominance import dominance_analysis, dominance_note
         from kimgame.solvers.pure import pure_equilibria
 
         payoffs = nf.numeric
@@ -457,77 +456,6 @@ def _judge_claims(game, nf, elimination, equilibria):
         else:
             out.append(judge(game, claim, equilibria=equilibria))
     return tuple(out)
-
-
-# --------------------------------------------------------------------------------------------------
-# behaviour, paths and outcomes
-
-
-def behavior_document(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
-                      ) -> dict[str, dict[str, dict[str, Fraction]]]:
-    """``{player: {infoset: {action: probability}}}`` for every information set, in tree order."""
-    out: dict[str, dict[str, dict[str, Fraction]]] = {p: {} for p in game.players}
-    for label, h in game.infosets.items():
-        probs = behavior.get(label)
-        if probs is None:
-            probs = tuple(Fraction(1, len(h.actions)) for _ in h.actions)
-        out[game.players[h.player]][label] = dict(zip(h.actions, probs))
-    return out
-
-
-def flat_behavior(game: ExtensiveFormGame, document: Mapping[str, Mapping[str, Mapping[str, Fraction]]]) -> Behavior:
-    """The inverse of :func:`behavior_document`: ``{infoset: (probability of each action)}``."""
-    out: Behavior = {}
-    for sets in document.values():
-        for label, acts in sets.items():
-            out[label] = tuple(Fraction(acts[a]) for a in game.infosets[label].actions)
-    return out
-
-
-def outcome_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
-                          ) -> dict[str, Fraction]:
-    """The probability of each outcome label (summed over the terminals carrying it) under ``behavior``."""
-    from kimgame.solvers.subgames import reach_probabilities
-
-    reach = reach_probabilities(game, behavior)
-    out = {label: Fraction(0) for label in game.outcomes}
-    nodes = game.nodes
-    for v in [v for v, r in enumerate(reach) if r]:  # only the nodes reached (a large tree's are few)
-        node = nodes[v]
-        if isinstance(node, Terminal) and node.outcome is not None:
-            out[node.outcome] += reach[v]
-    return out
-
-
-def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
-                 limit: int | None = None) -> list[PathStep]:
-    """The nodes reached with positive probability, in tree order: who moves, the moves taken (with their
-    probabilities) and the probability of getting there; reached terminals with their payoffs. At most
-    ``limit`` steps (default: the ``path_steps`` limit in force), then a step marked ``truncated``."""
-    from kimgame.solvers.subgames import reach_probabilities
-
-    if limit is None:
-        limit = current_limits().path_steps
-    reach = reach_probabilities(game, behavior)
-    steps: list[PathStep] = []
-    nodes = game.nodes
-    for v in [v for v, r in enumerate(reach) if r]:
-        node = nodes[v]
-        if len(steps) >= limit:
-            steps.append(PathStep(truncated=True))
-            break
-        label = game.node_label(v)
-        if isinstance(node, Decision):
-            probs = behavior[node.infoset]
-            steps.append(PathStep(label, reach[v], game.players[node.player], node.infoset,
-                                  {a: p for a, p in zip(node.actions, probs) if p}))
-        elif isinstance(node, Chance):
-            steps.append(PathStep(label, reach[v], "chance",
-                                  moves={o: p for o, p in zip(node.outcomes, game.chance_values[v]) if p}))
-        else:
-            steps.append(PathStep(label, reach[v], payoffs=dict(zip(game.players, game.terminal_values[v])),
-                                  outcome=node.outcome))
-    return steps
 
 
 def _count_text(n: int) -> str:

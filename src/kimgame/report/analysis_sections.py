@@ -13,10 +13,12 @@ from typing import Any
 
 import sympy
 
+from kimgame._version import __version__
 from kimgame.analysis.analyze import ClaimAnalysis
-from kimgame.analysis.conditions import condition_pieces
+from kimgame.analysis.conditions import condition_pieces, is_long
 from kimgame.expr.numbers import fmt, fmt_both
-from kimgame.report.sections import Section, Table, is_long
+from kimgame.report.document import game_header
+from kimgame.report.sections import Section, Table
 
 __all__ = ["analysis_document", "analysis_sections"]
 
@@ -119,8 +121,6 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
 
 def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis]) -> dict[str, Any]:
     """The JSON-ready document of an analysis (``kimgame analyze --format json``)."""
-    from kimgame import __version__
-    from kimgame.report.document import game_header
 
     claims = []
     for a in analyses:
