@@ -76,9 +76,12 @@ def _install_limits(ctx: typer.Context, items: list[str] | None) -> list[str] | 
 
 LimitOption = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
-    typer.Option("--limit", help="Change a size limit: NAME=N (repeatable). Names: file_bytes, yaml_values, nodes, "
-                 "profiles, reduced_profiles (defaults 20,000,000 bytes and 2,000,000). Also KIMGAME_LIMITS="
-                 "'NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
+    typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Size limits: file_bytes, yaml_values, nodes, "
+                 "profiles, reduced_profiles; what solve computes or lists: pure_profiles, nash_profiles, "
+                 "auto_nash_profiles, auto_pure_profiles, subgame_profiles, spe_combinations, spe_listed, behavior_entries, "
+                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots (defaults in "
+                 "docs/cli.md). Also "
+                 "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
 ]
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kimgame.errors import KimgameError, SolverLimit
-from kimgame.limits import Limits, limits_in_force
+from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
 from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
-from kimgame.solvers.results import Equilibrium, SolveResult
+from kimgame.solvers.results import Equilibrium, Method, SolveResult
+from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
@@ -41,12 +42,28 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
-    with limits_in_force(limits):
+    import dataclasses
+    import time
+
+    start = time.perf_counter()
+    with limits_in_force(limits) as chosen:
         if getattr(game, "form", "normal") == "extensive":
             from kimgame.analysis.solve_tree import solve_tree
 
-            return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
-        return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+            result = solve_tree(game, method=method, timeout=timeout, conditions=conditions)
+        else:
+            result = solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+    options: dict[str, object] = {"method": method}
+    if timeout is not None:
+        options["timeout"] = timeout
+    if not conditions:
+        options["conditions"] = False
+    changed = {f.name: getattr(chosen, f.name) for f in dataclasses.fields(chosen)
+               if getattr(chosen, f.name) != getattr(DEFAULT_LIMITS, f.name)}
+    if changed:
+        options["limits"] = changed
+    record = dataclasses.replace(result.method, options=options, time=time.perf_counter() - start)
+    return dataclasses.replace(result, method=record)
 
 
 def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None,
@@ -80,8 +97,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     notes: list[str] = []
     partial = False
+    stopped = False  # the equilibrium search itself was stopped (time, Ctrl-C, pivots)
     profiles: list = []
-    complete = True
     two_player = len(game.players) == 2
 
     if method == "pure" or not two_player:
@@ -91,7 +108,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         used = "pure best-response check"
         if not two_player:
             notes.append("all pure equilibria are listed; mixed equilibria of games with more than two players "
-                         "are not enumerated")
+                         "are not enumerated (--method polynomial enumerates them on small games)")
     else:
         A, B = payoffs
         if method == "enummixed":
@@ -101,44 +118,47 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             try:
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
-                profiles, partial, complete = list(stop.partial), True, False
+                profiles, partial, stopped = list(stop.partial), True, True
                 notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
-            complete = False
             found: set = set()
             try:
                 for k in range(sum(game.shape)):
                     if clock.expired:
-                        partial = True
+                        partial = stopped = True
                         notes.append(f"{why_stopped(None, timeout)} after {k} of {sum(game.shape)} starting "
                                      "labels: the equilibria listed are those found so far")
                         break
-                    found.add(lemke_howson(A, B, dropped_label=k))
+                    found.add(lemke_howson(A, B, dropped_label=k, max_pivots=current_limits().pivots))
             except PivotLimit as err:
-                partial = True
-                notes.append(str(err))
+                partial = stopped = True
+                notes.append(f"{err} (raise the limit with --limit pivots=N): the equilibria listed are those found "
+                             "so far")
             profiles = sorted(found)
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
             nashpy_method = "lemke-howson" if method == "nashpy-lemke-howson" else method
             used = f"nashpy {nashpy_method} (float), each candidate re-derived and verified exactly"
-            complete = False
             try:
                 profiles, dropped = solve_with_nashpy(nashpy_method, A, B, timeout or 60.0)
             except SolverLimit as stop:
                 profiles, dropped = stop.partial
-                partial = True
-                notes.append(str(stop))
+                partial = stopped = True
+                notes.append(f"{stop} (--timeout SECONDS sets it)")
             if dropped:
                 notes.append(f"{dropped} float candidate(s) from nashpy could not be confirmed exactly and were dropped")
     for prof in profiles:
         if not is_nash(payoffs, prof):  # never report an unverified profile
             raise AssertionError(f"internal error: {prof} is not an equilibrium")
-    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
+    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p)), game=game) for p in profiles)
+    run = "pure" if method == "pure" or not two_player else method
+    cov = coverage(run, game_kind(game), len(equilibria), stopped=stopped,
+                   finite=run == "enummixed" and not stopped and finite_nash_set(profiles),
+                   more=None if run == "enummixed" else "--method enummixed" if two_player else "--method polynomial")
 
     analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=deadline)
     if analysis.stopped is not None:
@@ -152,14 +172,12 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     return SolveResult(
         game=game,
         values=game.values,
-        method=used,
+        method=Method.of(run, used, cov, partial=partial),
         equilibria=equilibria,
-        complete=complete and not partial,
         pure_equilibria=pure_labels,
         dominance=dominance,
         elimination=elimination,
         claims=claims,
-        partial=partial,
         notes=tuple(notes),
     )
 
