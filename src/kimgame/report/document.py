@@ -110,7 +110,7 @@ def tree_data(sol: TreeSolution) -> dict[str, Any]:
     if rnf.strategies is not None:
         rnf_doc["strategies"] = {p: list(labels) for p, labels in rnf.strategies.items()}
     tree = dataclasses.asdict(sol.tree)
-    out = {
+    out: dict[str, Any] = {
         "tree": tree,
         "reduced_normal_form": rnf_doc,
         "spe_count": sol.spe_count,

@@ -43,7 +43,7 @@ def strategy_profile(players: Sequence[str], labels: Sequence[Sequence[str]] | N
     """``mixes`` (one probability vector per player) labelled by ``players`` and strategy ``labels``."""
     if not mixes:
         return StrategyProfile()
-    return StrategyProfile((MixedStrategy(m, labels[i] if labels else ()) for i, m in enumerate(mixes)), players)
+    return StrategyProfile([MixedStrategy(m, labels[i] if labels else ()) for i, m in enumerate(mixes)], players)
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,7 @@ def coverage(method: str, kind: str, listed: int, *, stopped: bool = False, cuts
     if stopped or unsolved or any(c.total is None for c in cuts):
         total = None
     else:
-        total = listed + sum(c.total - c.listed for c in cuts)  # type: ignore[operator]
+        total = listed + sum((c.total or 0) - c.listed for c in cuts)
     if cuts:
         more = cuts[0].more
     return Coverage(scope, complete, listed, total, cuts, more)
