@@ -229,9 +229,18 @@ def analyze(
     format: FormatOption = Format.text,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
-    from kimgame.analysis.analyze import analyze as run_analyze
+    from kimgame.analysis.condition_cache import load_report, store_report
 
     game = _focus(_load(file, set_), free)
+    option = (f"analyze claim={claim} samples={samples} seed={seed} latex={latex} full={full} "
+              f"max_pieces={max_pieces} format={format.value} columns={os.environ.get('COLUMNS')}")
+    options = (option,)
+    cached = load_report(game, options) if timeout is None else None
+    if cached is not None:  # keyed by the game's content, values and these options (condition_cache)
+        _emit(cached["text"])
+        return
+    from kimgame.analysis.analyze import analyze as run_analyze
+
     analyses = run_analyze(game, claim or None, samples=samples, seed=seed, max_pieces=max_pieces, timeout=timeout)
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
@@ -239,20 +248,23 @@ def analyze(
         from kimgame.analysis.sections import analysis_document
         from kimgame.report.document import to_json
 
-        _emit(to_json(analysis_document(game, analyses)))
+        text = to_json(analysis_document(game, analyses))
     else:
-        _emit(_analysis_text(game, analyses, latex, full, format))
+        text = _analysis_text(game, analyses, latex, full, format)
+    _emit(text)
     if any(a.partial for a in analyses):
         raise typer.Exit(EXIT_LIMIT)
+    store_report(game, options, {"text": text})
 
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
     """The analysis report as text or markdown."""
-    from kimgame.analysis.sections import analysis_sections
+    from kimgame.analysis.sections import analysis_sections, compact_parameters
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 
-    sections = [s for s in [parameter_section(game)] if s] + analysis_sections(analyses, full=full)
+    params = parameter_section(game) if full else compact_parameters(game)
+    sections = [s for s in [params] if s] + analysis_sections(analyses, full=full)
     if latex:
         from kimgame.report.sections import Section
 
