@@ -207,7 +207,7 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
         summary += f". Exactly (within the declared ranges): it holds iff {text}"
     for v in views:
         if v.text is not None and not is_long(v.text):
-            summary += f". With only {v.player}'s parameters free, it holds iff {v.text}"
+            summary += f". {v.title}, it holds iff {v.text}"
     if sensitive is not None:
         m = next(m for m in room if m.parameter == sensitive)
         summary += f". Most sensitive to {sensitive}: {m.text}"

@@ -56,7 +56,7 @@ def _condition_line(a: ClaimAnalysis, full: bool) -> str:
 
 def _view_line(v, full: bool) -> str:
     held = ", ".join(f"{name} = {fmt(value)}" for name, value in v.held)
-    head = f"With only {v.player}'s parameters free ({', '.join(v.free)}; {held}):"
+    head = f"{v.title} ({held} held):" if held else f"{v.title}:"
     if v.text is None:
         return f"{head} not derived: {v.note}"
     if full or not is_long(v.text):
@@ -225,7 +225,7 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
                 item["piece_here"] = a.piece
         if a.views:
             item["views"] = [
-                {"player": v.player, "free": list(v.free), "held": {n: fmt(x) for n, x in v.held},
+                {"player": v.player, "free": list(v.free), "owners": dict(v.owners), "held": {n: fmt(x) for n, x in v.held},
                  "condition": v.text, **({"note": v.note} if v.note else {})}
                 for v in a.views
             ]
