@@ -80,6 +80,9 @@ def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+TEXT_CONDITION_PARAMETERS = 6  # solve's text shows a tree's conditions up to this many parameters
+
+
 @app.command()
 def solve(
     file: FileArg,
@@ -92,8 +95,10 @@ def solve(
     timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
                                                      "dominance, claims); partial results are marked and the "
                                                      "exit code is 3.")] = None,
-    conditions: Annotated[bool, typer.Option(help="Derive each claim's exact parameter condition (cached by "
-                                             "file content; for trees it can take seconds).")] = True,
+    conditions: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        help="Derive each claim's exact parameter condition (cached by the game's content). Default: always "
+        f"for matrices and JSON; in text, for trees of at most {TEXT_CONDITION_PARAMETERS} parameters (a larger "
+        "tree's condition is kimgame analyze's job).")] = None,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.solvers.api import slow_enumeration_warning
@@ -103,8 +108,15 @@ def solve(
     warning = slow_enumeration_warning(game, method, timeout)
     if warning:
         sys.stderr.write(warning + "\n")
+    hint = ""
+    if conditions is None:  # derive only what is printed
+        conditions = not (format is not Format.json and game.form == "extensive" and game.claims
+                          and len(game.parameters) > TEXT_CONDITION_PARAMETERS)
+        if not conditions:
+            hint = (f"\nThe claims' exact conditions on these {len(game.parameters)} parameters: kimgame analyze "
+                    f"{file} (regimes of each side's play, thresholds, knife-edges), or --format json.")
     result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
-    _emit(render_result(result, format))
+    _emit(render_result(result, format) + hint)
     if result.partial:
         raise typer.Exit(EXIT_LIMIT)
 
@@ -437,7 +449,7 @@ def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     except ValueError:
         return None
     return {"file": files[0], "set_": sets or None, "format": fmt, "method": args.get("method", "auto"),
-            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions", True)}
+            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions")}
 
 
 def main() -> None:
