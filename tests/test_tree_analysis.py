@@ -145,7 +145,7 @@ def test_analyze_cli_on_the_flagship_tree():
     run = run_cli("analyze", str(GAMES / "singapore.yaml"), "--set", "L=10", "--claim", "silence-at-root")
     assert run.code == 0, run.err
     text = run.out
-    assert "Regimes of DPRK's play" in text and "H*p_insult + S*p_insult + W*p_insult + K > H" in text
+    assert "Regimes of the play after US's choice" in text and "H*p_insult + S*p_insult + W*p_insult + K > H" in text
     assert "--full" in text and "H < 445/2" in text and "knife-edge at R = 20" in text
     full = run_cli("analyze", str(GAMES / "singapore.yaml"), "--set", "L=10", "--claim",
                    "silence-at-root", "--full")

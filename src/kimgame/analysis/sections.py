@@ -102,16 +102,16 @@ def regime_blocks(a: ClaimAnalysis, full: bool) -> list[str | Table]:
             here = k
         rows.append((f"{k}{' ◀' if row.holds_at else ''}", text, row.own_condition))
     blocks: list[str | Table] = [Table(
-        ("#", f"{r.others}'s subgame-perfect play after each {r.player} choice",
+        ("#", f"subgame-perfect play after each {r.player} choice",
          f"{r.player} chooses {r.action} iff"),
         tuple(rows),
-        f"Regimes of {r.others}'s play (ties apart; ◀ = these values)")]
+        f"Regimes of the play after {r.player}'s choice (ties apart; ◀ = these values)")]
     if full:
         for k, row in enumerate(r.rows, 1):
-            blocks.append(f"Regime {k}: {r.others} plays so where {row.others_condition}")
+            blocks.append(f"Regime {k} is the play where {row.others_condition}")
     elif here is not None:
         row = r.rows[here - 1]
-        blocks.append(f"Regime {here} (these values) is {r.others}'s play where "
+        blocks.append(f"Regime {here} (these values) is the play where "
                       + (row.others_condition if len(row.others) <= 2 else
                          f"one of {len(row.others)} pieces holds (--full, or 'regimes' in --format json)"))
     n = sum(len(e.pieces) for e in r.knife_edges)
