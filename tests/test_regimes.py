@@ -53,7 +53,7 @@ def test_union_of_regimes_is_the_claim_at_sampled_points(singapore):
 
 
 def test_own_conditions_are_the_us_comparison(singapore):
-    game, r = singapore
+    _, r = singapore
     own = {row.own_condition for row in r.rows}
     assert "always" in own and "K > H" in own and "H*p_insult + S*p_insult + W*p_insult + K > H" in own
     here = [row for row in r.rows if row.holds_at]
