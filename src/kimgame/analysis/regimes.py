@@ -190,12 +190,15 @@ def full_dimensional(terms: list[Term], box: Box) -> list[Term]:
     """The region's full-dimensional part, simplified: ties set apart (:func:`_open`), implied
     constraints dropped, pieces that differ in one inequality's direction merged (their common
     boundary is a tie)."""
-    current = [o for o in (_open(t, box) for t in terms) if o is not None and box.feasible(o)]
+    current = [o for o in (_open(t, box) for t in terms) if o is not None]
+    thorough = False  # cheap syntactic merging first; the linear programs once it is stable
     while True:
-        merged = simplify_region(current, box)
+        merged = simplify_region(current, box, thorough=thorough)
         opened = [o for o in (_open(t, box) for t in merged) if o is not None]
         if set(opened) == set(current):
-            return sorted(opened, key=lambda t: (len(t.cons), region_text([t], box)))
+            if thorough:
+                return sorted(opened, key=lambda t: (len(t.cons), region_text([t], box)))
+            thorough = True
         current = opened
 
 
@@ -311,9 +314,10 @@ def tie_words(game, v: int, paths: list[str]) -> str:
 def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline: float | None = None
                   ) -> Regimes | None:
     """The regimes of a claim about one player's choice (see the module doc), or None when the claim is
-    not of that kind (a ``plays`` claim on subgame-perfect equilibria at a one-node information set
-    whose children start subgames). Raises :class:`~kimgame.errors.SolverLimit` as the symbolic
-    backward induction does."""
+    not of that kind: a ``plays`` claim on subgame-perfect equilibria at an information set that is
+    either one node whose children are terminals or subgames, or lies in a subgame where the claimer is
+    the only mover above the next subgames (e.g. the US not knowing Kim's type). Raises
+    :class:`~kimgame.errors.SolverLimit` as the symbolic backward induction does."""
     from kimgame.analysis.tree_conditions import MAX_PIECES, _Solver
     from kimgame.model.tree import Terminal
 
@@ -321,21 +325,20 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     if getattr(game, "form", "normal") != "extensive" or not isinstance(spec, Plays) or spec.equilibrium != "spe":
         return None
     h = game.infosets.get(spec.infoset)
-    if h is None or len(h.nodes) != 1 or spec.action not in h.actions:
+    if h is None or spec.action not in h.actions:
         return None
-    v = h.nodes[0]
     solver = _Solver(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
-    st = solver.stages
-    node = game.nodes[v]
-    if v not in st.trivial:
+    v = solver._stage_of(h.nodes[0])
+    i = h.player
+    shape = _plan_shape(game, solver, v, h, spec.action)
+    if shape is None:
         return None
+    slots, labels, plans, payoff = shape
     results = solver.solve(v, include_root=False)
     box = solver.box
-    i = node.player
-    want = node.actions.index(spec.action)
     knife: dict[str, list[Term]] = {}
-    per_action: list[dict[tuple, list[Term]]] = []  # for each action: {(value, path): full-dim terms}
-    for a, c in enumerate(node.children):
+    per_slot: list[dict[tuple, list[Term]]] = []  # for each slot: {(value, path): full-dim terms}
+    for label, c in zip(labels, slots):
         groups: dict[tuple, list[Term]] = {}
         if isinstance(game.nodes[c], Terminal):
             (values, _), = [solver._terminal_out(c)]
@@ -344,16 +347,17 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
             for outs, terms in results[c].items():
                 if len(outs) > 1:
                     who = tie_words(game, c, [o[1] for o in outs])
-                    knife.setdefault(f"after {node.actions[a].replace('_', ' ')}: {who}", []).extend(terms)
+                    knife.setdefault(f"after {label}: {who}", []).extend(terms)
                     continue
                 (values, path), = outs
                 groups.setdefault((values[i], path), []).extend(terms)
-        per_action.append({k: [t for t in terms if _open(t, box) is not None] for k, terms in groups.items()})
-    # every choice of one continuation per action, where those are played together
+        per_slot.append({k: [t for t in terms if _open(t, box) is not None] for k, terms in groups.items()})
+    # every choice of one continuation per slot, where those are played together
     combos: list[tuple[tuple, list[Term]]] = [((), [Term({})])]
-    for groups in per_action:
+    for groups in per_slot:
         nxt = []
         for chosen, region in combos:
+            solver._check_time(v)
             for key, terms in groups.items():
                 meet = []
                 for s in region:
@@ -363,42 +367,112 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
                             meet.append(u)
                 if meet:
                     nxt.append((chosen + (key,), meet))
+        solver._count(len(nxt), v)
         combos = nxt
     rows: list[tuple[tuple[str, ...], list[Term], list[Term]]] = []
     own_name = game.players[i]
+    with_action = [k for k, (_, has) in enumerate(plans) if has]
+    without = [k for k, (_, has) in enumerate(plans) if not has]
     for chosen, region in combos:
-        region = full_dimensional(region, box)
-        if not region:
-            continue
-        x = chosen[want][0]
-        own_terms = [Term({})]
+        region = [o for o in (_open(t, box) for t in region) if o is not None]  # simplified once per row
+        value = [payoff(k, [x for x, _ in chosen]) for k in range(len(plans))]
+        own_terms: list[Term] = []
         tie_terms: list[Term] = []
-        for b, (y, _) in enumerate(chosen):
-            if b == want:
-                continue
-            d = (x - y).num  # denominators are positive on the box
-            c = box.sign_constraint(d, POS)
-            if c is not True and c is not False and box.possible(c[0]) & ~c[1] == ZERO:
-                c = True  # fails only where it is zero: a tie, set apart
-            if c is False:
-                own_terms = []
-            elif c is not True and own_terms:
-                own_terms = [Term({**own_terms[0].cons, c[0]: c[1]})]
-            z = box.sign_constraint(d, ZERO)
-            if z is not False and z is not True:
-                tie_terms.append(Term({z[0]: z[1]}))
+        for k in with_action:  # some plan with the action strictly beats every plan without it
+            cons: dict | None = {}
+            for m in without:
+                d = (value[k] - value[m]).num  # denominators are positive on the box
+                c = box.sign_constraint(d, POS)
+                if c is not True and c is not False and box.possible(c[0]) & ~c[1] == ZERO:
+                    c = True  # fails only where it is zero: a tie, set apart
+                if c is False:
+                    cons = None
+                    break
+                if c is not True and cons is not None:
+                    cons[c[0]] = cons.get(c[0], c[1]) & c[1]
+                z = box.sign_constraint(d, ZERO)
+                if z is not False and z is not True:
+                    tie_terms.append(Term({z[0]: z[1]}))
+            if cons is not None:
+                own_terms.append(Term(cons))
+        own_terms = simplify_region(own_terms, box) if own_terms else []
         for tie in tie_terms:
             at = [u for u in (box.meet(r, tie) for r in region) if u is not None and box.feasible(u)]
             if at:
                 who = f"{own_name} indifferent between {spec.action.replace('_', ' ')} and another action at '{h.label}'"
                 knife.setdefault(who, []).extend(at)
         rows.append((tuple(p for _, p in chosen), region, own_terms))
-    rows = _merge_rows(rows, node.actions, box, game.values)
+    merged = _merge_rows(rows, tuple(labels), box, game.values)
     edges = tuple(KnifeEdge(who, region_pieces(simplify_region(terms, box), box))
                   for who, terms in knife.items() if terms)
-    others = sorted({game.players[n.player] for n in game.nodes[v + 1:game.subtree_end[v] + 1]
-                     if hasattr(n, "player") and n.player != i}) or ["nobody"]
-    return Regimes(own_name, ", ".join(others), h.label, node.actions, spec.action, tuple(rows), edges)
+    movers = {game.players[n.player] for c in slots for n in game.nodes[c:game.subtree_end[c] + 1]
+              if hasattr(n, "player") and n.player != i}
+    return Regimes(own_name, ", ".join(sorted(movers)) or "nobody", h.label, h.actions, spec.action,
+                   tuple(merged), edges)
+
+
+def _plan_shape(game, solver, v: int, h, action: str):
+    """How the claimer's payoff in the subgame at ``v`` depends on the continuations below: ``(slots,
+    labels, plans, payoff)`` — the nodes where continuations start (children of a one-node information
+    set, or the next subgames of a stage where the claimer alone moves), a label for each, the
+    claimer's plans as ``(plan, plays the action)``, and ``payoff(k, slot values)`` the claimer's
+    expected payoff of plan ``k``. None when the claim's information set is not of that kind."""
+    from kimgame.model.tree import Decision, Terminal, plan_space
+    from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT
+
+    nodes = game.nodes
+    st = solver.stages
+    if len(h.nodes) == 1 and h.nodes[0] == v and v in st.trivial:
+        node = nodes[v]
+        acts = node.actions
+        plans = [((a,), a == action) for a in acts]
+        return (list(node.children), [a.replace("_", " ") for a in acts], plans,
+                lambda k, xs: xs[k])
+    if v in st.trivial:
+        return None
+    cuts = st.cuts[v]
+    space = plan_space(game, v, cuts, limit=LOCAL_PROFILE_LIMIT)
+    acting = [j for j in range(len(game.players)) if space.infosets[j]]
+    if acting != [h.player] or h.label not in space.infosets[h.player]:
+        return None
+    i = h.player
+    position = space.infosets[i].index(h.label)
+    plan_list = space.plans[i]
+    if any(plan[position] is None for plan in plan_list):
+        return None
+    consistent = space.consistent[i]
+    leaves = space.leaves
+    weights = []
+    for chances in space.leaf_chance:
+        w = solver.one
+        for c, k in chances:
+            w = w * solver.ratio(nodes[c].probs[k])
+        weights.append(w)
+    reach = [[n for n, last in enumerate(space.leaf_last) if k in set(consistent[last[i]])]
+             for k in range(len(plan_list))]
+    want = h.actions.index(action)
+    plans = [(plan, plan[position] == want) for plan in plan_list]
+
+    def label(leaf: int) -> str:
+        node = nodes[leaf]
+        if isinstance(node, Decision):
+            return node.infoset.replace("_", " ")
+        return game.node_label(leaf)
+
+    slots = list(leaves)
+    if any(isinstance(nodes[leaf], Terminal) for leaf in leaves):
+        labels = [label(leaf) if not isinstance(nodes[leaf], Terminal) else game.node_label(leaf) for leaf in leaves]
+    else:
+        labels = [label(leaf) for leaf in leaves]
+
+    def payoff(k: int, xs):
+        acc = solver.zero
+        for n in reach[k]:
+            if not weights[n].is_zero:
+                acc = acc + weights[n] * xs[n]
+        return acc
+
+    return slots, labels, plans, payoff
 
 
 def _merge_rows(rows: list[tuple[tuple[str, ...], list[Term], list[Term]]], actions: tuple[str, ...],
