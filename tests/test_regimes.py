@@ -156,3 +156,17 @@ def test_cache_follows_a_claim_changed_under_the_same_id(tmp_path, monkeypatch):
     other = replace(game, claims=(changed,) + game.claims[1:])
     second = kimgame.solve(other).claims[0].condition
     assert first != second
+
+
+@pytest.mark.slow
+def test_types_model_regimes_cover_the_full_region():
+    """singapore_types.yaml: the US does not observe Kim's type; the exact union is large, but its
+    full-dimensional part comes out as regimes within the default limits, and agrees with the solver."""
+    game = kimgame.load(GAMES / "singapore_types.yaml")
+    r = claim_regimes(game, game.claims[0])
+    assert r is not None and len(r.rows) <= 20
+    rng = random.Random(5)
+    for _ in range(10):
+        values = _random_point(game, rng)
+        (row,) = [row for row in r.rows if evaluate_pieces(row.others, values)]
+        assert evaluate_pieces(row.own, values) is holds_here(game.with_values(values), game.claims[0]), values

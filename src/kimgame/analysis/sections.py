@@ -138,7 +138,11 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
             blocks.append(f"No parameter condition: {a.note}")
             sections.append(Section(_heading(a), tuple(blocks)))
             continue
-        blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}. " + _condition_line(a, full))
+        line = _condition_line(a, full)
+        if a.condition is None and a.regimes is not None and a.regimes.rows:
+            line += (" Its full-dimensional part is exact in the regimes below (the union with its ties is "
+                     "what reached the limit).")
+        blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}. " + line)
         if a.regimes is not None and a.regimes.rows:
             blocks.extend(regime_blocks(a, full))
         else:
