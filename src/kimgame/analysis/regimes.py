@@ -176,14 +176,37 @@ def pieces_to_sympy(pieces, names):
 def _open(t: Term, box: Box) -> Term | None:
     """The term with ties set apart: weak inequalities strict, ``≠`` dropped; None for a tie (an
     equality: a lower-dimensional piece)."""
-    cons = {}
+    cons: dict[Poly, int] = {}
     for q, m in t.cons.items():
         if m == ZERO:
             return None
         if m & POS and m & NEG:
             continue
-        cons[q] = m & (POS | NEG)
+        c = box.sign_constraint(_without_factors(q, box), m & (POS | NEG))
+        if c is False:
+            return None
+        if c is True:
+            continue
+        q2, m2 = c
+        m2 = cons.get(q2, m2) & m2
+        if not m2:
+            return None
+        cons[q2] = m2
     return Term(cons)
+
+
+def _without_factors(q: Poly, box: Box) -> Poly:
+    """``q`` with the parameters it is a multiple of divided out, where they are non-negative on the box
+    (``delta*H - delta*C`` becomes ``H - C``): they are positive but on the boundary, a tie set apart."""
+    n = len(box.names)
+    while q.terms:
+        common = [j for j in range(n) if box.low[j] is not None and box.low[j] >= 0
+                  and all(m[j] >= 1 for m in q.terms)]
+        if not common:
+            return q
+        j = common[0]
+        q = Poly({m[:j] + (m[j] - 1,) + m[j + 1:]: c for m, c in q.terms.items()})
+    return q
 
 
 def full_dimensional(terms: list[Term], box: Box) -> list[Term]:
