@@ -87,11 +87,13 @@ def test_writers_are_exact_and_deterministic(tmp_path):
     assert text == sweep(game, {"K": ("0", "1", 4), "H": ("0", "20", 3)}).to_csv()
     assert (tmp_path / "s.csv").read_text(encoding="utf-8") == text
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["K", "H", "silence-dominates", "private-dominates", "outcome"]
+    assert rows[0] == ["K", "K_exact", "H", "H_exact", "silence-dominates", "private-dominates", "outcome"]
     assert len(rows) == 1 + 12
-    assert rows[1][:2] == ["0", "0"] and rows[3][:2] == ["0", "20"] and rows[6][:2] == ["1/3", "20"]
+    # numbers as numbers (the float's shortest text), exact values beside them
+    assert rows[1][:4] == ["0.0", "0", "0.0", "0"] and rows[3][:4] == ["0.0", "0", "20.0", "20"]
+    assert rows[6][:4] == ["0.3333333333333333", "1/3", "20.0", "20"]
     # K = 1/3, H = 20, e = 1/20: K > H*e is 1/3 > 1: false; K = 1, H = 0: true (exact values, last fastest)
-    assert rows[6][2] == "false" and rows[10][:3] == ["1", "0", "true"]
+    assert rows[6][4] == "false" and rows[10][:5] == ["1.0", "1", "0.0", "0", "true"]
     doc = json.loads(result.to_json())
     assert doc["axes"]["K"] == ["0", "1/3", "2/3", "1"]
     assert np.array(doc["claims"]["silence-dominates"]).shape == (4, 3)

@@ -47,7 +47,8 @@ def test_sweep_csv_matches_claim_condition_pointwise():
     for row in rows:
         from fractions import Fraction
 
-        K, e = Fraction(row["K"]), Fraction(row["e"])
+        K, e = Fraction(row["K_exact"]), Fraction(row["e_exact"])
+        assert float(row["K"]) == K and float(row["e"]) == e
         assert (row["silence-dominates"] == "true") == (K > 10 * e)  # H = 10
 
 

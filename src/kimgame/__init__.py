@@ -36,14 +36,16 @@ def analyze(game, claim=None, **options):
     return _analyze(game, claim, **options)
 
 
-def sweep(game, vary, claims=None):
+def sweep(game, vary, claims=None, *, client=None, chunk_size=None):
     """Claims and equilibrium outcomes on a grid of parameter values: ``sweep(g, {"p": (0, 1, 101)})``.
 
-    See :func:`kimgame.analysis.sweep.sweep`; returns a ``SweepResult`` of numpy arrays.
+    See :func:`kimgame.analysis.sweep.sweep`; returns a ``SweepResult`` of numpy arrays
+    (``.to_pandas()``, ``.to_csv()``). ``client``: a ``dask.distributed.Client`` to evaluate the grid in
+    chunks on its workers (the same result, bit for bit; needs ``pip install 'kimgame[dask]'``).
     """
     from kimgame.analysis.sweep import sweep as _sweep
 
-    return _sweep(game, vary, claims)
+    return _sweep(game, vary, claims, client=client, chunk_size=chunk_size)
 
 
 __all__ = [

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -217,6 +219,34 @@ def _focus(game, free: list[str] | None):
     return focus(game, [n.strip() for item in free for n in item.split(",") if n.strip()])
 
 
+DaskOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--dask", metavar="[ADDRESS]", help="Run on Dask (needs: pip install 'kimgame\\[dask]'): on the scheduler at "
+    "ADDRESS (tcp://HOST:8786), or with no address on a LocalCluster sized to this machine.")]
+DASK_LOCAL = "local"  # the value --dask gets when no address follows it (see _dask_without_address)
+
+
+def _dask_without_address(argv: list[str]) -> list[str]:
+    """``--dask`` followed by nothing or by another option means a LocalCluster: give it the value 'local'
+    (typer has no options with an optional value)."""
+    out = list(argv)
+    for k in range(len(out) - 1, -1, -1):
+        if out[k] == "--dask" and (k + 1 == len(out) or out[k + 1].startswith("-")):
+            out.insert(k + 1, DASK_LOCAL)
+    return out
+
+
+@contextmanager
+def _dask_client(dask: str | None) -> Iterator[object]:
+    """The Dask client of ``--dask`` (None without it: nothing of Dask is imported)."""
+    if dask is None:
+        yield None
+        return
+    from kimgame.analysis.distributed import client_for
+
+    with client_for(None if dask == DASK_LOCAL else dask) as client:
+        yield client
+
+
 ClaimOption = Annotated[Optional[list[str]], typer.Option("--claim", "-c", help="Only this claim (by id). "  # noqa: UP045
                                                           "Repeatable.", metavar="ID")]
 
@@ -239,11 +269,21 @@ def analyze(
                                                      "derivations; a claim cut short is judged at the values "
                                                      "only and the exit code is 3.")] = None,
     format: FormatOption = Format.text,
+    solve: Annotated[bool, typer.Option("--solve", help="With --samples N: solve the game exactly at N seeded "
+                                        "points (no symbolic condition needed) and report each claim's share, "
+                                        "the paths met and the points not solved; --timeout bounds the run.")] = False,
+    point_timeout: Annotated[Optional[float], typer.Option(  # noqa: UP045
+        "--point-timeout", help="With --solve: time budget in SECONDS of each solve; points that reach it are "
+        "listed and the exit code is 3.")] = None,
+    dask: DaskOption = None,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
     from kimgame.analysis.condition_cache import load_report, store_report
 
     game = _focus(_load(file, set_), free)
+    if solve or dask is not None or point_timeout is not None:
+        _sampled_solves(game, claim, samples, seed, timeout, point_timeout, solve, dask, format)
+        return
     option = (f"analyze claim={claim} samples={samples} seed={seed} latex={latex} full={full} "
               f"max_pieces={max_pieces} format={format.value} columns={os.environ.get('COLUMNS')}")
     options = (option,)
@@ -267,6 +307,33 @@ def analyze(
     if any(a.partial for a in analyses):
         raise typer.Exit(EXIT_LIMIT)
     store_report(game, options, {"text": text})
+
+
+def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None, point_timeout: float | None,
+                    solve: bool, dask: str | None, format: Format) -> None:
+    """``analyze --samples N --solve [--dask]``: the Monte Carlo of exact solves."""
+    if not solve:
+        raise KimgameError("--dask and --point-timeout are for the exact solves of --samples N --solve; add --solve")
+    from kimgame.analysis.solve_samples import sample_solves
+
+    with _dask_client(dask) as client:
+        result = sample_solves(game, samples, seed, claim or None, timeout=timeout, point_timeout=point_timeout,
+                               client=client)
+    if format is Format.json:
+        from kimgame.report.document import to_json
+
+        _emit(to_json(result.to_dict()))
+    else:
+        from kimgame.report.render import render_markdown, render_text
+        from kimgame.report.sections import Section
+
+        title = f"{game.title}: when do the claims hold? (exact solves at sampled points)"
+        subtitle = f"Source: {game.source}" if game.source else ""
+        sections = [Section("Monte Carlo of exact solves", tuple(result.lines()))]
+        _emit(render_markdown(title, subtitle, sections) if format is Format.markdown
+              else render_text(title, subtitle, sections))
+    if result.limited:
+        raise typer.Exit(EXIT_LIMIT)
 
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
@@ -304,6 +371,9 @@ def sweep(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the table to this file.")] = None,  # noqa: UP045
     plot: Annotated[Optional[str], typer.Option("--plot", help="Draw a region map to this PNG/PDF/SVG file "  # noqa: UP045
                                                 "(needs: pip install 'kimgame\\[plot]').", metavar="FILE")] = None,
+    dask: DaskOption = None,
+    chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", min=1, help="With --dask: grid points per "  # noqa: UP045
+                                                      "chunk (default 1,000,000).")] = None,
 ) -> None:
     """Evaluate claims and the equilibrium outcome on a grid of parameter values (vectorised)."""
     from kimgame.analysis.sweep import parse_vary
@@ -313,7 +383,11 @@ def sweep(
     axes = dict(parse_vary(v) for v in vary)
     if len(axes) != len(vary):
         raise KimgameError("each parameter may be varied once")
-    result = run_sweep(game, axes, claims=claim or None)
+    if dask is not None and format is SweepFormat.csv:
+        _streamed_sweep(game, axes, claim, output, plot, dask, chunk_size)
+        return
+    with _dask_client(dask) as client:
+        result = run_sweep(game, axes, claims=claim or None, client=client, chunk_size=chunk_size)
     if plot:
         from kimgame.analysis.plot import plot_regions
 
@@ -329,6 +403,27 @@ def sweep(
         sys.stderr.write(f"wrote {output}\n")
     elif not plot:
         _emit(text)
+
+
+def _streamed_sweep(game, axes, claim, output: str | None, plot: str | None, dask: str, chunk_size: int | None
+                    ) -> None:
+    """``sweep --dask``: CSV chunks evaluated and formatted on the workers, written in order (to a temporary
+    file renamed when complete), the plot drawn from a sub-grid; a summary on stderr."""
+    from kimgame.analysis.sweep import STREAM_CHUNK, sweep_to_csv
+
+    with _dask_client(dask) as client:
+        sink = output if output else (None if plot else sys.stdout)  # as without --dask: a plot alone prints no table
+        streamed = sweep_to_csv(game, axes, sink, claim or None, client=client,
+                                chunk_size=chunk_size or STREAM_CHUNK, plot=bool(plot))
+    if output:
+        sys.stderr.write(f"wrote {output} ({streamed.points} rows)\n")
+    if plot and streamed.plot is not None:
+        from kimgame.analysis.plot import plot_regions
+
+        plot_regions(streamed.plot, plot, game)
+        shape = " × ".join(map(str, streamed.plot.shape))
+        sys.stderr.write(f"wrote {plot} (drawn from a {shape} sub-grid)\n")
+    sys.stderr.write(streamed.text + "\n")
 
 
 @app.command()
@@ -459,7 +554,7 @@ def main() -> None:
         if quick is not None:
             solve(**quick)  # type: ignore[arg-type]
             return
-        code = app(standalone_mode=False)  # click returns typer.Exit's code instead of raising here
+        code = app(args=_dask_without_address(sys.argv[1:]), standalone_mode=False)  # click returns typer.Exit's code instead of raising here
         if isinstance(code, int) and code:
             sys.exit(code)
     except KimgameError as err:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import sympy
 
-__all__ = ["MonteCarloResult", "monte_carlo", "wilson_interval"]
+__all__ = ["MonteCarloResult", "monte_carlo", "progress_bar", "wilson_interval"]
 
 Z95 = 1.959963984540054  # the 97.5% quantile of the standard normal
 CHUNK = 200_000  # samples drawn per step (fixed: the sequence of draws depends on it)
@@ -110,11 +112,8 @@ def monte_carlo(game, condition: sympy.Boolean, samples: int, seed: int = 0,
     held = [p.name for p in game.parameters if p.low is None or p.high is None]
     fn = compile_condition(condition, names)
     rng = np.random.default_rng(seed)
-    if progress is None:
-        progress = sys.stderr.isatty()
     hits = 0
-    bar = _progress(samples) if progress else None
-    try:
+    with progress_bar(samples, progress, "Monte Carlo") as advance:
         done = 0
         while done < samples:
             n = min(CHUNK, samples - done)
@@ -125,11 +124,7 @@ def monte_carlo(game, condition: sympy.Boolean, samples: int, seed: int = 0,
             result = np.broadcast_to(np.asarray(fn(*args), dtype=bool), (n,))
             hits += int(np.count_nonzero(result))
             done += n
-            if bar is not None:
-                bar[0].update(bar[1], completed=done)
-    finally:
-        if bar is not None:
-            bar[0].stop()
+            advance(n)
     lo, hi = wilson_interval(hits, samples)
     return MonteCarloResult(samples, seed, hits, Fraction(hits, samples), lo, hi,
                             tuple(p.name for p in varied), tuple(held), _exact_share(game, condition, varied))
@@ -159,11 +154,16 @@ def _exact_share(game, condition, varied) -> sympy.Expr | None:
     return s.measure / width
 
 
-def _progress(total: int):
+@contextmanager
+def progress_bar(total: int, progress: bool | None, what: str) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr for the ``with`` block (when ``progress`` is None: only if stderr is
+    a terminal); yields ``advance(n)``. Removed from the screen at the end."""
+    if not (sys.stderr.isatty() if progress is None else progress):
+        yield lambda n: None
+        return
     from rich.console import Console
     from rich.progress import Progress
 
-    bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task("Monte Carlo", total=total)
-    bar.start()
-    return bar, task
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -14,9 +14,11 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import parse_number
@@ -156,11 +158,20 @@ def _line_end(text: str, index: int) -> int:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically: temporary file in the same folder, fsync, rename; mode kept."""
+    with atomic_open(path) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[IO[str]]:
+    """A text file to write ``path`` through: a temporary file in the same folder, fsynced and renamed to
+    ``path`` when the ``with`` block ends normally, removed if it ends by an error or Ctrl-C (so a file at
+    ``path`` is always complete); the mode of an existing ``path`` is kept."""
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
