@@ -132,6 +132,7 @@ def test_owners_of_parameters():
     assert "DPRK's parameters" not in focused.out
 
 
+@pytest.mark.slow
 def test_analyze_fits_one_screen(tmp_path, monkeypatch):
     monkeypatch.setenv("KIMGAME_CACHE_DIR", str(tmp_path))
     run = run_cli("analyze", GAMES / "singapore.yaml")
