@@ -226,7 +226,7 @@ def _tree_child(depth: int, out) -> None:  # runs in a fresh process: its peak m
     import resource
 
     from kimgame.model.tree import build_tree
-    from kimgame.solvers.backward_induction import backward_induction
+    from kimgame.solvers.spe import backward_induction
 
     spec = random_tree_spec(depth, seed=depth)
     t0, c0 = time.perf_counter(), time.process_time()

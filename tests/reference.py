@@ -1,17 +1,19 @@
 """Independent reference implementations the tests compare kimgame against (kept apart from the code
 under test): an exact Nash verifier, brute-force vertex enumeration, hypothesis strategies for small
-bimatrix games, and SPE path labels."""
+bimatrix games, SPE path labels, and an exact Nash verifier for behaviour profiles on game trees that
+walks the tree itself (no reduced normal form, no solver code)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, product
+from math import prod
 
 import numpy as np
 from hypothesis import strategies as st
 
-from kimgame.model.tree import Chance, Decision
+from kimgame.model.tree import Chance, Decision, Terminal
 
 F = Fraction
 Matrix = list[list[Fraction]]
@@ -128,3 +130,170 @@ def spe_path_label(game, behavior) -> str:
         return ""
 
     return label(0)
+
+
+def verify_behavior_profile(game, behavior) -> bool:
+    """True when the behaviour profile ``behavior`` ({information set: action probabilities}, every set
+    given) is a Nash equilibrium of the tree ``game``, exactly: no player has a pure strategy (a choice at
+    each of their information sets, all of them enumerated) that pays more against the others' behaviour.
+    Brute force over pure strategies, independent of the solvers' best-response code; small trees only."""
+    from itertools import product
+
+    terminal = game.terminal_values
+    chance = game.chance_values
+
+    def payoffs(profile) -> list[Fraction]:
+        total = [Fraction(0)] * len(game.players)
+        stack = [(0, Fraction(1))]
+        while stack:
+            v, p = stack.pop()
+            if not p:
+                continue
+            if terminal[v] is not None:
+                for i, u in enumerate(terminal[v]):
+                    total[i] += p * u
+                continue
+            node = game.nodes[v]
+            probs = chance[v] if isinstance(node, Chance) else profile[node.infoset]
+            stack.extend((c, p * q) for c, q in zip(node.children, probs))
+        return total
+
+    for label, h in game.infosets.items():
+        probs = behavior[label]
+        if len(probs) != len(h.actions) or min(probs) < 0 or sum(probs) != 1:
+            return False
+    value = payoffs(behavior)
+    for i in range(len(game.players)):
+        own = [label for label, h in game.infosets.items() if h.player == i]
+        for choice in product(*(range(len(game.infosets[label].actions)) for label in own)):
+            deviation = dict(behavior)
+            for label, a in zip(own, choice):
+                deviation[label] = tuple(Fraction(int(k == a)) for k in range(len(game.infosets[label].actions)))
+            if payoffs(deviation)[i] > value[i]:
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# behaviour profiles on trees
+
+TreeBehavior = dict  # {player: {infoset: {action: probability}}}, as in ``Equilibrium.behavior``
+
+
+def tree_payoffs(game, behavior: TreeBehavior, pure: dict[str, str] | None = None) -> tuple[Fraction, ...]:
+    """Each player's exact expected payoff under ``behavior``, by a walk from the root carrying the
+    probability of reaching each node (payoffs and chance probabilities read from the node formulas at the
+    game's values). ``pure`` ({infoset: action}) replaces the behaviour at those information sets."""
+    total = [Fraction(0)] * len(game.players)
+    nodes, values = game.nodes, game.values
+    stack = [(0, Fraction(1))]
+    while stack:
+        v, reach = stack.pop()
+        node = nodes[v]
+        if reach == 0:
+            continue
+        if isinstance(node, Terminal):
+            for i, f in enumerate(node.payoffs):
+                total[i] += reach * f.evaluate(values)
+        elif isinstance(node, Chance):
+            stack.extend((c, reach * f.evaluate(values)) for f, c in zip(node.probs, node.children))
+        else:
+            if pure is not None and node.infoset in pure:
+                probs = {a: Fraction(int(a == pure[node.infoset])) for a in node.actions}
+            else:
+                probs = behavior[game.players[node.player]][node.infoset]
+            stack.extend((c, reach * Fraction(probs[a])) for a, c in zip(node.actions, node.children))
+    return tuple(total)
+
+
+def _node_value(game, behavior, v: int, i: int, choices: dict[str, str]) -> Fraction:
+    """Player ``i``'s expected payoff in the subtree at ``v``: ``i`` plays ``choices`` (at least at every
+    information set of theirs below ``v``), the others ``behavior``."""
+    total, nodes, values = Fraction(0), game.nodes, game.values
+    stack = [(v, Fraction(1))]
+    while stack:
+        w, reach = stack.pop()
+        node = nodes[w]
+        if reach == 0:
+            continue
+        if isinstance(node, Terminal):
+            total += reach * node.payoffs[i].evaluate(values)
+        elif isinstance(node, Chance):
+            stack.extend((c, reach * f.evaluate(values)) for f, c in zip(node.probs, node.children))
+        elif node.player == i:
+            stack.append((node.children[node.actions.index(choices[node.infoset])], reach))
+        else:
+            probs = behavior[game.players[node.player]][node.infoset]
+            stack.extend((c, reach * Fraction(probs[a])) for a, c in zip(node.actions, node.children))
+    return total
+
+
+def best_response_value(game, behavior: TreeBehavior, i: int) -> Fraction | None:
+    """Player ``i``'s best payoff against the others' ``behavior``, by a backward pass over ``i``'s
+    information sets (deepest first): at each, the action with the largest payoff summed over its nodes,
+    each weighted by the probability that chance and the others lead there, ``i``'s choices below fixed.
+    With perfect recall this gives a best response (von Stengel 1996, "Efficient computation of behavior
+    strategies"); None when ``i`` does not have perfect recall."""
+    nodes, values = game.nodes, game.values
+    reach = [Fraction(0)] * len(nodes)  # probability that chance and the other players lead to each node
+    own: list[tuple] = [()] * len(nodes)  # player i's own (information set, action) history
+    depth = [0] * len(nodes)
+    members: dict[str, list[int]] = {}
+    stack = [(0, Fraction(1), (), 0)]
+    while stack:
+        v, r, hist, d = stack.pop()
+        reach[v], own[v], depth[v], node = r, hist, d, nodes[v]
+        if isinstance(node, Chance):
+            stack.extend((c, r * f.evaluate(values), hist, d + 1) for f, c in zip(node.probs, node.children))
+        elif isinstance(node, Decision) and node.player == i:
+            members.setdefault(node.infoset, []).append(v)
+            stack.extend((c, r, (*hist, (node.infoset, a)), d + 1) for a, c in zip(node.actions, node.children))
+        elif isinstance(node, Decision):
+            probs = behavior[game.players[node.player]][node.infoset]
+            stack.extend((c, r * Fraction(probs[a]), hist, d + 1) for a, c in zip(node.actions, node.children))
+    if any(len({own[v] for v in vs}) > 1 for vs in members.values()):
+        return None
+    choices: dict[str, str] = {}
+    for h in sorted(members, key=lambda h: -min(depth[v] for v in members[h])):
+        actions = nodes[members[h][0]].actions
+        scores = [sum((reach[v] * _node_value(game, behavior, nodes[v].children[k], i, choices)
+                       for v in members[h]), Fraction(0)) for k in range(len(actions))]
+        choices[h] = actions[scores.index(max(scores))]
+    return _node_value(game, behavior, 0, i, choices)
+
+
+def tree_nash_failure(game, behavior: TreeBehavior, max_pure: int = 1 << 14) -> str | None:
+    """None when ``behavior`` is a Nash equilibrium of the tree, else why not.
+
+    Checks that every information set has a probability distribution over its actions, then that no
+    player gains by any pure strategy (an action at each of their information sets) against the others'
+    behaviour: expected payoffs are linear in the deviator's mixed strategy, so the best of all deviations
+    is a pure one. Players with at most 64 pure strategies: brute force over them, cross-checked with
+    :func:`best_response_value`; more (with perfect recall): :func:`best_response_value` alone; more
+    without perfect recall: brute force up to ``max_pure``."""
+    sets: list[dict[str, tuple[str, ...]]] = [{} for _ in game.players]
+    for node in game.nodes:
+        if isinstance(node, Decision):
+            sets[node.player][node.infoset] = node.actions
+    for i, player in enumerate(game.players):
+        for h, actions in sets[i].items():
+            probs = behavior[player][h]
+            if set(probs) != set(actions) or any(Fraction(q) < 0 for q in probs.values()) or sum(
+                    Fraction(q) for q in probs.values()) != 1:
+                return f"{player} at '{h}': {probs} is not a probability distribution over {actions}"
+    value = tree_payoffs(game, behavior)
+    for i, player in enumerate(game.players):
+        best = best_response_value(game, behavior, i)
+        labels = sorted(sets[i])
+        if best is not None and prod(len(sets[i][h]) for h in labels) > 64:
+            if best > value[i]:
+                return f"{player} gains {best - value[i]} by a best response"
+            continue
+        assert prod(len(sets[i][h]) for h in labels) <= max_pure, "too many pure strategies for brute force"
+        deviations = [dict(zip(labels, choice)) for choice in product(*(sets[i][h] for h in labels))]
+        gains = [tree_payoffs(game, behavior, pure)[i] - value[i] for pure in deviations]
+        assert best is None or best - value[i] == max(gains), "the two reference best responses disagree"
+        if max(gains) > 0:
+            k = gains.index(max(gains))
+            return f"{player} gains {gains[k]} by playing {deviations[k]}"
+    return None

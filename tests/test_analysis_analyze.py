@@ -14,9 +14,9 @@ import sympy
 import kimgame
 from kimgame.analysis.analyze import ClaimAnalysis, analyze
 from kimgame.analysis.conditions import parameter_symbols
-from kimgame.analysis.sections import analysis_document, analysis_sections
 from kimgame.errors import KimgameError
 from kimgame.model.claims import Claim, Dominates
+from kimgame.report.analysis_sections import analysis_document, analysis_sections
 from kimgame.report.document import to_json
 from kimgame.report.render import render_markdown, render_text
 
@@ -102,6 +102,7 @@ def test_claims_without_a_condition_are_reported_at_the_values():
     ("own_game.py", [], "holds exactly when V > C"),
     ("readme_figure.py", ["{tmp}/figure.png"], "silence dominates pressure on 93.5% of the grid; exactly when K > H*e"),
 ])
+@pytest.mark.slow
 def test_examples_run(script, args, expected, tmp_path):
     args = [a.format(tmp=tmp_path) for a in args]
     out = subprocess.run([sys.executable, str(ROOT / "examples" / script), *args], capture_output=True,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 CASES = (
@@ -17,6 +19,7 @@ CASES = (
 )
 
 
+@pytest.mark.slow
 def test_quick_run_writes_a_table_with_every_case(tmp_path):
     out = tmp_path / "results.md"
     out.write_text("# notes kept\n\n<!-- benchmarks/run.py writes from here -->\nold\n"

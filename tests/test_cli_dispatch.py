@@ -45,6 +45,7 @@ def _through_typer(*args: str) -> tuple[int, str, str]:
     ("solve", MATRIX, "--set", "nope=1"),
     ("solve", str(GAMES / "missing.yaml")),
 ])
+@pytest.mark.slow
 def test_quick_dispatch_does_what_typer_does(args):
     assert cli._quick_solve_args(list(args)) is not None
     run = run_cli(*args)

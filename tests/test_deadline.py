@@ -14,8 +14,8 @@ import pytest
 
 import kimgame
 from clirun import run_cli
+from kimgame.analysis.solve import solve_normal_form
 from kimgame.solvers import deadline as deadline_module
-from kimgame.solvers.api import solve_normal_form
 from kimgame.solvers.deadline import Clock, Expired, SearchTimeout
 from kimgame.solvers.dominance import (
     Elimination,

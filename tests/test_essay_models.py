@@ -9,7 +9,7 @@ import pytest
 
 import kimgame
 from conftest import GAMES
-from kimgame.solvers.verify import is_nash
+from reference import tree_nash_failure, tree_payoffs
 
 
 def spe_root_choice(result, infoset="US stance"):
@@ -25,6 +25,7 @@ def claims(result):
     return {c.id: c.holds for c in result.claims}
 
 
+@pytest.mark.slow
 def test_singapore_tree_defaults_silence_then_dismantlement():
     result = kimgame.solve(kimgame.load(GAMES / "singapore.yaml"))
     assert spe_root_choice(result) == {"silence"}
@@ -44,14 +45,13 @@ def test_singapore_tree_flips_to_pressure_when_pressure_pays():
     assert claims(result)["silence-at-root"] is False
 
 
-def test_singapore_tree_spe_is_nash_of_reduced_normal_form():
-    from kimgame.model.tree import reduced_normal_form
-
+def test_singapore_tree_equilibria_are_nash_checked_on_the_tree():
     g = kimgame.load(GAMES / "singapore.yaml")
     result = kimgame.solve(g)
-    nf = reduced_normal_form(g)
+    assert result.equilibria
     for eq in result.equilibria:
-        assert is_nash(nf.numeric, eq.strategies)
+        assert tree_nash_failure(g, eq.behavior) is None
+        assert tree_payoffs(g, eq.behavior) == eq.payoffs
 
 
 @pytest.mark.parametrize(("q", "expected"), [(F(1, 2), {"silence"}), (F(0), {"pressure"})])

@@ -155,6 +155,7 @@ def random_lp(draw: st.DrawFn):
     return c, A, b, Ae, be
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(random_lp())
 def test_random_against_scipy(lp) -> None:

@@ -15,7 +15,8 @@ from kimgame.model.tree import Chance, plan_space, reduced_normal_form
 from kimgame.solvers.lemke_howson import lemke_howson
 from kimgame.solvers.reduced_normal_form import mixed_from_behavior
 from kimgame.solvers.subgames import subgame_roots
-from kimgame.solvers.verify import is_nash, profile_payoffs
+from kimgame.solvers.verify import profile_payoffs
+from reference import fr, is_nash, tree_nash_failure, tree_payoffs
 
 KUHN = Path(__file__).resolve().parent.parent / "games" / "kuhn_poker.yaml"
 F = Fraction
@@ -77,9 +78,16 @@ def test_kuhns_family_of_equilibria(game, normal_form, alpha):
           "P2 holds K, P1 checked": (F(0), F(1)), "P2 holds K, P1 bet": (F(0), F(1)),
           "P2 holds J, P1 checked": (F(2, 3), F(1, 3)), "P2 holds J, P1 bet": (F(1), F(0))}
     assert set(p1) | set(p2) == set(game.infosets)
+    behavior: dict = {player: {} for player in game.players}
+    for h, probs in {**p1, **p2}.items():
+        info = game.infosets[h]
+        behavior[game.players[info.player]][h] = dict(zip(info.actions, probs))
+    assert tree_nash_failure(game, behavior) is None  # checked on the tree itself
+    assert tree_payoffs(game, behavior) == (VALUE, -VALUE)
     space = plan_space(game)
     profile = (mixed_from_behavior(space, 0, p1), mixed_from_behavior(space, 1, p2))
-    assert is_nash(normal_form.numeric, profile)
+    A, B = normal_form.numeric
+    assert is_nash(fr(A), fr(B), *profile)  # and, through Kuhn's translation, on the reduced normal form
     assert profile_payoffs(normal_form.numeric, profile) == (VALUE, -VALUE)
 
 
@@ -88,7 +96,7 @@ def test_equilibria_found_by_exact_lemke_howson_pay_the_value(normal_form):
     found = {lemke_howson(A, B, dropped_label=k) for k in (0, 5, 26, 27, 60, 90)}
     assert found
     for profile in found:
-        assert is_nash(normal_form.numeric, profile)
+        assert is_nash(fr(A), fr(B), *profile)
         assert profile_payoffs(normal_form.numeric, profile) == (VALUE, -VALUE)
 
 

@@ -9,6 +9,7 @@ import sys
 from fractions import Fraction as F
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,7 @@ def test_suits_small_forms_only():
     assert not pure_lists.suits((2, 2500)) and not pure_lists.suits((300, 300))
 
 
+@pytest.mark.slow
 def test_solving_a_small_tree_imports_no_numpy():
     """The second run: the first may derive and cache the claims' conditions (sympy)."""
     code = ("import sys; from kimgame.cli import main; sys.argv = ['kimgame', 'solve', sys.argv[1]]\n"

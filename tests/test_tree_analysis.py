@@ -16,9 +16,9 @@ from clirun import run_cli
 from conftest import GAMES
 from kimgame.analysis.analyze import analyze, holds_here
 from kimgame.analysis.conditions import evaluate_condition
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.analysis.sweep import sweep
 from kimgame.analysis.views import player_parameters
-from kimgame.solvers.extensive import solve_tree
 from reference import spe_path_label
 
 W, H, S, K, p = sympy.symbols("W H S K p_insult", real=True)
@@ -127,6 +127,7 @@ def test_tree_sweep_equals_solving_each_point():
             assert bool(result.claims[c.id][idx]) == holds_here(at, c), (c.id, values)
 
 
+@pytest.mark.slow
 def test_solve_shows_tree_conditions_and_json_has_them_in_full():
     run = run_cli("solve", str(GAMES / "singapore.yaml"), "--format", "json")
     assert run.code == 0, run.err
@@ -141,6 +142,7 @@ def test_solve_shows_tree_conditions_and_json_has_them_in_full():
     assert run.code == 0 and "exact conditions on these 13 parameters: kimgame analyze" in run.out
 
 
+@pytest.mark.slow
 def test_analyze_cli_on_the_flagship_tree():
     run = run_cli("analyze", str(GAMES / "singapore.yaml"), "--set", "L=10", "--claim", "silence-at-root")
     assert run.code == 0, run.err

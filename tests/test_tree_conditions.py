@@ -12,14 +12,16 @@ import sympy
 
 import kimgame
 from conftest import GAMES
+from kimgame.analysis.conditions import claim_condition
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.analysis.tree_conditions import tree_claim_condition, tree_claim_region, tree_outcome_regions
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr import constant
 from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import build_tree, chance, decision, terminal
-from kimgame.solvers.backward_induction import backward_induction, decision_comparisons
-from kimgame.solvers.extensive import solve_tree
+from kimgame.solvers.backward_induction import decision_comparisons
+from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import fill_free
 from reference import spe_path_label
 
@@ -152,6 +154,7 @@ def test_singapore_conditions_match_the_solver_at_random_points(singapore):
     assert all(compiled(cond, game)(game.values) for cond in conditions.values())
 
 
+@pytest.mark.slow
 def test_singapore_conditions_match_the_solver_on_boundaries(singapore):
     game, conditions = singapore
     rng = random.Random(612)
@@ -291,7 +294,7 @@ def parametric_entry():
 def test_hand_derived_entry_conditions_and_random_points():
     game = parametric_entry()
     f, a = sympy.Symbol("f", real=True), sympy.Symbol("a", real=True)
-    cond = {c.id: tree_claim_condition(game, c) for c in game.claims}
+    cond = {c.id: claim_condition(game, c) for c in game.claims}
     assert sympy.simplify(cond["threat-not-credible"]) == sympy.simplify(f < 2)
     # every SPE enters: accommodation for sure (f < 2) and a > 1; or fighting for sure (f > 2) and 0 > 1 (never)
     grid = {"f": [F(n, 2) for n in range(-4, 9)], "a": [F(n, 2) for n in range(-4, 9)]}
@@ -333,7 +336,7 @@ def parametric_centipede():
 
 def test_parametric_centipede_matches_the_solver():
     game = parametric_centipede()
-    cond = {c.id: tree_claim_condition(game, c) for c in game.claims}
+    cond = {c.id: claim_condition(game, c) for c in game.claims}
     y, t = sympy.Symbol("y", real=True), sympy.Symbol("t", real=True)
     assert sympy.simplify(cond["blue-passes"]) == sympy.simplify(y > t)
     rng = random.Random(11)
@@ -385,7 +388,7 @@ def types_game(talk_first: bool = False):
 def test_unobserved_type_matches_the_solver(talk_first):
     game = types_game(talk_first)
     assert not game.is_perfect_information and len(game.infosets["US stance"].nodes) == 2
-    cond = {c.id: tree_claim_condition(game, c) for c in game.claims}
+    cond = {c.id: claim_condition(game, c) for c in game.claims}
     rng = random.Random(5 + talk_first)
     points = [uniform_point(game, rng) for _ in range(60)] + [small_point(game, rng) for _ in range(60)]
     _, ties = check_against_solver(game, points, cond, min_fair=0.9)
@@ -470,7 +473,7 @@ def test_division_by_a_parameter_expression():
     claims = (Claim("left", "", Plays("A", "A", "l")), Claim("up", "", Plays("B", "B", "up")),
               Claim("up-likely", "", Outcome(("up",), at_least=constant(1), quantifier="some")))
     game = game.replace(claims=claims)
-    cond = {c.id: tree_claim_condition(game, c) for c in claims}
+    cond = {c.id: claim_condition(game, c) for c in claims}
     grid_agrees(cond["up"], sympy.Symbol("b", real=True) < 1, game, steps=8)
     points = [{"a": F(i, 4), "b": F(j, 4)} for i in range(9) for j in range(9)]
     check_against_solver(game, points, cond, min_fair=1)
@@ -523,7 +526,7 @@ def random_parametric_tree(seed: int):
 @pytest.mark.parametrize("seed", range(12))
 def test_random_trees_match_the_solver(seed):
     game = random_parametric_tree(seed)
-    cond = {c.id: tree_claim_condition(game, c) for c in game.claims}
+    cond = {c.id: claim_condition(game, c) for c in game.claims}
     grid = [F(n, 4) for n in range(9)]
     rng = random.Random(seed)
     points = [{"a": rng.choice(grid), "b": rng.choice(grid)} for _ in range(30)]

@@ -15,15 +15,16 @@ import pytest
 import kimgame
 import kimgame.model.tree as tree_module
 import kimgame.solvers.array_tree as array_module
-import kimgame.solvers.backward_induction as bi_module
+import kimgame.solvers.spe as spe_module
 import kimgame.solvers.subgames as subgames_module
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import TerminalSpec, build_tree, chance, decision, terminal, use
 from kimgame.model.tree_arrays import TreeStore, arrays_from_nodes, structure_from_arity
 from kimgame.solvers.array_tree import ArraySPESearch, array_search, pure_profile_check
-from kimgame.solvers.backward_induction import backward_induction, stage_search
-from kimgame.solvers.extensive import solve_tree
+from kimgame.solvers.backward_induction import stage_search
+from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import node_values, stages, subgame_perfection_failure, subgame_roots
 
 SLOW = 10**9
@@ -32,17 +33,17 @@ SLOW = 10**9
 @contextmanager
 def thresholds(build: int, solve: int = SLOW):
     """Set the sizes from which trees are assembled into arrays and solved on arrays."""
-    saved = (tree_module.ARRAY_MIN_NODES, bi_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
+    saved = (tree_module.ARRAY_MIN_NODES, spe_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
              array_module.MIN_NODES_PER_LEVEL)
     tree_module.ARRAY_MIN_NODES = build
-    bi_module.ARRAY_SEARCH_MIN_NODES = solve
+    spe_module.ARRAY_SEARCH_MIN_NODES = solve
     subgames_module.ARRAY_STAGES_MIN_NODES = solve
     if solve == 0:
         array_module.MIN_NODES_PER_LEVEL = 0  # solve on arrays whatever the tree's shape
     try:
         yield
     finally:
-        (tree_module.ARRAY_MIN_NODES, bi_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
+        (tree_module.ARRAY_MIN_NODES, spe_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
          array_module.MIN_NODES_PER_LEVEL) = saved
 
 
@@ -239,6 +240,7 @@ def bad_specs():
         "parameters": [Parameter("W", F(1))]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(bad_specs()), ids=[c[0] for c in bad_specs()])
 def test_the_same_problems_are_reported(case):
     _, make, kw = case
@@ -253,6 +255,7 @@ def test_the_same_problems_are_reported(case):
         same_game(fast, slow)
 
 
+@pytest.mark.slow
 def test_a_large_yaml_tree_loads_the_same(write_yaml):
     rng = random.Random(3)
 

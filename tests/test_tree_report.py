@@ -8,12 +8,12 @@ from fractions import Fraction as F
 import kimgame
 from clirun import run_cli
 from conftest import GAMES
+from kimgame.analysis.solve_tree import solve_tree
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import build_tree, chance, decision, terminal
 from kimgame.report.document import result_document, to_json
 from kimgame.report.render import render_markdown, render_text
 from kimgame.report.tree_view import rich_tree, to_dot, tree_sections
-from kimgame.solvers.extensive import solve_tree
 
 
 def entry():

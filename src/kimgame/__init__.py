@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
@@ -16,12 +15,12 @@ from kimgame.model.normal_form import NormalFormGame, game_from_arrays
 
 
 def solve(game, **options):
-    """Solve ``game`` (see :func:`kimgame.solvers.api.solve`); returns a :class:`SolveResult`.
+    """Solve ``game`` (see :func:`kimgame.analysis.solve.solve`); returns a :class:`SolveResult`.
 
     Options: ``method``, ``timeout`` (seconds; bounds every step, the result is then marked partial) and
     ``limits`` (a :class:`Limits`, or a mapping such as ``{"reduced_profiles": 5_000_000}``).
     """
-    from kimgame.solvers.api import solve as _solve
+    from kimgame.analysis.solve import solve as _solve
 
     return _solve(game, **options)
 

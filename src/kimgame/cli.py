@@ -93,7 +93,8 @@ def solve(
     format: FormatOption = Format.text,
     method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
                                         "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
-                                        "enummixed, spe, pure.")] = "auto",
+                                        "enummixed, spe, pure, sequence-lcp (one equilibrium, exact), sequence-lp "
+                                        "(zero-sum: value and optimal strategies).")] = "auto",
     timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
                                                      "dominance, claims); partial results are marked and the "
                                                      "exit code is 3.")] = None,
@@ -103,9 +104,11 @@ def solve(
         "tree's condition is kimgame analyze's job).")] = None,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
-    from kimgame.solvers.api import slow_enumeration_warning
-    from kimgame.solvers.api import solve as run_solve
+    from kimgame.analysis.solve import slow_enumeration_warning
+    from kimgame.analysis.solve import solve as run_solve
+    from kimgame.solvers.deadline import show_progress
 
+    show_progress(sys.stderr)
     game = _load(file, set_)
     warning = slow_enumeration_warning(game, method, timeout)
     if warning:
@@ -157,7 +160,7 @@ def show(
     """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
     game = _load(file, set_)
     if game.form == "extensive":
-        from kimgame.solvers.extensive import solve_tree
+        from kimgame.analysis.solve_tree import solve_tree
 
         result = solve_tree(game, method="spe", conditions=False)
         if dot:
@@ -297,7 +300,7 @@ def analyze(
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
     if format is Format.json:
-        from kimgame.analysis.sections import analysis_document
+        from kimgame.report.analysis_sections import analysis_document
         from kimgame.report.document import to_json
 
         text = to_json(analysis_document(game, analyses))
@@ -338,7 +341,7 @@ def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None,
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
     """The analysis report as text or markdown."""
-    from kimgame.analysis.sections import analysis_sections, compact_parameters
+    from kimgame.report.analysis_sections import analysis_sections, compact_parameters
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 

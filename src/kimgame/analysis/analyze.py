@@ -25,6 +25,7 @@ from kimgame.analysis.conditions import (
     condition_pieces,
     condition_text,
     evaluate_condition,
+    is_long,
 )
 from kimgame.analysis.montecarlo import MonteCarloResult, monte_carlo
 from kimgame.analysis.regimes import Regimes
@@ -33,7 +34,6 @@ from kimgame.analysis.thresholds import KnifeEdgeValue, Threshold, threshold_sum
 from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
-from kimgame.report.sections import is_long
 from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
@@ -134,7 +134,7 @@ def holds_here(game, claim: Claim) -> bool:
 
             return judge(reduced_normal_form(game), claim).holds
         return judge(game, claim).holds
-    from kimgame.solvers.extensive import solve_tree
+    from kimgame.analysis.solve_tree import solve_tree
 
     result = solve_tree(game, method="spe" if spec.equilibrium == "spe" else "auto", conditions=False)
     return judge(game, claim, equilibria=result.equilibria).holds

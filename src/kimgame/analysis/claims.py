@@ -7,6 +7,7 @@ The symbolic side (the exact region of parameters where a claim holds) lives bes
 from __future__ import annotations
 
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
+from kimgame.solvers.behavior import flat_behavior, outcome_probabilities
 from kimgame.solvers.results import ClaimResult
 
 
@@ -54,7 +55,6 @@ def _judge_tree_claim(game, spec, equilibria) -> tuple[bool, str]:
     """``Plays``: the action has probability 1 at the information set; ``Outcome``: the outcome's
     probability meets every bound — in every (or some) listed subgame-perfect (or Nash) equilibrium."""
     from kimgame.expr.numbers import fmt
-    from kimgame.solvers.extensive import flat_behavior, outcome_probabilities
 
     pool = [eq for eq in equilibria if spec.equilibrium == "nash" or eq.subgame_perfect]
     which = "subgame-perfect equilibria" if spec.equilibrium == "spe" else "Nash equilibria"

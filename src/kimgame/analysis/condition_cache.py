@@ -25,6 +25,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from kimgame._version import __version__
+
 ENTRY_VERSION = "3"  # bump when what is stored can change for the same content
 
 
@@ -82,8 +84,6 @@ def game_content(game, *, values: bool = False) -> Iterable[str]:
 
 def game_key(game, *extra: str, values: bool = False) -> str:
     """A digest of :func:`game_content`, ``extra`` strings and kimgame's version."""
-    from kimgame import __version__
-
     h = hashlib.sha256(f"{__version__}\0{ENTRY_VERSION}\0".encode())
     for line in game_content(game, values=values):
         h.update(line.encode("utf-8", "surrogatepass") + b"\n")

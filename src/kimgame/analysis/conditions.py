@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from kimgame.errors import KimgameError
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
+from kimgame.solvers.deadline import Clock, why_stopped
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -42,12 +43,14 @@ __all__ = [
     "SymbolicGame",
     "UnsupportedCondition",
     "claim_condition",
+    "claim_conditions",
     "claim_phrase",
     "condition_latex",
     "condition_pieces",
     "condition_text",
     "evaluate_condition",
     "fill_conditions",
+    "is_long",
     "parameter_box",
     "parameter_symbols",
     "pure_equilibrium_conditions",
@@ -282,6 +285,14 @@ def condition_text(cond: sympy.Boolean) -> str:
     return sympy.sstr(cond, order=None)
 
 
+LONG_CONDITION = 400  # characters: longer conditions are summarised in text reports
+
+
+def is_long(text: str | None) -> bool:
+    """Whether a condition's text is too long to print in a report line (see ``LONG_CONDITION``)."""
+    return text is not None and len(text) > LONG_CONDITION
+
+
 def condition_pieces(cond: sympy.Boolean) -> int:
     """The number of alternatives of a condition: the arguments of a top-level ``Or``, 1 for any other
     condition, 0 for ``True``/``False``."""
@@ -330,7 +341,6 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
     """
     from kimgame.analysis.condition_cache import load_conditions, store_conditions
     from kimgame.errors import SolverLimit
-    from kimgame.solvers.deadline import Clock
 
     by_id = {c.id: c for c in game.claims}
     out = []
@@ -361,6 +371,32 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
     if fresh:
         store_conditions(game, {**(cached or {}), **fresh})
     return tuple(out)
+
+
+def claim_conditions(game, judged: tuple, clock: Clock, timeout: float | None, notes: list[str], *,
+                     max_pieces: int | None = None) -> tuple[tuple, bool]:
+    """``judged`` with each claim's exact parameter condition filled in
+    (:func:`fill_conditions`; for trees within ``max_pieces`` pieces of
+    parameter space per node), one claim at a time while ``clock``'s deadline has not passed; the claims
+    left over keep no condition and a note says so. Returns the claims and whether the deadline (or
+    Ctrl-C) cut the step short."""
+    if clock.deadline is None:
+        return fill_conditions(game, judged, max_pieces=max_pieces), False
+    out: list = []
+    for k, result in enumerate(judged):
+        try:
+            if not clock.expired:
+                (filled,) = fill_conditions(game, (result,), deadline=clock.deadline, max_pieces=max_pieces)
+                if filled.condition is not None or not clock.expired:
+                    out.append(filled)
+                    continue
+            why = why_stopped(None, timeout)
+        except KeyboardInterrupt:
+            why = "interrupted"
+        notes.append(f"{why} before the parameter conditions of {len(judged) - k} claim(s) were derived: "
+                     "those claims are judged at these values only")
+        return (*out, *judged[k:]), True
+    return tuple(out), False
 
 
 # --------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ Dask is optional (``pip install 'kimgame[dask]'``) and imported only when a clie
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -64,7 +64,7 @@ def _same(shared: T) -> T:
     return shared
 
 
-def map_chunks(fn: Callable[[Any, T], Any], shared: Any, chunks: Iterable[T], client: Any = None) -> Iterator[Any]:
+def map_chunks(fn: Callable[[Any, T], Any], shared: Any, chunks: Iterable[T], client: Any = None) -> Generator[Any, None, None]:
     """``fn(shared, chunk)`` for each chunk, yielded in the order of ``chunks``.
 
     Without a client, one after the other in this process. With a ``dask.distributed.Client``:

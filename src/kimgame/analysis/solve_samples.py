@@ -255,7 +255,7 @@ PointResult = tuple[tuple[str, ...], tuple[str, ...]] | PointIssue | None
 def _solve_chunk(job: _Job, chunk: tuple[int, Any]) -> list[PointResult]:
     """Solve each point of a chunk: (claims holding, path labels), a :class:`PointIssue`, or None when
     the deadline passed before the point was reached (or while it was solved)."""
-    from kimgame.solvers.api import solve
+    from kimgame.analysis.solve import solve
 
     start, steps = chunk
     drawn = _drawn(job.game)

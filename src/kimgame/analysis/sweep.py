@@ -39,6 +39,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from kimgame._version import __version__
 from kimgame.errors import KimgameError
 from kimgame.expr.numbers import fmt
 
@@ -131,8 +132,6 @@ class SweepResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: exact axes and fixed values, nested lists for claims and outcomes."""
-        from kimgame import __version__
-
         return {
             "kimgame": __version__,
             "title": self.title,

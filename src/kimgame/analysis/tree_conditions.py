@@ -110,7 +110,8 @@ def tree_claim_condition(game: ExtensiveFormGame, claim: Claim | Plays | Outcome
     disjunction of conjunctions of relations with integer coefficients, valid on the box of declared
     ranges (``true``/``false`` when it holds everywhere/nowhere there).
 
-    ``Dominates`` claims are passed to the normal-form analysis of the tree's reduced normal form.
+    ``Dominates`` claims are about the tree's reduced normal form: their condition comes from
+    :func:`kimgame.analysis.conditions.claim_condition`, which calls this function for the others.
     Raises ``NotImplementedError`` for claims about Nash equilibria and for trees with imperfect
     information other than one player's information sets inside a subgame where only that player moves
     (their conditions are available numerically only), and :class:`~kimgame.errors.SolverLimit` when a
@@ -126,9 +127,7 @@ def tree_claim_region(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | 
     node and the time taken (a :class:`TreeRegion`)."""
     start = time.perf_counter()
     spec = claim.spec if isinstance(claim, Claim) else claim
-    if isinstance(spec, Dominates):
-        return _dominance_region(game, claim, start)
-    if not isinstance(spec, (Plays, Outcome)):
+    if not isinstance(spec, (Plays, Outcome)):  # Dominates: kimgame.analysis.conditions.claim_condition
         raise NotImplementedError(f"no parameter condition for claims of kind {type(spec).__name__}")
     if spec.equilibrium != "spe":
         raise NotImplementedError(
@@ -165,20 +164,6 @@ def tree_outcome_regions(game: ExtensiveFormGame, *, max_pieces: int = MAX_PIECE
     for label in sorted(by_label):
         out.append((region_to_sympy(simplify_region(by_label[label], solver.box), solver.box), label))
     return out
-
-
-def _dominance_region(game: ExtensiveFormGame, claim: Claim | Dominates, start: float) -> TreeRegion:
-    """Dominance between plans is a claim about the reduced normal form: its condition comes from the
-    normal-form analysis (:func:`kimgame.analysis.conditions.claim_condition`, which reads a tree's
-    payoffs from its reduced normal form)."""
-    import sympy
-
-    from kimgame.analysis.conditions import claim_condition, condition_pieces
-
-    cond = claim_condition(game, claim)
-    terms = () if cond in (sympy.true, sympy.false) else cond.args if isinstance(cond, sympy.Or) else (cond,)
-    atoms = sum(len(t.args) if isinstance(t, sympy.And) else 1 for t in terms)
-    return TreeRegion(cond, condition_pieces(cond), atoms, 0, time.perf_counter() - start)
 
 
 # --------------------------------------------------------------------------------------------------

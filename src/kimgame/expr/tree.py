@@ -82,8 +82,12 @@ class Formula:
             raise KimgameError(f"in '{self.text}': {err.message}", self.where) from None
 
     def to_sympy(self) -> sympy.Expr:
-        """The same expression as a sympy object (parameters become real symbols)."""
-        return to_sympy(self.expr)
+        """The same expression as a sympy object (parameters become real symbols); a
+        :class:`KimgameError` at this formula's place for a constant power too large to compute."""
+        try:
+            return to_sympy(self.expr)
+        except KimgameError as err:
+            raise KimgameError(f"in '{self.text}': {err.message}", self.where) from None
 
     @property
     def constant(self) -> Fraction | None:
@@ -175,7 +179,12 @@ def to_sympy(e: Expr) -> sympy.Expr:
             return a - b
         if e.op == "*":
             return a * b
-        return a / b if e.op == "/" else a**b
+        if e.op == "/":
+            return a / b
+        if a.is_Rational and b.is_Rational:  # a constant power: exact, and refused when huge (9**9**9)
+            q = _power(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))
+            return sympy.Rational(q.numerator, q.denominator)
+        return a**b
     args = [to_sympy(a) for a in e.args]
     if e.func == "abs":
         return sympy.Abs(args[0])

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
@@ -369,8 +370,6 @@ def game_document(game) -> dict[str, Any]:
     decisions ``player``, ``infoset``, ``moves`` [{label, child}]; chance ``moves`` [{label, probability,
     child}]; terminals ``payoffs``, ``outcome``) and ``infosets`` (label, player, actions, nodes).
     """
-    from kimgame import __version__
-
     doc: dict[str, Any] = {"kimgame_game": 1, "kimgame": __version__, "title": game.title, "source": game.source,
                            "form": game.form, "players": list(game.players)}
     doc["parameters"] = {

@@ -1345,14 +1345,15 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
                      tuple(labels_out), tuple(leaves), tuple(leaf_last), tuple(leaf_chance))
 
 
-def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None):
+def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None, check=None):
     """The reduced normal form as a :class:`~kimgame.model.normal_form.NormalFormGame` whose payoffs are
     exact formulas: for each profile of plans, the expected payoff over the terminals it reaches (chance
     probabilities multiplied along the way), so the game stays parametric.
 
     Strategies are plans (see the module notes for their labels). The work is proportional to the
     number of (profile, reached terminal) pairs; :class:`KimgameError` beyond ``limit`` pure profiles
-    (default: the ``reduced_profiles`` limit in force).
+    (default: the ``reduced_profiles`` limit in force). ``check``, if given, is called once per leaf
+    (a solver's deadline check: whatever it raises stops the build).
     """
     import itertools
 
@@ -1366,6 +1367,8 @@ def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None):
         strides[i] = strides[i + 1] * shape[i + 1]
     cells: list[list[list]] = [[[] for _ in range(n)] for _ in range(math.prod(shape))]
     for leaf, last, chances in zip(space.leaves, space.leaf_last, space.leaf_chance):
+        if check is not None:
+            check()
         node = game.nodes[leaf]
         weight = _product([game.nodes[c].probs[k].expr for c, k in chances])
         terms = []

@@ -6,14 +6,9 @@ import json
 from fractions import Fraction
 from typing import Any
 
+from kimgame._version import __version__
 from kimgame.expr.numbers import fmt
 from kimgame.solvers.results import SolveResult
-
-
-def _version() -> str:
-    from kimgame import __version__
-
-    return __version__
 
 
 def game_header(game) -> dict[str, Any]:
@@ -52,7 +47,7 @@ def _mix(by) -> dict[str, str]:
 def result_document(result: SolveResult) -> dict[str, Any]:
     """The full JSON-ready document for ``kimgame solve --format json``."""
     game = result.game
-    doc: dict[str, Any] = {"kimgame": _version(), "game": game_header(game)}
+    doc: dict[str, Any] = {"kimgame": __version__, "game": game_header(game)}
     doc["equilibria"] = [equilibrium_data(game, eq) for eq in result.equilibria]
     doc["claims"] = [
         {"id": c.id, "says": c.says, "claim": c.description, "holds": c.holds,

@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from kimgame.analysis.conditions import is_long
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.solvers.results import SolveResult
 
@@ -161,14 +162,6 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
         blocks.append(("Not eliminated yet (the elimination was stopped; see the notes): " if stopped else "Surviving: ")
                       + "; ".join(survivors))
     return Section("Dominance", tuple(blocks))
-
-
-LONG_CONDITION = 400  # characters: longer conditions are summarised in text reports
-
-
-def is_long(text: str | None) -> bool:
-    """Whether a condition's text is too long to print in a report line (see ``LONG_CONDITION``)."""
-    return text is not None and len(text) > LONG_CONDITION
 
 
 def condition_summary(text: str) -> str:

@@ -124,7 +124,7 @@ def nash_section(result: SolveResult) -> Section | None:
     game = result.game
     items = result.extra.get("not_subgame_perfect", [])
     if not items:
-        if result.extra.get("reduced_normal_form", {}).get("profiles") and result.dominance is not None:
+        if result.extra.get("nash_step", "done") == "done":
             return Section("Other Nash equilibria", ("Every Nash equilibrium found is subgame-perfect.",))
         return None
     rows = []
@@ -189,7 +189,7 @@ def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
     spe = [eq for eq in result.equilibria if eq.subgame_perfect]
     if not spe:
         return set(), set()
-    from kimgame.solvers.extensive import flat_behavior
+    from kimgame.solvers.behavior import flat_behavior
     from kimgame.solvers.subgames import reach_probabilities
 
     behavior = flat_behavior(game, spe[0].behavior)

@@ -1,6 +1,6 @@
 """Backward induction on large perfect-information trees, vectorised over the levels of the tree.
 
-The same computation as :func:`kimgame.solvers.backward_induction.search` on a perfect-information tree
+The same computation as :func:`kimgame.solvers.spe.search` on a perfect-information tree
 (every decision and chance node is a stage), with the same results — values, counts, the order of the
 options at each node and so of the equilibria listed — but on arrays (:class:`kimgame.model.tree_arrays.
 TreeArrays`) and in exact integer arithmetic:
@@ -24,7 +24,7 @@ TreeArrays`) and in exact integer arithmetic:
 * Equilibria are listed in the order of the general search — lexicographic in the option chosen at
   each node in preorder — and each listed one is built level by level, top-down.
 * :func:`pure_profile_check` checks a pure profile exactly on the arrays (values under the profile,
-  every mover's best reply), so :func:`kimgame.solvers.extensive.solve_tree` verifies what it reports
+  every mover's best reply), so :func:`kimgame.analysis.solve_tree.solve_tree` verifies what it reports
   without a ``Fraction`` per node.
 
 Trees deeper than they are wide (a long centipede) have many small levels; they go to the general path.
@@ -89,7 +89,7 @@ class _Solution:
 
 def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATION_LIMIT) -> SPESearch | None:
     """All pure subgame-perfect equilibria of a perfect-information tree, solved on arrays (see the module
-    notes); the same results as :func:`kimgame.solvers.backward_induction.search`. None when the tree is
+    notes); the same results as :func:`kimgame.solvers.spe.search`. None when the tree is
     better left to the general path: its root is a terminal, it is much deeper than wide, or its
     numbers do not fit int64 once scaled to integers."""
     prepared = _prepare(game)

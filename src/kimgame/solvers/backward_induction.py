@@ -11,7 +11,8 @@ through the reduced normal form of their truncated game (:class:`kimgame.solvers
 Everything is exact (``Fraction``) and iterative: trees of any depth. The number of subgame-perfect
 equilibria is counted exactly (``total``); they are listed one by one by :meth:`SPESearch.profiles` up
 to a limit. Large perfect-information trees are solved level by level on arrays in scaled integers
-(:mod:`kimgame.solvers.array_tree`), with the same results: 10^6 nodes in about a second.
+(:mod:`kimgame.solvers.array_tree`), with the same results: 10^6 nodes in about a second;
+:func:`kimgame.solvers.spe.search` chooses between the two.
 
 For the symbolic analysis of claims, :func:`decision_comparisons` gives for each decision node the
 mover's payoff *formula* of each action, play continuing as in a given equilibrium: the equilibrium
@@ -37,10 +38,9 @@ from kimgame.model.tree import (
     expr_text,
 )
 from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
-from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
+from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT, LocalGame, Stages, combinations, stages
 
 COMBINATION_LIMIT = 10_000  # combinations of subgame values tried at one stage
-ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ class SPESearch:
     counts: dict[int, dict[tuple[Fraction, ...], int]]
     notes: list[str] = field(default_factory=list)
     cut_short: bool = False  # some combinations or equilibria were left out (see notes)
+    sequence_stages: dict[int, tuple[str, tuple[int, ...], int]] = field(default_factory=dict)
+    # stages solved for one equilibrium by the sequence form: root -> (method, plans per player, pivots)
 
     @property
     def total(self) -> int:
@@ -137,26 +139,11 @@ class SPESearch:
         return out
 
 
-def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
-    """Solve every stage of ``game`` bottom-up (see the module notes). ``deadline`` (``time.monotonic``)
-    bounds the equilibrium enumeration of imperfect-information stages
-    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes).
-
-    Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
-    same results (:func:`kimgame.solvers.array_tree.array_search`)."""
-    if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
-        from kimgame.solvers.array_tree import array_search
-
-        found = array_search(game, combination_limit=combination_limit)
-        if found is not None:
-            return found
-    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit)
-
-
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT) -> SPESearch:
-    """The general search of :func:`search`: every stage solved one by one in exact fractions."""
+                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT,
+                 method: str = "enummixed", enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> SPESearch:
+    """The general search of :func:`kimgame.solvers.spe.search`: every stage solved one by one in exact
+    fractions."""
     st = st or stages(game)
     nodes = game.nodes
     terminal = game.terminal_values
@@ -180,6 +167,9 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                     "missing")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
+        if (local is not None and not pure_only and local.chooses_sequence_form(method, enumerate_up_to)
+                and len(class_lists) and any(len(c) > 1 for c in class_lists)):
+            combos = [next(iter(combos))]  # one equilibrium is sought: the first values of the subgames below
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:
@@ -187,7 +177,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             mult = math.prod(k for _, k in combo)
             found: list[tuple[tuple[Fraction, ...], Any]]
             if local is not None:
-                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline)
+                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline, method=method,
+                                    enumerate_up_to=enumerate_up_to)
+                if local.used is not None:
+                    result.sequence_stages[v] = (local.used, local.counts, local.pivots)
+                    result.cut_short = True
             else:
                 it = iter(below)
                 vals = [terminal[c] if terminal[c] is not None else next(it) for c in node.children]
@@ -211,12 +205,6 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
         for c in cuts:  # only the values of the subgames below were needed
             del counts[c]
     return result
-
-
-def backward_induction(game: ExtensiveFormGame, **options: Any) -> SPESearch:
-    """Backward induction on a tree (all pure subgame-perfect equilibria of a perfect-information tree,
-    chance included; see :func:`search` for trees with imperfect information)."""
-    return search(game, **options)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["CHECK_EVERY", "Clock", "Expired", "SearchTimeout", "deadline_after", "stopping", "why_stopped"]
+__all__ = ["CHECK_EVERY", "Clock", "Expired", "SearchTimeout", "announce", "deadline_after", "show_progress",
+           "stopping", "why_stopped"]
 
 # Check the clock after this many units of work (must be a power of two).
 CHECK_EVERY = 16
@@ -68,6 +69,22 @@ class Clock:
         self.count += 1
         if self.deadline is not None and not self.count & (CHECK_EVERY - 1):
             self.check()
+
+
+_progress: list = []  # the stream progress lines go to (none unless the command line asks)
+
+
+def show_progress(stream) -> None:
+    """Send :func:`announce` lines to ``stream`` (the command line passes stderr; None: silence)."""
+    _progress[:] = [] if stream is None else [stream]
+
+
+def announce(message: str) -> None:
+    """One progress line (``kimgame: <message> ...``) for a step estimated to take more than about a
+    second, on the stream set by :func:`show_progress`."""
+    for stream in _progress:
+        stream.write(f"kimgame: {message} ...\n")
+        stream.flush()
 
 
 def deadline_after(timeout: float | None) -> float | None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-from kimgame.solvers.deadline import Clock, SearchTimeout, stopping
+from kimgame.solvers.deadline import Clock, SearchTimeout, stopping, why_stopped
 
 __all__ = [
     "Dominance",
@@ -427,3 +427,14 @@ def dominance_analysis(
         assert isinstance(stop.partial, Elimination)
         return DominanceAnalysis(found, stop.partial, stop)
     return DominanceAnalysis(found, elimination)
+
+
+def dominance_note(analysis: DominanceAnalysis, timeout: float | None) -> str:
+    """The note saying where the deadline stopped a :class:`DominanceAnalysis`."""
+    why = why_stopped(analysis.stopped, timeout)
+    if analysis.stopped is not None and analysis.stopped.found == "eliminations":
+        return (f"{why} during the iterated elimination of strictly dominated strategies, after "
+                f"{len(analysis.elimination.steps)} elimination(s): those listed are valid, but more strategies "
+                "may be eliminable")
+    return (f"{why} during the dominance analysis: the dominated strategies listed are those found so far; "
+            "iterated elimination was not done")

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from kimgame.errors import KimgameError
+from kimgame.solvers.results import Equilibrium, SolveResult
 
 __all__ = ["MAX_PLAYERS", "MAX_SUPPORT_PROFILES", "AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria",
            "solve_polynomial"]
@@ -489,9 +490,12 @@ def _show(x, sympy) -> str:
     return f"{sympy.sstr(x)} (≈{float(sympy.N(x, 20)):.6g})"
 
 
-def solve_polynomial(game, *, timeout: float | None = None):
+def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, deadline: float | None = None
+                     ) -> SolveResult:
     """``kimgame.solve(game, method="polynomial")``: every isolated equilibrium of a small N-player
-    normal-form game (see the module notes), with dominance and claims as for the other methods.
+    normal-form game (see the module notes), with dominance and claims from ``base`` (the game solved by
+    the ``pure`` method under the same ``deadline``, a :func:`time.monotonic` value; ``timeout`` is quoted
+    in the notes).
 
     Rational equilibria are the result's ``equilibria`` (each verified exactly). Irrational ones are in
     ``extra["algebraic_equilibria"]`` (exact sympy text and floats) and described in ``notes``.
@@ -503,18 +507,13 @@ def solve_polynomial(game, *, timeout: float | None = None):
 
     import sympy
 
-    from kimgame.solvers.api import solve_normal_form
-    from kimgame.solvers.results import Equilibrium
     from kimgame.solvers.verify import profile_payoffs
 
     if getattr(game, "form", "normal") != "normal":
         raise KimgameError("the polynomial method solves normal-form games; for a tree use --method enummixed, spe "
                            "or pure (or convert the tree to its reduced normal form with kimgame convert)")
-    deadline = None if timeout is None else time.monotonic() + timeout
     payoffs = game.numeric
     found = polynomial_equilibria(payoffs, deadline=deadline)
-    base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline,
-                             conditions=False)  # dominance: same deadline
     notes = [note for note in base.notes if "not enumerated" not in note]
     players, strategies = game.players, game.strategies
     for eq in found.algebraic[:20]:

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, PlanSpace, Terminal, plan_space
+from kimgame.model.tree import (
+    Chance,
+    Decision,
+    ExtensiveFormGame,
+    PlanSpace,
+    Terminal,
+    plan_counts,
+    plan_space,
+)
 from kimgame.solvers.reduced_normal_form import (
     Behavior,
     behavior_from_mixed,
@@ -411,21 +419,64 @@ def _show(q: Fraction) -> str:
 # solving one truncated game
 
 
+SEQUENCE_METHODS = ("sequence-lcp", "sequence-lp")
+SLOW_SEQUENCE_FORM = 300  # sequences and information sets from which a Lemke path may take a second or more
+
+
 class LocalGame:
-    """The truncated game of a non-trivial stage: its plans, leaf weights, and the players who act."""
+    """The truncated game of a non-trivial stage: who acts, the size of its reduced normal form (counted,
+    not built), and — built only when a method needs them — its plans and leaf weights."""
 
     def __init__(self, game: ExtensiveFormGame, st: Stages, v: int) -> None:
         self.game = game
         self.root = v
-        self.space: PlanSpace = plan_space(game, v, st.cuts[v], limit=LOCAL_PROFILE_LIMIT)
-        self.weights = leaf_weights(game, self.space)
-        self.acting = tuple(i for i in range(len(game.players)) if self.space.infosets[i])
+        self.cuts = st.cuts[v]
+        cut = set(self.cuts)
+        nodes = game.nodes
+        region = st.region(v)
+        self.acting = tuple(sorted({nodes[u].player for u in region
+                                    if isinstance(nodes[u], Decision) and (u == v or u not in cut)}))
+        self.counts = plan_counts(game, v, frozenset(self.cuts))
+        self.profiles = 1
+        for c in self.counts:
+            self.profiles *= c
+        self.used: str | None = None  # the method that solved it last ("sequence-lcp", ...)
+        self.pivots = 0
+
+    @cached_property
+    def space(self) -> PlanSpace:
+        return plan_space(self.game, self.root, self.cuts, limit=LOCAL_PROFILE_LIMIT)
+
+    @cached_property
+    def weights(self) -> tuple[Fraction, ...]:
+        return leaf_weights(self.game, self.space)
+
+    def chooses_sequence_form(self, method: str, enumerate_up_to: int) -> str | None:
+        """The sequence-form method that solves this stage under ``method`` (None: the reduced normal
+        form): always for ``sequence-lcp`` / ``sequence-lp`` with two acting players; for ``auto`` when
+        the estimated reduced normal form has more than ``enumerate_up_to`` pure profiles."""
+        if len(self.acting) != 2:
+            return None
+        if method in SEQUENCE_METHODS:
+            return method
+        if method == "auto" and self.profiles > enumerate_up_to:
+            return "sequence-lcp"
+        return None
 
     def solve(self, cut_values: Mapping[int, Sequence[Fraction]], *, pure_only: bool = False,
-              deadline: float | None = None) -> list[tuple[tuple[Fraction, ...], Behavior]]:
+              deadline: float | None = None, method: str = "enummixed",
+              enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> list[tuple[tuple[Fraction, ...], Behavior]]:
         """Every extreme equilibrium of the truncated game (two acting players; pure ones only with
         ``pure_only``), its optimal plans (one acting player) or its pure equilibria (three or more),
-        each as (value vector, behaviour at the stage's information sets; None where free)."""
+        each as (value vector, behaviour at the stage's information sets; None where free).
+
+        With a sequence-form method (see :meth:`chooses_sequence_form`) one equilibrium instead, from
+        :func:`kimgame.solvers.sequence_lcp.sequence_lcp` or, for zero-sum stages,
+        :func:`kimgame.solvers.sequence_lp.sequence_lp`; :attr:`used` records the choice."""
+        sequence = None if pure_only else self.chooses_sequence_form(method, enumerate_up_to)
+        self.used = sequence
+        if sequence is not None:
+            return [self._solve_sequence_form(cut_values, sequence, deadline)]
         from kimgame.solvers.enummixed import extreme_equilibria
         from kimgame.solvers.pure import pure_equilibria
 
@@ -457,6 +508,29 @@ class LocalGame:
                 behavior.update(behavior_from_mixed(game, space, i, mix))
             out.append((value, behavior))
         return out
+
+    def _solve_sequence_form(self, cut_values, method: str, deadline: float | None
+                             ) -> tuple[tuple[Fraction, ...], Behavior]:
+        from kimgame.solvers.sequence_form import sequence_form
+
+        form = sequence_form(self.game, self.root, self.cuts, cut_values)
+        if sum(form.sizes) > SLOW_SEQUENCE_FORM:
+            from kimgame.solvers.deadline import announce
+
+            m1, m2, _, _ = form.sizes
+            announce(f"sequence-form {method} with {m1} + {m2} sequences at '{self.game.node_label(self.root)}'")
+        if method == "sequence-lp" and form.constant_sum is not None:
+            from kimgame.solvers.sequence_lp import sequence_lp
+
+            x, y, _, _ = sequence_lp(form, deadline=deadline)
+        else:
+            from kimgame.solvers.sequence_lcp import sequence_lcp
+
+            x, y, pivots = sequence_lcp(form, deadline=deadline)
+            self.pivots += pivots
+        behavior = form.behavior(0, x)
+        behavior.update(form.behavior(1, y))
+        return form.value(x, y), behavior
 
 
 def combinations(class_lists: Sequence[Sequence], limit: int):

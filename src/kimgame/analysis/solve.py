@@ -1,17 +1,17 @@
-"""``kimgame.solve``: one call that runs the right solvers for a game and gathers the results."""
+"""``kimgame.solve``: one call that runs the right solvers for a game and gathers the results.
+
+It lives in the analysis layer, above the solvers, because a solve result also judges the file's claims
+(:mod:`kimgame.analysis.claims`) and gives each its exact parameter condition
+(:mod:`kimgame.analysis.conditions`); see docs/architecture.md."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import Limits, limits_in_force
 from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, SolveResult
-
-if TYPE_CHECKING:  # pragma: no cover
-    from kimgame.solvers.dominance import DominanceAnalysis
 
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
@@ -29,7 +29,9 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     ``support`` / ``vertex`` / ``nashpy-lemke-howson`` — nashpy's algorithms, bounded in time, each
     result confirmed exactly (nashpy may miss equilibria of degenerate games);
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
-    Trees: see :func:`kimgame.solvers.extensive.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``).
+    Trees: see :func:`kimgame.analysis.solve_tree.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``,
+    ``sequence-lcp`` — one equilibrium by exact Lemke on the sequence form, ``sequence-lp`` — the value
+    and optimal strategies of a zero-sum tree by the sequence-form LP, certified exactly).
     ``timeout`` (seconds) bounds every step — the equilibrium search, the dominance analysis and the
     claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.
@@ -41,7 +43,7 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     """
     with limits_in_force(limits):
         if getattr(game, "form", "normal") == "extensive":
-            from kimgame.solvers.extensive import solve_tree
+            from kimgame.analysis.solve_tree import solve_tree
 
             return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
         return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
@@ -55,7 +57,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     spent part of the time; ``timeout`` is then only quoted in the notes.
     """
     from kimgame.analysis.claims import judge
-    from kimgame.solvers.dominance import dominance_analysis
+    from kimgame.analysis.conditions import claim_conditions
+    from kimgame.solvers.dominance import dominance_analysis, dominance_note
     from kimgame.solvers.pure import pure_equilibria
     from kimgame.solvers.verify import is_nash, profile_payoffs
 
@@ -64,7 +67,9 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
         from kimgame.solvers.polynomial import solve_polynomial
 
-        return solve_polynomial(game, timeout=timeout)
+        deadline = deadline_after(timeout) if deadline is None else deadline
+        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
+        return solve_polynomial(game, base, timeout=timeout, deadline=deadline)
     if method == "auto":
         method = "enummixed"
     payoffs = game.numeric
@@ -176,45 +181,6 @@ def slow_enumeration_warning(game, method: str = "auto", timeout: float | None =
             "minutes or far longer (about 15 s at 14 × 14, sevenfold for every two strategies more). Ctrl-C "
             "prints what was found so far; --timeout SECONDS bounds it; --method lemke-howson finds some "
             "equilibria exactly in seconds.")
-
-
-def dominance_note(analysis: DominanceAnalysis, timeout: float | None) -> str:
-    """The note saying where the deadline stopped a :class:`~kimgame.solvers.dominance.DominanceAnalysis`."""
-    why = why_stopped(analysis.stopped, timeout)
-    if analysis.stopped is not None and analysis.stopped.found == "eliminations":
-        return (f"{why} during the iterated elimination of strictly dominated strategies, after "
-                f"{len(analysis.elimination.steps)} elimination(s): those listed are valid, but more strategies "
-                "may be eliminable")
-    return (f"{why} during the dominance analysis: the dominated strategies listed are those found so far; "
-            "iterated elimination was not done")
-
-
-def claim_conditions(game, judged: tuple, clock: Clock, timeout: float | None, notes: list[str], *,
-                     max_pieces: int | None = None) -> tuple[tuple, bool]:
-    """``judged`` with each claim's exact parameter condition filled in
-    (:func:`kimgame.analysis.conditions.fill_conditions`; for trees within ``max_pieces`` pieces of
-    parameter space per node), one claim at a time while ``clock``'s deadline has not passed; the claims
-    left over keep no condition and a note says so. Returns the claims and whether the deadline (or
-    Ctrl-C) cut the step short."""
-    from kimgame.analysis.conditions import fill_conditions
-
-    if clock.deadline is None:
-        return fill_conditions(game, judged, max_pieces=max_pieces), False
-    out: list = []
-    for k, result in enumerate(judged):
-        try:
-            if not clock.expired:
-                (filled,) = fill_conditions(game, (result,), deadline=clock.deadline, max_pieces=max_pieces)
-                if filled.condition is not None or not clock.expired:
-                    out.append(filled)
-                    continue
-            why = why_stopped(None, timeout)
-        except KeyboardInterrupt:
-            why = "interrupted"
-        notes.append(f"{why} before the parameter conditions of {len(judged) - k} claim(s) were derived: "
-                     "those claims are judged at these values only")
-        return (*out, *judged[k:]), True
-    return tuple(out), False
 
 
 def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):

@@ -14,7 +14,7 @@ normal form, and the file's claims.
    completion is (a profile whose only subgame-perfect completions need other choices on ties there is
    marked not subgame-perfect — see the notes of :func:`kimgame.solvers.subgames.fill_free`).
 3. Dominance and iterated elimination on the reduced normal form (:mod:`kimgame.solvers.dominance`
-   through :func:`kimgame.solvers.api.solve_normal_form`).
+   through :func:`kimgame.analysis.solve.solve_normal_form`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits
 from kimgame.model.tree import (
+    PLAN_COUNT_CAP,
     Chance,
     Decision,
     ExtensiveFormGame,
@@ -36,19 +37,22 @@ from kimgame.model.tree import (
     plan_space,
     reduced_normal_form,
 )
-from kimgame.solvers.deadline import Clock, SearchTimeout, deadline_after, why_stopped
+from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play
+from kimgame.solvers.deadline import Clock, Expired, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import Equilibrium, SolveResult
 
-TREE_METHODS = ("auto", "enummixed", "spe", "pure")
+TREE_METHODS = ("auto", "enummixed", "spe", "pure", "sequence-lcp", "sequence-lp")
+SEQUENCE_METHODS = ("sequence-lcp", "sequence-lp")
 AUTO_NASH_PROFILES = 100  # "auto" enumerates mixed Nash equilibria of reduced normal forms up to this size
 SPE_LIST_LIMIT = 100  # subgame-perfect equilibria listed (all are counted)
 BEHAVIOR_ENTRIES = 100_000  # information sets x listed subgame-perfect equilibria (at least one is listed)
 NASH_PROFILE_LIMIT = 5_000  # reduced-normal-form size up to which the full normal-form analysis runs
 PURE_PROFILE_LIMIT = 100_000  # ... up to which its pure equilibria and pure dominance are still found
+SLOW_BUILD_PROFILES = 50_000  # building a reduced normal form this large takes about a second or more
+AUTO_PURE_PROFILES = 2_000  # ... by "auto" when a subgame needed the sequence form (a budget for the default run)
 CONDITION_PIECES = 500  # pieces of parameter space per node for the claim conditions `solve` shows
 NASH_LIST_LIMIT = 50  # Nash equilibria that are not subgame-perfect listed (all are classified and counted)
-PATH_STEPS = 10_000  # steps of a path of play reported
 LARGE_TREE = 10_000  # trees of this many nodes are solved with the cyclic garbage collector paused
 
 
@@ -56,17 +60,26 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
                conditions: bool = True) -> SolveResult:
     """Solve a game tree at its parameter values (see the module notes).
 
-    Methods: ``auto`` (default: ``enummixed`` when the reduced normal form has at most
-    ``AUTO_NASH_PROFILES`` pure profiles, else SPE and the pure Nash equilibria of the reduced normal form:
-    reduced normal forms of trees are highly degenerate and can have thousands of extreme equilibria),
-    ``enummixed`` (SPE, and all extreme Nash equilibria of the reduced normal form),
-    ``spe`` (subgame-perfect equilibria only), ``pure`` (SPE from pure equilibria of the subgames, and the
-    pure Nash equilibria of the reduced normal form). ``timeout`` bounds every step (the subgames, the
-    reduced normal form's equilibria and its dominance analysis); on expiry the result is marked ``partial``.
+    Methods: ``auto`` (default: the subgames are solved by enumerating every extreme equilibrium of their
+    reduced normal forms when that form has at most ``AUTO_NASH_PROFILES`` pure profiles — estimated
+    before it is built — and by one equilibrium of the sequence form (``sequence-lcp``) otherwise; the
+    whole reduced normal form's extreme equilibria are enumerated up to ``AUTO_NASH_PROFILES`` profiles,
+    its pure equilibria beyond — reduced normal forms of trees are highly degenerate and can have thousands
+    of extreme equilibria — up to ``AUTO_PURE_PROFILES`` when a subgame needed the sequence form),
+    ``enummixed`` (SPE from every extreme equilibrium of every subgame, and all extreme Nash equilibria of
+    the reduced normal form), ``spe`` (subgame-perfect equilibria only, subgames as in ``auto``), ``pure``
+    (SPE from pure equilibria of the subgames, and the pure Nash equilibria of the reduced normal form),
+    ``sequence-lcp`` (two players: one SPE, each subgame by exact Lemke on its sequence form, Koller,
+    Megiddo & von Stengel 1996; :mod:`kimgame.solvers.sequence_lcp`), ``sequence-lp`` (two-player
+    zero-sum: the value and optimal behaviour strategies, subgame by subgame, from the sequence-form LP
+    solved by HiGHS and certified exactly; :mod:`kimgame.solvers.sequence_lp`). The sequence-form methods
+    skip the reduced normal form. ``timeout`` bounds every step (the subgames and each Lemke path, building
+    the reduced normal form, its equilibria and its dominance analysis); on expiry the result is marked
+    ``partial``.
     The reduced normal form is built up to the ``reduced_profiles`` limit in force
     (:func:`kimgame.limits.current_limits`).
     With ``conditions`` each claim also gets its exact parameter condition
-    (:func:`kimgame.solvers.api.claim_conditions`, within ``CONDITION_PIECES`` pieces of parameter
+    (:func:`kimgame.analysis.conditions.claim_conditions`, within ``CONDITION_PIECES`` pieces of parameter
     space per node and the time left).
     """
     if game.num_nodes >= LARGE_TREE:
@@ -76,7 +89,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
-    from kimgame.solvers.backward_induction import search
+    from kimgame.solvers.spe import search
     from kimgame.solvers.subgames import (
         fill_free,
         nash_failure,
@@ -87,6 +100,8 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
 
     if method not in TREE_METHODS:
         raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
+    if method in SEQUENCE_METHODS:
+        _check_sequence_method(game, method)
     deadline = deadline_after(timeout)
     notes: list[str] = []
     partial = False
@@ -97,8 +112,11 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     # 1. subgame-perfect equilibria
     spe_behaviors: list[Behavior] = []
     spe_total = 0
+    sequence_stages: Mapping[int, tuple[str, tuple[int, ...], int]] = {}
+    stage_method = method if method in SEQUENCE_METHODS else "auto" if method in ("auto", "spe") else "enummixed"
     try:
-        found = search(game, st, pure_only=method == "pure", deadline=deadline)
+        found = search(game, st, pure_only=method == "pure", deadline=deadline, method=stage_method,
+                       enumerate_up_to=AUTO_NASH_PROFILES)
     except SearchTimeout as stop:
         found = None
         partial, complete = True, False
@@ -108,6 +126,8 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         if found.cut_short:
             complete = False
         notes.extend(found.notes)
+        sequence_stages = getattr(found, "sequence_stages", {})  # none in an ArraySPESearch (perfect information)
+        notes.extend(_sequence_notes(game, sequence_stages, method, st.cuts))
         spe_total = found.total
         limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
@@ -147,20 +167,37 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         equilibria.append(Equilibrium(mixes, value, behavior_document(game, behavior), True))
         internal.append(behavior)
 
-    nf = None
     pure_labels: tuple = ()
     dominance: tuple = ()
     elimination = None
     not_perfect: list[dict[str, Any]] = []
     nf_method = ""
     all_found: list[Equilibrium] = []
-    analysed = space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe"
+    nf = None
+    analysed = (space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe"
+                and method not in SEQUENCE_METHODS)
+    nash_step = "not run"
+    if analysed and method == "auto" and sequence_stages and profiles > AUTO_PURE_PROFILES:
+        analysed = False
+        notes.append(f"the reduced normal form has {profiles:,} pure profiles, over the budget of "
+                     f"{AUTO_PURE_PROFILES:,} for the default run: its pure Nash equilibria and dominance are not "
+                     "computed (use --method pure for them)")
     if analysed and Clock(deadline).expired:
         partial, complete = True, False
         notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
     elif analysed:
-        nf = reduced_normal_form(game)
+        if profiles > SLOW_BUILD_PROFILES:
+            announce(f"building the reduced normal form ({profiles:,} pure profiles)")
+        try:
+            nf = reduced_normal_form(game, check=Clock(deadline).tick)
+        except (Expired, KeyboardInterrupt) as stop:
+            nf, analysed = None, False
+            partial, complete = True, False
+            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(None, timeout)
+            notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
+                         "subgame-perfect and dominance are not computed")
+    if nf is not None:
         nf_request = method
         if method == "auto":
             nf_request = "enummixed" if profiles <= AUTO_NASH_PROFILES else "pure"
@@ -170,6 +207,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                              "equilibria are listed; for every extreme mixed one use --method enummixed")
         found_nash, pure_labels, dominance, elimination, nf_method, status = _normal_form_step(
             nf, profiles, nf_request, timeout, deadline, notes)
+        nash_step = "partial" if status == "partial" else "done"
         partial = partial or status == "partial"
         complete = complete and status == "complete"
         others: list[Equilibrium] = []
@@ -206,18 +244,31 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     elif method == "spe":
         complete = False
         notes.append("method 'spe': only subgame-perfect equilibria are computed")
+    elif method in SEQUENCE_METHODS:
+        complete = False
+        notes.append(f"method '{method}': Nash equilibria of the reduced normal form that are not subgame-perfect "
+                     "and dominance are not computed")
 
     # 3. claims
     claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
     if conditions and claims:
-        from kimgame.solvers.api import claim_conditions
+        from kimgame.analysis.conditions import claim_conditions
 
         claims, cut = claim_conditions(game, claims, Clock(deadline), timeout, notes, max_pieces=CONDITION_PIECES)
         partial = partial or cut
 
     extra = _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect)
+    extra["nash_step"] = nash_step
+    value = _zero_sum_value(game, equilibria)
+    if value is not None:
+        extra["value"] = value
+        notes.append(f"the game is zero-sum: its value for {players[0]} is {_fmt(value)} (exact)")
     used = ("backward induction" if game.is_perfect_information else
             "backward induction over subgames (extreme equilibria of each truncated game, exact)")
+    if sequence_stages:
+        kinds = sorted({m for m, _, _ in sequence_stages.values()})
+        used = ("backward induction over subgames; " + " and ".join(_SEQUENCE_NAMES[k] for k in kinds)
+                + f" (one equilibrium) at {len(sequence_stages)} of them")
     if nf_method:
         used += f"; reduced normal form: {nf_method}"
     return SolveResult(
@@ -234,6 +285,62 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         notes=tuple(notes),
         extra=extra,
     )
+
+
+_SEQUENCE_NAMES = {"sequence-lcp": "sequence-lcp: exact Lemke on the sequence form",
+                   "sequence-lp": "sequence-lp: the sequence-form LP (HiGHS, certified exactly)"}
+
+
+def _check_sequence_method(game: ExtensiveFormGame, method: str) -> None:
+    """KimgameError unless ``method`` (a sequence-form method) applies to ``game``."""
+    if len(game.players) != 2:
+        raise KimgameError(f"method '{method}' is for two-player trees; this tree has {len(game.players)} players "
+                           "(use --method pure or spe)")
+    if method == "sequence-lp" and _constant_sum(game) is None:
+        raise KimgameError("method 'sequence-lp' is for zero-sum (constant-sum) trees and the payoffs of this one "
+                           "do not add up to the same number at every terminal; use --method sequence-lcp")
+
+
+def _constant_sum(game: ExtensiveFormGame) -> Fraction | None:
+    """The sum of the two players' payoffs when it is the same at every terminal, else None."""
+    if len(game.players) != 2:
+        return None
+    sums = {t[0] + t[1] for t in game.terminal_values if t is not None}
+    return next(iter(sums)) if len(sums) == 1 else None
+
+
+def _zero_sum_value(game: ExtensiveFormGame, equilibria: Sequence[Equilibrium]) -> Fraction | None:
+    """The value for the first player of a two-player constant-sum tree (every equilibrium pays it), or
+    None when the tree is not constant-sum or no equilibrium was found."""
+    if not equilibria or _constant_sum(game) is None:
+        return None
+    return equilibria[0].payoffs[0]
+
+
+def _fmt(q: Fraction) -> str:
+    from kimgame.expr.numbers import fmt
+
+    return fmt(q)
+
+
+def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tuple[int, ...], int]],
+                    method: str, cuts_of: Mapping[int, Sequence[int]]) -> list[str]:
+    """What the stages solved by the sequence form mean for the result, why that method, and how to ask for
+    every extreme equilibrium instead (``cuts_of``: the proper subgames right below each stage)."""
+    out = []
+    for v, (used, counts, pivots) in stages.items():
+        size = " × ".join(str(c) if c < PLAN_COUNT_CAP else f"{PLAN_COUNT_CAP:.0e} or more" for c in counts)
+        if v != 0:
+            where = f"the subgame at '{game.node_label(v)}'"
+        else:
+            where = "the game above its proper subgames" if cuts_of.get(v) else "the whole game"
+        steps = f", {pivots} pivots" if pivots else ""
+        why = (f"its reduced normal form ({size} plans) is over the budget of {AUTO_NASH_PROFILES} pure profiles "
+               "for enumerating every extreme equilibrium" if method != used else f"method '{used}'")
+        out.append(f"{where}: one equilibrium by {_SEQUENCE_NAMES[used]} ({why}{steps}), so other "
+                   "subgame-perfect equilibria may exist; for every extreme equilibrium use "
+                   "--method enummixed --timeout 600")
+    return out
 
 
 def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: list[str]):
@@ -257,8 +364,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         dominance = pure_lists.pure_dominance_lists(nf.players, nf.strategies, lists)
         elimination = pure_lists.iterated_elimination_lists(nf.players, nf.strategies, lists)
     else:
-        from kimgame.solvers.api import dominance_note
-        from kimgame.solvers.dominance import dominance_analysis
+        from kimgame.solvers.dominance import dominance_analysis, dominance_note
         from kimgame.solvers.pure import pure_equilibria
 
         payoffs = nf.numeric
@@ -313,75 +419,6 @@ def _judge_claims(game, nf, elimination, equilibria):
         else:
             out.append(judge(game, claim, equilibria=equilibria))
     return tuple(out)
-
-
-# --------------------------------------------------------------------------------------------------
-# behaviour, paths and outcomes
-
-
-def behavior_document(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
-                      ) -> dict[str, dict[str, dict[str, Fraction]]]:
-    """``{player: {infoset: {action: probability}}}`` for every information set, in tree order."""
-    out: dict[str, dict[str, dict[str, Fraction]]] = {p: {} for p in game.players}
-    for label, h in game.infosets.items():
-        probs = behavior.get(label)
-        if probs is None:
-            probs = tuple(Fraction(1, len(h.actions)) for _ in h.actions)
-        out[game.players[h.player]][label] = dict(zip(h.actions, probs))
-    return out
-
-
-def flat_behavior(game: ExtensiveFormGame, document: Mapping[str, Mapping[str, Mapping[str, Fraction]]]) -> Behavior:
-    """The inverse of :func:`behavior_document`: ``{infoset: (probability of each action)}``."""
-    out: Behavior = {}
-    for sets in document.values():
-        for label, acts in sets.items():
-            out[label] = tuple(Fraction(acts[a]) for a in game.infosets[label].actions)
-    return out
-
-
-def outcome_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
-                          ) -> dict[str, Fraction]:
-    """The probability of each outcome label (summed over the terminals carrying it) under ``behavior``."""
-    from kimgame.solvers.subgames import reach_probabilities
-
-    reach = reach_probabilities(game, behavior)
-    out = {label: Fraction(0) for label in game.outcomes}
-    nodes = game.nodes
-    for v in [v for v, r in enumerate(reach) if r]:  # only the nodes reached (a large tree's are few)
-        node = nodes[v]
-        if isinstance(node, Terminal) and node.outcome is not None:
-            out[node.outcome] += reach[v]
-    return out
-
-
-def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
-                 limit: int = PATH_STEPS) -> list[dict[str, Any]]:
-    """The nodes reached with positive probability, in tree order: who moves, the moves taken (with their
-    probabilities) and the probability of getting there; reached terminals with their payoffs."""
-    from kimgame.solvers.subgames import reach_probabilities
-
-    reach = reach_probabilities(game, behavior)
-    steps: list[dict[str, Any]] = []
-    nodes = game.nodes
-    for v in [v for v, r in enumerate(reach) if r]:
-        node = nodes[v]
-        if len(steps) >= limit:
-            steps.append({"truncated": True})
-            break
-        step: dict[str, Any] = {"node": game.node_label(v), "reach": reach[v]}
-        if isinstance(node, Decision):
-            probs = behavior[node.infoset]
-            step.update(player=game.players[node.player], infoset=node.infoset,
-                        moves={a: p for a, p in zip(node.actions, probs) if p})
-        elif isinstance(node, Chance):
-            step.update(player="chance", moves={o: p for o, p in zip(node.outcomes, game.chance_values[v]) if p})
-        else:
-            step.update(payoffs=dict(zip(game.players, game.terminal_values[v])))
-            if node.outcome is not None:
-                step["outcome"] = node.outcome
-        steps.append(step)
-    return steps
 
 
 def _count_text(n: int) -> str:

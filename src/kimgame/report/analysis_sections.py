@@ -13,11 +13,13 @@ from typing import Any
 
 import sympy
 
+from kimgame._version import __version__
 from kimgame.analysis.analyze import ClaimAnalysis
-from kimgame.analysis.conditions import condition_pieces
+from kimgame.analysis.conditions import condition_pieces, is_long
 from kimgame.analysis.regimes import play_words
 from kimgame.expr.numbers import fmt, fmt_both
-from kimgame.report.sections import Section, Table, is_long
+from kimgame.report.document import game_header
+from kimgame.report.sections import Section, Table
 
 __all__ = ["analysis_document", "analysis_sections"]
 
@@ -199,8 +201,6 @@ def compact_parameters(game) -> Section | None:
 
 def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis]) -> dict[str, Any]:
     """The JSON-ready document of an analysis (``kimgame analyze --format json``)."""
-    from kimgame import __version__
-    from kimgame.report.document import game_header
 
     claims = []
     for a in analyses:

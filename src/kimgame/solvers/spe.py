@@ -1,0 +1,43 @@
+"""The one subgame-perfect search interface: :func:`search` solves a tree stage by stage
+(:func:`kimgame.solvers.backward_induction.stage_search`) or, for large perfect-information trees, level by
+level on arrays (:func:`kimgame.solvers.array_tree.array_search`), with the same results. The backend is
+chosen here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kimgame.model.tree import ExtensiveFormGame
+from kimgame.solvers.backward_induction import COMBINATION_LIMIT, SPESearch, stage_search
+from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT, Stages
+
+ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
+
+
+def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
+           deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT,
+           method: str = "enummixed", enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> SPESearch:
+    """Solve every stage of ``game`` bottom-up (see :mod:`kimgame.solvers.backward_induction`).
+    ``deadline`` (``time.monotonic``) bounds the equilibrium enumeration of imperfect-information stages
+    (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
+    acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
+    ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
+    form when the stage's reduced normal form has more than ``enumerate_up_to`` pure profiles, estimated
+    before it is built); see :meth:`kimgame.solvers.subgames.LocalGame.solve`.
+
+    Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
+    same results (:func:`kimgame.solvers.array_tree.array_search`)."""
+    if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
+        from kimgame.solvers.array_tree import array_search  # numpy: only for large trees
+
+        found = array_search(game, combination_limit=combination_limit)
+        if found is not None:
+            return found
+    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit,
+                        method=method, enumerate_up_to=enumerate_up_to)
+
+
+def backward_induction(game: ExtensiveFormGame, **options: Any) -> SPESearch:
+    """Backward induction on a tree (all pure subgame-perfect equilibria of a perfect-information tree,
+    chance included; see :func:`search` for trees with imperfect information)."""
+    return search(game, **options)
