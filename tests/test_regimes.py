@@ -77,6 +77,13 @@ def test_indifference_at_a_tie():
     assert indifference_at(game, game.values) == ""
 
 
+def test_a_tie_in_a_tree_with_imperfect_information_says_where_the_equilibria_differ():
+    game = kimgame.load(GAMES / "singapore_types.yaml")
+    text = indifference_at(game, dict(game.values, R=F(20)))
+    assert text.startswith("subgame-perfect equilibria differ:") and "DPRK dismantle or stall at 'pragmatist" in text
+    assert indifference_at(game, game.values) == ""
+
+
 def test_pieces_read_back_with_parameters_named_S_and_E(singapore):
     game, r = singapore
     names = [p.name for p in game.parameters]

@@ -552,12 +552,15 @@ def _holds(lhs: str, op: str, rhs: str, values) -> bool:
 def indifference_at(game, values) -> str:
     """Who is indifferent at exact parameter ``values`` (a mapping with every parameter), on the paths of
     subgame-perfect play: ``"DPRK indifferent between dismantle and stall at 'DPRK deal (silence)'"``;
-    empty when no mover on those paths is (or the tree has imperfect information). Exact backward
-    induction (Kuhn 1953) on the tree at those values."""
+    empty when no mover on those paths is. Exact backward induction (Kuhn 1953) on the tree at those
+    values; with imperfect information, where the pure subgame-perfect equilibria the tree solver lists
+    choose differently (``"subgame-perfect equilibria differ: DPRK dismantle or stall at '...'"``)."""
     from kimgame.model.tree import Chance, Decision
 
-    if getattr(game, "form", "normal") != "extensive" or not game.is_perfect_information:
+    if getattr(game, "form", "normal") != "extensive":
         return ""
+    if not game.is_perfect_information:
+        return _differing_choices(game.with_values(dict(values)))
     g = game.with_values(dict(values))
     nodes = g.nodes
     pay = g.terminal_values
@@ -592,3 +595,23 @@ def indifference_at(game, values) -> str:
         elif isinstance(node, Chance):
             stack.extend(c for p, c in zip(probs[v], node.children) if p)
     return "; ".join(found)
+
+
+def _differing_choices(game) -> str:
+    """Where the pure subgame-perfect equilibria of ``game`` (at its values) choose differently."""
+    from kimgame.analysis.solve_tree import solve_tree
+
+    eqs = [e for e in solve_tree(game, method="spe", conditions=False).equilibria if e.subgame_perfect]
+    found: list[str] = []
+    for player, sets in (eqs[0].behavior.items() if eqs else ()):
+        for label in sets:
+            chosen = []
+            for e in eqs:
+                probs = e.behavior[player][label]
+                for action, p in probs.items():
+                    if p and action not in chosen:
+                        chosen.append(action)
+            if len(chosen) > 1:
+                acts = " or ".join(a.replace("_", " ") for a in chosen)
+                found.append(f"{player} {acts} at '{label}'")
+    return f"subgame-perfect equilibria differ: {'; '.join(found)}" if found else ""
