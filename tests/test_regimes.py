@@ -79,9 +79,11 @@ def test_indifference_at_a_tie():
 
 def test_a_tie_in_a_tree_with_imperfect_information_says_where_the_equilibria_differ():
     game = kimgame.load(GAMES / "singapore_types.yaml")
-    text = indifference_at(game, dict(game.values, R=F(20)))
+    from kimgame.analysis.analyze import _spe_behaviors
+
+    text = indifference_at(game, dict(game.values, R=F(20)), _spe_behaviors)
     assert text.startswith("subgame-perfect equilibria differ:") and "DPRK dismantle or stall at 'pragmatist" in text
-    assert indifference_at(game, game.values) == ""
+    assert indifference_at(game, game.values, _spe_behaviors) == ""
 
 
 def test_pieces_read_back_with_parameters_named_S_and_E(singapore):

@@ -12,6 +12,9 @@ from kimgame.errors import KimgameError, Location, SolverLimit, ValidationErrors
 from kimgame.io.loader import load
 from kimgame.limits import Limits
 from kimgame.model.normal_form import NormalFormGame, game_from_arrays
+from kimgame.report.notebook import install as _install_displays
+
+_install_displays()  # Jupyter displays and SolveResult.to_pandas (see kimgame.model.presentation)
 
 
 def solve(game, **options):
@@ -47,6 +50,19 @@ def sweep(game, vary, claims=None, *, client=None, chunk_size=None):
     return _sweep(game, vary, claims, client=client, chunk_size=chunk_size)
 
 
+def write_report(game, path, *, timeout=None):
+    """Write the self-contained HTML page of ``game`` (what ``kimgame report`` writes) to ``path``; returns
+    the path. See :mod:`kimgame.report.html_page` and docs/report.md."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import build_report
+
+    out = Path(path)
+    atomic_write(out, build_report(game, source_file=Path(game.path).name if game.path else None, timeout=timeout))
+    return out
+
+
 __all__ = [
     "KimgameError",
     "Limits",
@@ -60,4 +76,5 @@ __all__ = [
     "load",
     "solve",
     "sweep",
+    "write_report",
 ]

@@ -19,7 +19,7 @@ from kimgame.errors import KimgameError
 app = typer.Typer(
     name="kimgame",
     help="Exact, parametric game solver: equilibria, dominance, and when a strategic claim holds.",
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -27,6 +27,26 @@ app = typer.Typer(
 
 EXIT_BAD_INPUT = 2
 EXIT_LIMIT = 3
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from kimgame._version import __version__
+
+        sys.stdout.write(f"kimgame {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version_callback, is_eager=True,  # noqa: UP045
+                                                    help="Print the version and exit.")] = None,
+) -> None:
+    """Exact, parametric game solver: equilibria, dominance, and when a strategic claim holds."""
+
+
+FullOption = Annotated[bool, typer.Option("--full", help="Print long tables and lists in full (text and "
+                                          "markdown cut them to 40 rows and 12 columns, saying so).")]
 
 
 class Format(str, Enum):
@@ -102,6 +122,7 @@ def solve(
         help="Derive each claim's exact parameter condition (cached by the game's content). Default: always "
         f"for matrices and JSON; in text, for trees of at most {TEXT_CONDITION_PARAMETERS} parameters (a larger "
         "tree's condition is kimgame analyze's job).")] = None,
+    full: FullOption = False,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.analysis.solve import slow_enumeration_warning
@@ -121,13 +142,13 @@ def solve(
             hint = (f"\nThe claims' exact conditions on these {len(game.parameters)} parameters: kimgame analyze "
                     f"{file} (regimes of each side's play, thresholds, knife-edges), or --format json.")
     result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
-    _emit(render_result(result, format) + hint)
+    _emit(render_result(result, format, full=full) + hint)
     if result.partial:
         raise typer.Exit(EXIT_LIMIT)
 
 
-def render_result(result, format: Format) -> str:
-    """The solve report in the chosen format."""
+def render_result(result, format: Format, full: bool = False) -> str:
+    """The solve report in the chosen format (text and markdown cut to size unless ``full``)."""
     if format is Format.json:
         from kimgame.report.document import result_document, to_json
 
@@ -143,6 +164,10 @@ def render_result(result, format: Format) -> str:
         sections = tree_sections(result)
     else:
         sections = solve_sections(result)
+    if not full:
+        from kimgame.report.cut import cut_sections
+
+        sections = cut_sections(sections)
     if format is Format.markdown:
         return render_markdown(game.title, subtitle, sections)
     return render_text(game.title, subtitle, sections)
@@ -156,6 +181,7 @@ def show(
     dot: Annotated[bool, typer.Option("--dot", help="Print Graphviz DOT instead (information sets dashed).")] = False,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file instead of "  # noqa: UP045
                                                   "standard output.")] = None,
+    full: FullOption = False,
 ) -> None:
     """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
     game = _load(file, set_)
@@ -187,6 +213,10 @@ def show(
         from kimgame.report.sections import Section, matrix_tables, parameter_section
 
         sections = [s for s in (parameter_section(game), Section("Payoffs", matrix_tables(game))) if s]
+        if not full:
+            from kimgame.report.cut import cut_sections
+
+            sections = cut_sections(sections)
         text = render_text(game.title, f"Source: {game.source}" if game.source else "", sections)
     if output:
         from pathlib import Path
@@ -430,6 +460,31 @@ def _streamed_sweep(game, axes, claim, output: str | None, plot: str | None, das
 
 
 @app.command()
+def report(
+    file: FileArg,
+    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE")],
+    set_: SetOption = None,
+    limit: LimitOption = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for the solve and the claims' "  # noqa: UP045
+                                                     "derivations together; the page says what was cut, "
+                                                     "exit code 3.")] = None,
+) -> None:
+    """Write one self-contained HTML page (sliders re-evaluate the claims and the path exactly; no network).
+    Exit code 3 when --timeout cut the solve or a derivation short (the page says so)."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import report_html, solve_and_analyze
+
+    game = _load(file, set_)
+    result, analyses, partial = solve_and_analyze(game, timeout)
+    atomic_write(Path(output), report_html(game, result, analyses, source_file=Path(file).name))
+    sys.stderr.write(f"wrote {output}" + (" (partial: a time limit was reached)" if partial else "") + "\n")
+    if partial:
+        raise typer.Exit(EXIT_LIMIT)
+
+
+@app.command()
 def validate(file: FileArg, set_: SetOption = None, limit: LimitOption = None) -> None:
     """Check a payoff file and explain every problem found (exit 2 if there are any)."""
     game = _load(file, set_)
@@ -501,13 +556,14 @@ def convert(
 # which parses it or reports the error. tests/test_cli_dispatch.py keeps the two in step.
 _SOLVE_OPTIONS = {"--set": "set_", "-s": "set_", "--format": "format", "-f": "format", "--method": "method",
                   "--timeout": "timeout"}
-_SOLVE_FLAGS = {"--conditions": ("conditions", True), "--no-conditions": ("conditions", False)}
+_SOLVE_FLAGS = {"--conditions": ("conditions", True), "--no-conditions": ("conditions", False),
+                "--full": ("full", True)}
 _SOLVE_TYPER_ONLY = ("--limit",)  # its callback puts the limits in force: always through typer
 
 
 def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     """The arguments of ``solve`` when ``argv`` is a plain ``solve FILE [options]``, else None."""
-    if not argv or argv[0] != "solve" or os.environ.get("KIMGAME_LIMITS"):  # limits: typer's callback
+    if not argv or argv[0] != "solve" or os.environ.get("KIMGAME_LIMITS") or os.environ.get("_KIMGAME_COMPLETE"):
         return None
     args: dict[str, object] = {}
     sets: list[str] = []
@@ -547,7 +603,8 @@ def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     except ValueError:
         return None
     return {"file": files[0], "set_": sets or None, "format": fmt, "method": args.get("method", "auto"),
-            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions")}
+            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions"),
+            "full": args.get("full", False)}
 
 
 def main() -> None:
@@ -557,7 +614,8 @@ def main() -> None:
         if quick is not None:
             solve(**quick)  # type: ignore[arg-type]
             return
-        code = app(args=_dask_without_address(sys.argv[1:]), standalone_mode=False)  # click returns typer.Exit's code instead of raising here
+        code = app(args=_dask_without_address(sys.argv[1:]), standalone_mode=False,  # click returns typer.Exit's
+                   prog_name="kimgame")                                             # code instead of raising here
         if isinstance(code, int) and code:
             sys.exit(code)
     except KimgameError as err:

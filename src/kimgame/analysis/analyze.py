@@ -34,6 +34,7 @@ from kimgame.analysis.thresholds import KnifeEdgeValue, Threshold, threshold_sum
 from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
+from kimgame.model.presentation import present
 from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
@@ -79,6 +80,10 @@ class ClaimAnalysis:
     partial: bool = False
     regimes: Regimes | None = None
     knife_edge_values: tuple[KnifeEdgeValue, ...] = ()
+
+    def _repr_html_(self) -> str:
+        """The analysis in a notebook: verdict, exact condition, summary (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
 
 
 def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
@@ -140,6 +145,13 @@ def holds_here(game, claim: Claim) -> bool:
     return judge(game, claim, equilibria=result.equilibria).holds
 
 
+def _spe_behaviors(game) -> list:
+    """The behaviours of the subgame-perfect equilibria the tree solver lists at the game's values."""
+    from kimgame.analysis.solve_tree import solve_tree
+
+    return [e.behavior for e in solve_tree(game, method="spe", conditions=False).equilibria if e.subgame_perfect]
+
+
 def _numeric_only(game, claim: Claim, phrase: str, message: str, partial: bool = False) -> ClaimAnalysis:
     holds = holds_here(game, claim)
     summary = f"{phrase}: {'holds' if holds else 'does not hold'} at these values; {message}"
@@ -190,7 +202,7 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
         holds = evaluate_condition(cond, game.values)
     from kimgame.analysis.thresholds import split_knife_edges
 
-    items, edges = split_knife_edges(game, items)
+    items, edges = split_knife_edges(game, items, _spe_behaviors)
     room = margins(items, holds)
     sensitive = most_sensitive(room)
     mc = monte_carlo(game, cond, samples, seed) if samples and cond is not None else None

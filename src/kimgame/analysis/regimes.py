@@ -549,18 +549,19 @@ def _holds(lhs: str, op: str, rhs: str, values) -> bool:
     return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b, "==": a == b, "!=": a != b}[op]
 
 
-def indifference_at(game, values) -> str:
+def indifference_at(game, values, spe=None) -> str:
     """Who is indifferent at exact parameter ``values`` (a mapping with every parameter), on the paths of
     subgame-perfect play: ``"DPRK indifferent between dismantle and stall at 'DPRK deal (silence)'"``;
     empty when no mover on those paths is. Exact backward induction (Kuhn 1953) on the tree at those
     values; with imperfect information, where the pure subgame-perfect equilibria the tree solver lists
-    choose differently (``"subgame-perfect equilibria differ: DPRK dismantle or stall at '...'"``)."""
+    choose differently (``"subgame-perfect equilibria differ: DPRK dismantle or stall at '...'"``): ``spe(game)``
+    gives their behaviours (mappings player -> information set -> action -> probability)."""
     from kimgame.model.tree import Chance, Decision
 
     if getattr(game, "form", "normal") != "extensive":
         return ""
     if not game.is_perfect_information:
-        return _differing_choices(game.with_values(dict(values)))
+        return _differing_choices(spe(game.with_values(dict(values)))) if spe is not None else ""
     g = game.with_values(dict(values))
     nodes = g.nodes
     pay = g.terminal_values
@@ -597,17 +598,15 @@ def indifference_at(game, values) -> str:
     return "; ".join(found)
 
 
-def _differing_choices(game) -> str:
-    """Where the pure subgame-perfect equilibria of ``game`` (at its values) choose differently."""
-    from kimgame.analysis.solve_tree import solve_tree
-
-    eqs = [e for e in solve_tree(game, method="spe", conditions=False).equilibria if e.subgame_perfect]
+def _differing_choices(behaviors) -> str:
+    """Where subgame-perfect equilibria (their behaviours) choose differently."""
+    eqs = list(behaviors)
     found: list[str] = []
-    for player, sets in (eqs[0].behavior.items() if eqs else ()):
+    for player, sets in (eqs[0].items() if eqs else ()):
         for label in sets:
             chosen = []
             for e in eqs:
-                probs = e.behavior[player][label]
+                probs = e[player][label]
                 for action, p in probs.items():
                     if p and action not in chosen:
                         chosen.append(action)

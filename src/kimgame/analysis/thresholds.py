@@ -394,12 +394,13 @@ class KnifeEdgeValue:
         return f"knife-edge at {self.parameter} = {_num(self.value)}{where}"
 
 
-def split_knife_edges(game, items: tuple[Threshold, ...]) -> tuple[tuple[Threshold, ...], tuple[KnifeEdgeValue, ...]]:
+def split_knife_edges(game, items: tuple[Threshold, ...], spe=None
+                      ) -> tuple[tuple[Threshold, ...], tuple[KnifeEdgeValue, ...]]:
     """The thresholds with isolated values set apart: where a parameter's set (the others at their
     values) has an isolated point, in it or missing from it, the claim changes there only at a tie.
     The returned thresholds count only moves that change the claim on an interval; the points are
     returned as :class:`KnifeEdgeValue` with who is indifferent there
-    (:func:`kimgame.analysis.regimes.indifference_at`)."""
+    (:func:`kimgame.analysis.regimes.indifference_at`, with ``spe`` for trees with imperfect information)."""
     from kimgame.analysis.regimes import indifference_at
 
     kept, edges = [], []
@@ -420,7 +421,7 @@ def split_knife_edges(game, items: tuple[Threshold, ...]) -> tuple[tuple[Thresho
         for v, holds in sorted([(v, True) for v in inside] + [(v, False) for v in outside], key=lambda x: float(x[0])):
             values = dict(game.values)
             values[t.parameter] = Fraction(int(v.p), int(v.q)) if v.is_Rational else values[t.parameter]
-            who = indifference_at(game, values) if v.is_Rational else ""
+            who = indifference_at(game, values, spe) if v.is_Rational else ""
             edges.append(KnifeEdgeValue(t.parameter, v, holds, who))
         depends = t.depends and not (s == t.domain or s.is_empty)
         kept.append(Threshold(t.parameter, t.value, t.low, t.high, t.domain, s, depends,

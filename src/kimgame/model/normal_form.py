@@ -14,6 +14,7 @@ from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, constant
 from kimgame.model.claims import Claim
 from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.presentation import present
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -39,6 +40,10 @@ class NormalFormGame:
     path: str | None = None
 
     form = "normal"
+
+    def _repr_html_(self) -> str:
+        """The game in a notebook: parameters and payoff table (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
 
     def __post_init__(self) -> None:
         if len(self.players) != len(self.strategies):

@@ -47,6 +47,7 @@ from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
 from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
 from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.presentation import present
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
 MAX_NODES = DEFAULT_LIMITS.nodes
@@ -203,6 +204,10 @@ class ExtensiveFormGame:
     path: str | None = None
 
     form = "extensive"
+
+    def _repr_html_(self) -> str:
+        """The tree in a notebook, as SVG with the subgame-perfect path marked (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
 
     def __post_init__(self) -> None:
         n = len(self.nodes)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from kimgame.model.presentation import present
+
 Mix = tuple[Fraction, ...]
 
 
@@ -64,3 +66,13 @@ class SolveResult:
     partial: bool = False
     notes: tuple[str, ...] = field(default=())
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:
+        """The result in a notebook: the game drawn, equilibria and claims (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame`` with one row per equilibrium: every probability and payoff as a float
+        column and as an exact string column (``"… exact"``), plus ``subgame_perfect`` for trees (see
+        :func:`kimgame.report.frames.result_frame`; needs pandas)."""
+        return present("pandas", self)
