@@ -212,7 +212,7 @@ def _without_factors(q: Poly, box: Box) -> Poly:
     (``delta*H - delta*C`` becomes ``H - C``): they are positive but on the boundary, a tie set apart."""
     n = len(box.names)
     while q.terms:
-        common = [j for j in range(n) if box.low[j] is not None and box.low[j] >= 0
+        common = [j for j in range(n) if (low := box.low[j]) is not None and low >= 0
                   and all(m[j] >= 1 for m in q.terms)]
         if not common:
             return q
@@ -398,7 +398,8 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
                 for s in region:
                     for t in terms:
                         u = box.meet(s, t)
-                        if u is not None and _open(u, box) is not None and box.feasible(_open(u, box)):
+                        opened = _open(u, box) if u is not None else None
+                        if u is not None and opened is not None and box.feasible(opened):
                             meet.append(u)
                 if meet:
                     nxt.append((chosen + (key,), meet))
@@ -453,7 +454,6 @@ def _plan_shape(game, solver, v: int, h, action: str):
     claimer's plans as ``(plan, plays the action)``, and ``payoff(k, slot values)`` the claimer's
     expected payoff of plan ``k``. None when the claim's information set is not of that kind."""
     from kimgame.model.tree import Decision, Terminal, plan_space
-    from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT
 
     nodes = game.nodes
     st = solver.stages
@@ -466,7 +466,7 @@ def _plan_shape(game, solver, v: int, h, action: str):
     if v in st.trivial:
         return None
     cuts = st.cuts[v]
-    space = plan_space(game, v, cuts, limit=LOCAL_PROFILE_LIMIT)
+    space = plan_space(game, v, cuts, limit_name="subgame_profiles")
     acting = [j for j in range(len(game.players)) if space.infosets[j]]
     if acting != [h.player] or h.label not in space.infosets[h.player]:
         return None
@@ -521,9 +521,9 @@ def _merge_rows(rows: list[tuple[tuple[str, ...], list[Term], list[Term]]], acti
         plays.append(paths)
         terms.extend(region)
     out = []
-    for own, (plays, terms) in groups.items():
-        others = region_pieces(full_dimensional(terms, box), box)
-        out.append(Regime(tuple(plays), actions, others, own, evaluate_pieces(others, values)))
+    for own_pieces, (plays, terms) in groups.items():
+        pieces = region_pieces(full_dimensional(terms, box), box)
+        out.append(Regime(tuple(plays), actions, pieces, own_pieces, evaluate_pieces(pieces, values)))
     return sorted(out, key=lambda r: (r.own == (), r.own == ((),), -len(r.plays)))
 
 
