@@ -80,10 +80,10 @@ def check_one(path: Path, timeout: float) -> dict:
     out["equilibria"] = len(result.equilibria)
     out["complete"] = result.complete
     out["partial"] = result.partial
-    out["approximate"] = "approximate_equilibrium" in result.extra or any("APPROXIMATE" in n for n in result.notes)
-    out["irrational"] = len(result.extra.get("algebraic_equilibria", ()))
+    out["approximate"] = result.approximate is not None or any("APPROXIMATE" in n for n in result.notes)
+    out["irrational"] = len(result.algebraic_equilibria)
     solved = result.game  # a tree without perfect recall is solved in its reduced normal form
-    out["recall"] = result.extra.get("perfect_recall", True)
+    out["recall"] = result.perfect_recall
     bad = _verify(solved, result)
     out["verified"] = bad is None
     if bad is not None:
@@ -137,7 +137,7 @@ def _compare(path: Path, game, result) -> str:
             return f"same {len(ours)} extreme equilibria"
         return f"DIFFERS: kimgame {len(ours)}, Gambit {len(theirs)} (only kimgame {len(ours - theirs)}, only Gambit " \
                f"{len(theirs - ours)})"
-    if not result.extra.get("perfect_recall", True):
+    if not result.perfect_recall:
         return "not compared (no perfect recall)"
     import pygambit as gbt
 

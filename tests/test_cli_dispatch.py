@@ -42,6 +42,7 @@ def _through_typer(*args: str) -> tuple[int, str, str]:
     ("solve", MATRIX, "--method=pure", "--timeout=2.5"),
     ("solve", TREE, "--no-conditions"),
     ("solve", MATRIX, "--conditions", "-f", "json"),
+    ("solve", MATRIX, "--full"),
     ("solve", MATRIX, "--set", "nope=1"),
     ("solve", str(GAMES / "missing.yaml")),
 ])

@@ -135,7 +135,7 @@ def test_unnamed_players_actions_infosets_and_outcomes_get_their_numbers():
 def test_a_forgetful_player_is_solved_in_the_reduced_normal_form():
     game = kimgame.load(DATA / "forgetful.efg")
     result = kimgame.solve(game)
-    assert result.game.form == "normal" and result.extra["perfect_recall"] is False
+    assert result.game.form == "normal" and result.perfect_recall is False
     assert result.game.strategies[0] == ("L/a", "L/b", "R/a", "R/b")
     assert "does not have perfect recall" in result.notes[0]
     assert "subgame perfection are not offered" in result.notes[0]
@@ -205,10 +205,10 @@ def test_n_player_normal_form_past_the_budget_gives_an_approximate_equilibrium_w
     result = kimgame.solve(game, timeout=5)
     assert not result.complete
     assert any("mixed equilibria are not all found" in n for n in result.notes)
-    approx = result.extra.get("approximate_equilibrium")
+    approx = result.approximate
     if approx is not None:
-        profile = tuple(tuple(approx["strategies"][p][s] for s in strategies[i]) for i, p in enumerate(players))
-        assert max_regret(game.numeric, profile) == approx["epsilon"]
+        profile = tuple(tuple(approx.strategies[p][s] for s in strategies[i]) for i, p in enumerate(players))
+        assert max_regret(game.numeric, profile) == approx.epsilon
         assert all(sum(m) == 1 for m in profile)
     assert shape == game.shape
     for eq in result.equilibria:
@@ -263,11 +263,10 @@ def test_conformance_on_small_corpus_games():
         assert row["verified"]
 
 
-def test_a_subgame_too_large_for_mixed_equilibria_still_gets_its_pure_ones(monkeypatch):
+def test_a_subgame_too_large_for_mixed_equilibria_still_gets_its_pure_ones():
     """Past the size of a truncated game's mixed analysis, its pure equilibria are found on integer arrays
     (what gives Gambit's 4-player cs.efg its pure subgame-perfect equilibria): same SPE as the small path."""
     from kimgame.model.tree import build_tree, decision, terminal
-    from kimgame.solvers import subgames
 
     def coordination(name):  # B and C move without seeing each other; pure equilibria: both a, both b
         return decision("B", {
@@ -284,8 +283,7 @@ def test_a_subgame_too_large_for_mixed_equilibria_still_gets_its_pure_ones(monke
                       for e in result.equilibria if e.subgame_perfect and e.is_pure)
 
     small = kimgame.solve(game, method="pure")
-    monkeypatch.setattr(subgames, "LOCAL_PROFILE_LIMIT", 1)
-    large = kimgame.solve(game, method="pure")
+    large = kimgame.solve(game, method="pure", limits={"subgame_profiles": 1})
     assert pure_spe(large) == pure_spe(small) and len(pure_spe(small)) == 2
     assert any("too many for its mixed equilibria" in n for n in large.notes)
 
@@ -295,5 +293,5 @@ def test_a_subgame_too_large_for_mixed_equilibria_still_gets_its_pure_ones(monke
                     "the test above covers the same path")
 def test_chain_store_with_four_players_gets_its_pure_subgame_perfect_equilibria():
     result = kimgame.solve(kimgame.load(CORPUS / "contrib-games" / "cs.efg"), timeout=60)
-    assert result.extra["spe_count"] == "84992" and len(result.equilibria) == 100
+    assert result.tree.spe_count == "84992" and len(result.equilibria) == 100
     assert all(e.subgame_perfect for e in result.equilibria)

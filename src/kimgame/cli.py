@@ -19,7 +19,7 @@ from kimgame.errors import KimgameError
 app = typer.Typer(
     name="kimgame",
     help="Exact, parametric game solver: equilibria, dominance, and when a strategic claim holds.",
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -27,6 +27,26 @@ app = typer.Typer(
 
 EXIT_BAD_INPUT = 2
 EXIT_LIMIT = 3
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from kimgame._version import __version__
+
+        sys.stdout.write(f"kimgame {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version_callback, is_eager=True,  # noqa: UP045
+                                                    help="Print the version and exit.")] = None,
+) -> None:
+    """Exact, parametric game solver: equilibria, dominance, and when a strategic claim holds."""
+
+
+FullOption = Annotated[bool, typer.Option("--full", help="Print long tables and lists in full (text and "
+                                          "markdown cut them to 40 rows and 12 columns, saying so).")]
 
 
 class Format(str, Enum):
@@ -56,9 +76,12 @@ def _install_limits(ctx: typer.Context, items: list[str] | None) -> list[str] | 
 
 LimitOption = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
-    typer.Option("--limit", help="Change a size limit: NAME=N (repeatable). Names: file_bytes, yaml_values, nodes, "
-                 "profiles, reduced_profiles (defaults 20,000,000 bytes and 2,000,000). Also KIMGAME_LIMITS="
-                 "'NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
+    typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Size limits: file_bytes, yaml_values, nodes, "
+                 "profiles, reduced_profiles; what solve computes or lists: pure_profiles, nash_profiles, "
+                 "auto_nash_profiles, auto_pure_profiles, subgame_profiles, spe_combinations, spe_listed, behavior_entries, "
+                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots (defaults in "
+                 "docs/cli.md). Also "
+                 "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
 ]
 
 
@@ -82,6 +105,9 @@ def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+TEXT_CONDITION_PARAMETERS = 6  # solve's text shows a tree's conditions up to this many parameters
+
+
 @app.command()
 def solve(
     file: FileArg,
@@ -95,8 +121,11 @@ def solve(
     timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
                                                      "dominance, claims); partial results are marked and the "
                                                      "exit code is 3.")] = None,
-    conditions: Annotated[bool, typer.Option(help="Derive each claim's exact parameter condition (cached by "
-                                             "file content; for trees it can take seconds).")] = True,
+    conditions: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        help="Derive each claim's exact parameter condition (cached by the game's content). Default: always "
+        f"for matrices and JSON; in text, for trees of at most {TEXT_CONDITION_PARAMETERS} parameters (a larger "
+        "tree's condition is kimgame analyze's job).")] = None,
+    full: FullOption = False,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.analysis.solve import slow_enumeration_warning
@@ -108,14 +137,21 @@ def solve(
     warning = slow_enumeration_warning(game, method, timeout)
     if warning:
         sys.stderr.write(warning + "\n")
+    hint = ""
+    if conditions is None:  # derive only what is printed
+        conditions = not (format is not Format.json and game.form == "extensive" and game.claims
+                          and len(game.parameters) > TEXT_CONDITION_PARAMETERS)
+        if not conditions:
+            hint = (f"\nThe claims' exact conditions on these {len(game.parameters)} parameters: kimgame analyze "
+                    f"{file} (regimes of each side's play, thresholds, knife-edges), or --format json.")
     result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
-    _emit(render_result(result, format))
+    _emit(render_result(result, format, full=full) + hint)
     if result.partial:
         raise typer.Exit(EXIT_LIMIT)
 
 
-def render_result(result, format: Format) -> str:
-    """The solve report in the chosen format."""
+def render_result(result, format: Format, full: bool = False) -> str:
+    """The solve report in the chosen format (text and markdown cut to size unless ``full``)."""
     if format is Format.json:
         from kimgame.report.document import result_document, to_json
 
@@ -131,6 +167,10 @@ def render_result(result, format: Format) -> str:
         sections = tree_sections(result)
     else:
         sections = solve_sections(result)
+    if not full:
+        from kimgame.report.cut import cut_sections
+
+        sections = cut_sections(sections)
     if format is Format.markdown:
         return render_markdown(game.title, subtitle, sections)
     return render_text(game.title, subtitle, sections)
@@ -144,6 +184,7 @@ def show(
     dot: Annotated[bool, typer.Option("--dot", help="Print Graphviz DOT instead (information sets dashed).")] = False,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file instead of "  # noqa: UP045
                                                   "standard output.")] = None,
+    full: FullOption = False,
 ) -> None:
     """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
     game = _load(file, set_)
@@ -182,6 +223,10 @@ def show(
         from kimgame.report.sections import Section, matrix_tables, parameter_section
 
         sections = [s for s in (parameter_section(game), Section("Payoffs", matrix_tables(game))) if s]
+        if not full:
+            from kimgame.report.cut import cut_sections
+
+            sections = cut_sections(sections)
         text = render_text(game.title, f"Source: {game.source}" if game.source else "", sections)
     if output:
         from pathlib import Path
@@ -276,12 +321,21 @@ def analyze(
     dask: DaskOption = None,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
-    from kimgame.analysis.analyze import analyze as run_analyze
+    from kimgame.analysis.condition_cache import load_report, store_report
 
     game = _focus(_load(file, set_), free)
     if solve or dask is not None or point_timeout is not None:
         _sampled_solves(game, claim, samples, seed, timeout, point_timeout, solve, dask, format)
         return
+    option = (f"analyze claim={claim} samples={samples} seed={seed} latex={latex} full={full} "
+              f"max_pieces={max_pieces} format={format.value} columns={os.environ.get('COLUMNS')}")
+    options = (option,)
+    cached = load_report(game, options) if timeout is None else None
+    if cached is not None:  # keyed by the game's content, values and these options (condition_cache)
+        _emit(cached["text"])
+        return
+    from kimgame.analysis.analyze import analyze as run_analyze
+
     analyses = run_analyze(game, claim or None, samples=samples, seed=seed, max_pieces=max_pieces, timeout=timeout)
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
@@ -289,11 +343,13 @@ def analyze(
         from kimgame.report.analysis_sections import analysis_document
         from kimgame.report.document import to_json
 
-        _emit(to_json(analysis_document(game, analyses)))
+        text = to_json(analysis_document(game, analyses))
     else:
-        _emit(_analysis_text(game, analyses, latex, full, format))
+        text = _analysis_text(game, analyses, latex, full, format)
+    _emit(text)
     if any(a.partial for a in analyses):
         raise typer.Exit(EXIT_LIMIT)
+    store_report(game, options, {"text": text})
 
 
 def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None, point_timeout: float | None,
@@ -325,11 +381,12 @@ def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None,
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
     """The analysis report as text or markdown."""
-    from kimgame.report.analysis_sections import analysis_sections
+    from kimgame.report.analysis_sections import analysis_sections, compact_parameters
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 
-    sections = [s for s in [parameter_section(game)] if s] + analysis_sections(analyses, full=full)
+    params = parameter_section(game) if full else compact_parameters(game)
+    sections = [s for s in [params] if s] + analysis_sections(analyses, full=full)
     if latex:
         from kimgame.report.sections import Section
 
@@ -413,6 +470,31 @@ def _streamed_sweep(game, axes, claim, output: str | None, plot: str | None, das
 
 
 @app.command()
+def report(
+    file: FileArg,
+    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.", metavar="FILE")],
+    set_: SetOption = None,
+    limit: LimitOption = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for the solve and the claims' "  # noqa: UP045
+                                                     "derivations together; the page says what was cut, "
+                                                     "exit code 3.")] = None,
+) -> None:
+    """Write one self-contained HTML page (sliders re-evaluate the claims and the path exactly; no network).
+    Exit code 3 when --timeout cut the solve or a derivation short (the page says so)."""
+    from pathlib import Path
+
+    from kimgame.io.editing import atomic_write
+    from kimgame.report.html_page import report_html, solve_and_analyze
+
+    game = _load(file, set_)
+    result, analyses, partial = solve_and_analyze(game, timeout)
+    atomic_write(Path(output), report_html(game, result, analyses, source_file=Path(file).name))
+    sys.stderr.write(f"wrote {output}" + (" (partial: a time limit was reached)" if partial else "") + "\n")
+    if partial:
+        raise typer.Exit(EXIT_LIMIT)
+
+
+@app.command()
 def validate(file: FileArg, set_: SetOption = None, limit: LimitOption = None) -> None:
     """Check a payoff file and explain every problem found (exit 2 if there are any)."""
     game = _load(file, set_)
@@ -484,13 +566,14 @@ def convert(
 # which parses it or reports the error. tests/test_cli_dispatch.py keeps the two in step.
 _SOLVE_OPTIONS = {"--set": "set_", "-s": "set_", "--format": "format", "-f": "format", "--method": "method",
                   "--timeout": "timeout"}
-_SOLVE_FLAGS = {"--conditions": ("conditions", True), "--no-conditions": ("conditions", False)}
+_SOLVE_FLAGS = {"--conditions": ("conditions", True), "--no-conditions": ("conditions", False),
+                "--full": ("full", True)}
 _SOLVE_TYPER_ONLY = ("--limit",)  # its callback puts the limits in force: always through typer
 
 
 def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     """The arguments of ``solve`` when ``argv`` is a plain ``solve FILE [options]``, else None."""
-    if not argv or argv[0] != "solve" or os.environ.get("KIMGAME_LIMITS"):  # limits: typer's callback
+    if not argv or argv[0] != "solve" or os.environ.get("KIMGAME_LIMITS") or os.environ.get("_KIMGAME_COMPLETE"):
         return None
     args: dict[str, object] = {}
     sets: list[str] = []
@@ -530,7 +613,8 @@ def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     except ValueError:
         return None
     return {"file": files[0], "set_": sets or None, "format": fmt, "method": args.get("method", "auto"),
-            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions", True)}
+            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions"),
+            "full": args.get("full", False)}
 
 
 def main() -> None:
@@ -540,7 +624,8 @@ def main() -> None:
         if quick is not None:
             solve(**quick)  # type: ignore[arg-type]
             return
-        code = app(args=_dask_without_address(sys.argv[1:]), standalone_mode=False)  # click returns typer.Exit's code instead of raising here
+        code = app(args=_dask_without_address(sys.argv[1:]), standalone_mode=False,  # click returns typer.Exit's
+                   prog_name="kimgame")                                             # code instead of raising here
         if isinstance(code, int) and code:
             sys.exit(code)
     except KimgameError as err:

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
-from kimgame.limits import Limits, limits_in_force
+from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
 from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
-from kimgame.solvers.results import Equilibrium, SolveResult
+from kimgame.solvers.results import Equilibrium, Method, SolveResult
+from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
@@ -43,7 +44,11 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
-    with limits_in_force(limits):
+    import dataclasses
+    import time
+
+    start = time.perf_counter()
+    with limits_in_force(limits) as chosen:
         if getattr(game, "form", "normal") == "extensive":
             from kimgame.analysis.solve_tree import solve_tree
             from kimgame.model.tree import recall_problem
@@ -51,8 +56,20 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
             if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
                 return _solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
 
-            return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
-        return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+            result = solve_tree(game, method=method, timeout=timeout, conditions=conditions)
+        else:
+            result = solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+    options: dict[str, object] = {"method": method}
+    if timeout is not None:
+        options["timeout"] = timeout
+    if not conditions:
+        options["conditions"] = False
+    changed = {f.name: getattr(chosen, f.name) for f in dataclasses.fields(chosen)
+               if getattr(chosen, f.name) != getattr(DEFAULT_LIMITS, f.name)}
+    if changed:
+        options["limits"] = changed
+    record = dataclasses.replace(result.method, options=options, time=time.perf_counter() - start)
+    return dataclasses.replace(result, method=record)
 
 
 def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None,
@@ -88,8 +105,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     notes: list[str] = []
     partial = False
+    stopped = False  # the equilibrium search itself was stopped (time, Ctrl-C, pivots)
     profiles: list = []
-    complete = True
     two_player = len(game.players) == 2
 
     if method == "pure" or not two_player:
@@ -99,7 +116,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         used = "pure best-response check"
         if len(game.players) > 2:
             notes.append("all pure equilibria are listed; mixed equilibria of games with more than two players "
-                         "are not enumerated")
+                         "are not enumerated (--method polynomial enumerates them on small games)")
         elif len(game.players) == 1:
             notes.append("one player: the equilibria are the player's best pure strategies (any mixture of them is "
                          "optimal too)")
@@ -112,44 +129,47 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             try:
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
-                profiles, partial, complete = list(stop.partial), True, False
+                profiles, partial, stopped = list(stop.partial), True, True
                 notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
-            complete = False
             found: set = set()
             try:
                 for k in range(sum(game.shape)):
                     if clock.expired:
-                        partial = True
+                        partial = stopped = True
                         notes.append(f"{why_stopped(None, timeout)} after {k} of {sum(game.shape)} starting "
                                      "labels: the equilibria listed are those found so far")
                         break
-                    found.add(lemke_howson(A, B, dropped_label=k))
+                    found.add(lemke_howson(A, B, dropped_label=k, max_pivots=current_limits().pivots))
             except PivotLimit as err:
-                partial = True
-                notes.append(str(err))
+                partial = stopped = True
+                notes.append(f"{err} (raise the limit with --limit pivots=N): the equilibria listed are those found "
+                             "so far")
             profiles = sorted(found)
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
             nashpy_method = "lemke-howson" if method == "nashpy-lemke-howson" else method
             used = f"nashpy {nashpy_method} (float), each candidate re-derived and verified exactly"
-            complete = False
             try:
                 profiles, dropped = solve_with_nashpy(nashpy_method, A, B, timeout or 60.0)
             except SolverLimit as stop:
                 profiles, dropped = stop.partial
-                partial = True
-                notes.append(str(stop))
+                partial = stopped = True
+                notes.append(f"{stop} (--timeout SECONDS sets it)")
             if dropped:
                 notes.append(f"{dropped} float candidate(s) from nashpy could not be confirmed exactly and were dropped")
     for prof in profiles:
         if not is_nash(payoffs, prof):  # never report an unverified profile
             raise AssertionError(f"internal error: {prof} is not an equilibrium")
-    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
+    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p)), game=game) for p in profiles)
+    run = "pure" if method == "pure" or not two_player else method
+    cov = coverage(run, game_kind(game), len(equilibria), stopped=stopped,
+                   finite=run == "enummixed" and not stopped and finite_nash_set(profiles),
+                   more=None if run == "enummixed" else "--method enummixed" if two_player else "--method polynomial")
 
     analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=deadline)
     if analysis.stopped is not None:
@@ -163,14 +183,12 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     return SolveResult(
         game=game,
         values=game.values,
-        method=used,
+        method=Method.of(run, used, cov, partial=partial),
         equilibria=equilibria,
-        complete=complete and not partial,
         pure_equilibria=pure_labels,
         dominance=dominance,
         elimination=elimination,
         claims=claims,
-        partial=partial,
         notes=tuple(notes),
     )
 
@@ -200,12 +218,11 @@ def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):
     return tuple(tuple(Fraction(int(k == j)) for k in range(n)) for n, j in zip(shape, idx))
 
 
-def solve_n_player(game, *, timeout: float | None = None, deadline: float | None = None):
+def solve_n_player(game, *, timeout: float | None = None, deadline: float | None = None) -> SolveResult:
     """``kimgame.solve`` (``auto``) for a normal-form game with three or more players (see the notes of
-    :mod:`kimgame.solvers.n_player`): pure equilibria, then the polynomial method within its budget, then (if nothing exact beyond
-    the pure equilibria was found and the search did not finish) an approximate equilibrium in
-    ``extra["approximate_equilibrium"]`` with its exact ε. ``complete`` is True when the polynomial method
-    finished."""
+    :mod:`kimgame.solvers.n_player`): pure equilibria, then the polynomial method within its budget, then (if
+    nothing exact beyond the pure equilibria was found and the search did not finish) an approximate
+    equilibrium, ``result.approximate``, with its exact ε. Complete when the polynomial method finished."""
     import dataclasses
 
     from kimgame.expr.numbers import fmt
@@ -220,11 +237,13 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
         MAX_PLAYERS,
         MAX_SUPPORT_PROFILES,
         _support_count,
-        algebraic_documents,
         algebraic_notes,
+        algebraic_results,
         solve_polynomial,
         support_equilibria,
     )
+    from kimgame.solvers.results import ApproximateEquilibrium
+    from kimgame.solvers.verify import profile_payoffs
 
     start = time.monotonic()
     if deadline is None and timeout is not None:
@@ -253,8 +272,8 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
     notes = [n for n in result.notes if "not enumerated" not in n]
     pure = "; ".join("(" + ", ".join(p) + ")" for p in result.pure_equilibria) or "none"
     notes.append(f"mixed equilibria are not all found: {why}. The pure equilibria are listed ({pure})")
-    extra = dict(result.extra)
-    if game.num_profiles <= APPROX_PROFILE_LIMIT and not result.extra.get("algebraic_equilibria") \
+    approximate = None
+    if game.num_profiles <= APPROX_PROFILE_LIMIT and not result.algebraic_equilibria \
             and not any(not eq.is_pure for eq in result.equilibria):
         payoffs = game.numeric
         profile, eps, sigma = approximate_equilibrium(payoffs, deadline=None if deadline is None
@@ -267,35 +286,32 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
             if rational:
                 profile, eps = rational[0], Fraction(0)
             elif algebraic:
-                extra["algebraic_equilibria"] = algebraic_documents(game, algebraic)
+                result = dataclasses.replace(result, algebraic_equilibria=algebraic_results(game, algebraic))
                 notes.extend(algebraic_notes(game, algebraic))
         mixes = "; ".join(
             f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(game.strategies[i], profile[i]) if x)
             for i, p in enumerate(game.players))
         if eps == 0:
             notes.append(f"a mixed equilibrium found by a float search and verified exactly (ε = 0): {mixes}")
+            if all(tuple(eq.strategies) != profile for eq in result.equilibria):
+                result = dataclasses.replace(result, equilibria=(
+                    *result.equilibria, Equilibrium(profile, profile_payoffs(payoffs, profile), game=game)))
         else:
             notes.append(f"an APPROXIMATE equilibrium (not exact; no player gains more than ε = {fmt(eps)} ≈ "
                          f"{float(eps):.3g} by deviating, computed exactly): {mixes}")
-        if eps == 0 and all(eq.strategies != profile for eq in result.equilibria):  # exact after all: verified
-            from kimgame.solvers.results import Equilibrium
-            from kimgame.solvers.verify import profile_payoffs
-
-            payoffs = game.numeric
-            result = dataclasses.replace(result, equilibria=(*result.equilibria,
-                                                             Equilibrium(profile, profile_payoffs(payoffs, profile))))
-        extra["approximate_equilibrium"] = {
-            "approximate": eps != 0,
-            "epsilon": eps,
-            "strategies": {p: dict(zip(game.strategies[i], profile[i])) for i, p in enumerate(game.players)},
-        }
-    return dataclasses.replace(result, notes=tuple(notes), extra=extra, complete=False)
+        approximate = ApproximateEquilibrium(
+            {p: dict(zip(game.strategies[i], profile[i])) for i, p in enumerate(game.players)}, eps)
+    cov = coverage("polynomial", game_kind(game), len(result.equilibria) + len(result.algebraic_equilibria),
+                   unsolved=True, more="--method polynomial --timeout 600")
+    record = Method.of("polynomial", f"{result.method.algorithm}; mixed equilibria not all found ({why})", cov,
+                       partial=result.partial)
+    return dataclasses.replace(result, method=record, notes=tuple(notes), approximate=approximate)
 
 
 def _solve_without_recall(game, *, method: str, timeout: float | None, conditions: bool) -> SolveResult:
     """A tree without perfect recall solved in its reduced normal form
     (:mod:`kimgame.solvers.imperfect_recall`): the normal form's result, its ``game`` the normal form, with
-    a first note saying why and what is not offered, and ``extra["perfect_recall"] = False``."""
+    a first note saying why and what is not offered, and ``perfect_recall`` False."""
     import dataclasses
 
     from kimgame.model.tree import recall_problem
@@ -307,7 +323,7 @@ def _solve_without_recall(game, *, method: str, timeout: float | None, condition
                            "normal form, where subgame perfection and behaviour strategies are not defined; choose one "
                            f"of {', '.join(NORMAL_FORM_METHODS)}", problem.where if problem else None)
     result = solve(reduced_normal_form_without_recall(game), method=method, timeout=timeout, conditions=conditions)
-    extra = dict(result.extra)
-    extra["perfect_recall"] = False
-    return dataclasses.replace(result, method=f"reduced normal form of a tree without perfect recall; {result.method}",
-                               notes=(recall_note(problem), *result.notes), extra=extra)
+    record = dataclasses.replace(
+        result.method, algorithm=f"reduced normal form of a tree without perfect recall; {result.method.algorithm}")
+    return dataclasses.replace(result, method=record, notes=(recall_note(problem), *result.notes),
+                               perfect_recall=False)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, constant
 from kimgame.model.claims import Claim
-from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.parameters import Parameter, bind_values, resolve_values
+from kimgame.model.presentation import present
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -40,7 +41,12 @@ class NormalFormGame:
 
     form = "normal"
 
+    def _repr_html_(self) -> str:
+        """The game in a notebook: parameters and payoff table (:mod:`kimgame.report.notebook`)."""
+        return present("html", self)
+
     def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
         if len(self.players) != len(self.strategies):
             raise ValueError("one tuple of strategies per player")
         if len(self.payoffs) != self.num_profiles:

@@ -41,8 +41,8 @@ from kimgame.solvers.reduced_normal_form import (
     unit,
 )
 
-LOCAL_PROFILE_LIMIT = 250_000  # pure profiles of one truncated game's reduced normal form
-PURE_STAGE_LIMIT = 20_000_000  # ... and, past that, up to which its pure equilibria are found on integer arrays
+PURE_STAGE_LIMIT = 20_000_000  # pure profiles of a truncated game past the subgame_profiles limit up to which
+# its pure equilibria are found on integer arrays
 
 
 ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
@@ -443,14 +443,18 @@ class LocalGame:
             self.profiles *= c
         self.used: str | None = None  # the method that solved it last ("sequence-lcp", ...)
         self.pivots = 0
-        # past LOCAL_PROFILE_LIMIT (and not solved by the sequence form) only pure equilibria are searched, on
-        # integer arrays: N-player trees such as Gambit's 4-player cs.efg still get their pure SPE
-        self.large = self.profiles > LOCAL_PROFILE_LIMIT
+        # past the subgame_profiles limit (and not solved by the sequence form) only pure equilibria are
+        # searched, on integer arrays: N-player trees such as Gambit's 4-player cs.efg still get their pure SPE
+        from kimgame.limits import current_limits
+
+        self.large = self.profiles > current_limits().subgame_profiles
 
     @cached_property
     def space(self) -> PlanSpace:
-        return plan_space(self.game, self.root, self.cuts,
-                          limit=PURE_STAGE_LIMIT if self.large else LOCAL_PROFILE_LIMIT)
+        if self.large:  # pure equilibria only, on integer arrays
+            return plan_space(self.game, self.root, self.cuts, limit=PURE_STAGE_LIMIT)
+        # at most the subgame_profiles limit in force (--limit subgame_profiles=N)
+        return plan_space(self.game, self.root, self.cuts, limit_name="subgame_profiles")
 
     @cached_property
     def weights(self) -> tuple[Fraction, ...]:
@@ -470,14 +474,19 @@ class LocalGame:
 
     def solve(self, cut_values: Mapping[int, Sequence[Fraction]], *, pure_only: bool = False,
               deadline: float | None = None, method: str = "enummixed",
-              enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> list[tuple[tuple[Fraction, ...], Behavior]]:
+              enumerate_up_to: int | None = None) -> list[tuple[tuple[Fraction, ...], Behavior]]:
         """Every extreme equilibrium of the truncated game (two acting players; pure ones only with
         ``pure_only``), its optimal plans (one acting player) or its pure equilibria (three or more),
         each as (value vector, behaviour at the stage's information sets; None where free).
 
         With a sequence-form method (see :meth:`chooses_sequence_form`) one equilibrium instead, from
         :func:`kimgame.solvers.sequence_lcp.sequence_lcp` or, for zero-sum stages,
-        :func:`kimgame.solvers.sequence_lp.sequence_lp`; :attr:`used` records the choice."""
+        :func:`kimgame.solvers.sequence_lp.sequence_lp`; :attr:`used` records the choice.
+        ``enumerate_up_to`` defaults to the ``subgame_profiles`` limit in force."""
+        if enumerate_up_to is None:
+            from kimgame.limits import current_limits
+
+            enumerate_up_to = current_limits().subgame_profiles
         sequence = None if pure_only else self.chooses_sequence_form(method, enumerate_up_to)
         self.used = sequence
         if sequence is not None:

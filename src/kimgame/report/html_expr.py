@@ -1,0 +1,114 @@
+"""Expressions and conditions as small JSON programs that the report page evaluates exactly.
+
+The page (``report.js``) interprets these programs with exact rationals (JavaScript ``BigInt``
+fractions); nothing is ever turned into JavaScript source text, so no label or formula of a payoff file
+can inject code. Programs are built from kimgame's own trees (``kimgame.expr.tree`` formulas and the
+sympy conditions that :mod:`kimgame.analysis.conditions` derives), never from text.
+
+An expression is a nested list: ``["n", "p", "q"]`` the rational p/q, ``["v", name]`` a parameter,
+``["+", a, b, ...]``, ``["*", a, b, ...]``, ``["-", a]`` (negation), ``["/", a, b]``, ``["^", a, k]``
+(``k`` a whole number or an expression that must evaluate to one), ``["min", ...]``, ``["max", ...]``
+and ``["abs", a]``. A condition is ``{"atoms": [[op, expr], ...], "tree": node}`` where each atom
+compares ``expr`` with 0 (``op`` one of ``> >= < <= == !=``) and ``node`` is ``["and", ...]``,
+``["or", ...]``, ``["not", node]``, ``true``/``false`` or an atom's index. The page evaluates every atom's
+sign once, then the tree twice: exactly, and in Kleene's three-valued logic with atoms at equality
+unknown, so it can say "tie" when the verdict rests on an equality (Kleene 1952, *Introduction to
+Metamathematics*, §64).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from kimgame.errors import KimgameError
+from kimgame.expr.tree import BinOp, Call, Expr, Neg, Num, Param
+
+Program = list[Any]
+
+
+def _num(q: Fraction) -> Program:
+    return ["n", str(q.numerator), str(q.denominator)]
+
+
+def formula_program(e: Expr) -> Program:
+    """The JSON program of a payoff or probability expression (:mod:`kimgame.expr.tree`)."""
+    if isinstance(e, Num):
+        return _num(e.value)
+    if isinstance(e, Param):
+        return ["v", e.name]
+    if isinstance(e, Neg):
+        return ["-", formula_program(e.operand)]
+    if isinstance(e, BinOp):
+        a, b = formula_program(e.left), formula_program(e.right)
+        if e.op == "+":
+            return ["+", a, b]
+        if e.op == "-":
+            return ["+", a, ["-", b]]
+        if e.op == "*":
+            return ["*", a, b]
+        if e.op == "/":
+            return ["/", a, b]
+        return ["^", a, b]
+    if isinstance(e, Call):
+        return [e.func, *(formula_program(a) for a in e.args)]
+    raise KimgameError(f"cannot draw the expression {e!r} in the report page")
+
+
+def sympy_program(e) -> Program:
+    """The JSON program of a sympy expression made of rationals, symbols, sums, products, whole powers,
+    ``Min``/``Max``/``Abs`` (what kimgame's conditions hold)."""
+    import sympy
+
+    if e.is_Rational:
+        return _num(Fraction(int(e.p), int(e.q)))
+    if e.is_Symbol:
+        return ["v", e.name]
+    if e.is_Add:
+        return ["+", *(sympy_program(a) for a in e.args)]
+    if e.is_Mul:
+        return ["*", *(sympy_program(a) for a in e.args)]
+    if e.is_Pow and e.exp.is_Integer:
+        return ["^", sympy_program(e.base), _num(Fraction(int(e.exp)))]
+    if isinstance(e, sympy.Min):
+        return ["min", *(sympy_program(a) for a in e.args)]
+    if isinstance(e, sympy.Max):
+        return ["max", *(sympy_program(a) for a in e.args)]
+    if isinstance(e, sympy.Abs):
+        return ["abs", sympy_program(e.args[0])]
+    raise KimgameError(f"the report page cannot evaluate '{e}' exactly (only rational expressions)")
+
+
+_OPS = {"StrictGreaterThan": ">", "GreaterThan": ">=", "StrictLessThan": "<", "LessThan": "<=",
+        "Equality": "==", "Unequality": "!="}
+
+
+def condition_program(cond) -> dict[str, Any]:
+    """The JSON program of a sympy Boolean condition: its distinct atoms ``lhs - rhs  op  0`` and the
+    and/or/not tree over their indices."""
+    import sympy
+
+    atoms: list[Program] = []
+    index: dict[Any, int] = {}
+
+    def walk(c) -> Any:
+        if c is sympy.true:
+            return True
+        if c is sympy.false:
+            return False
+        if isinstance(c, sympy.And):
+            return ["and", *(walk(a) for a in c.args)]
+        if isinstance(c, sympy.Or):
+            return ["or", *(walk(a) for a in c.args)]
+        if isinstance(c, sympy.Not):
+            return ["not", walk(c.args[0])]
+        op = _OPS.get(type(c).__name__)
+        if op is None:
+            raise KimgameError(f"the report page cannot evaluate the condition part '{c}'")
+        key = (op, c.lhs - c.rhs)
+        if key not in index:
+            index[key] = len(atoms)
+            atoms.append([op, sympy_program(sympy.expand(key[1]))])
+        return index[key]
+
+    return {"atoms": atoms, "tree": walk(cond)}
