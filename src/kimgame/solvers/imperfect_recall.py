@@ -86,11 +86,15 @@ def _outcome(game: ExtensiveFormGame, choice: dict[str, int]) -> tuple[Fraction,
         v, p = stack.pop()
         node = nodes[v]
         if isinstance(node, Terminal):
-            for i, x in enumerate(terminal[v]):
+            payoffs = terminal[v]
+            assert payoffs is not None  # a terminal's payoffs
+            for i, x in enumerate(payoffs):
                 if x:
                     total[i] += p * x
         elif isinstance(node, Chance):
-            stack.extend((c, p * q) for c, q in zip(node.children, chance[v]) if q)
+            probs = chance[v]
+            assert probs is not None  # a chance node's probabilities
+            stack.extend((c, p * q) for c, q in zip(node.children, probs) if q)
         else:
             stack.append((node.children[choice[node.infoset]], p))
     return tuple(total)
