@@ -295,3 +295,12 @@ def test_chain_store_with_four_players_gets_its_pure_subgame_perfect_equilibria(
     result = kimgame.solve(kimgame.load(CORPUS / "contrib-games" / "cs.efg"), timeout=60)
     assert result.tree.spe_count == "84992" and len(result.equilibria) == 100
     assert all(e.subgame_perfect for e in result.equilibria)
+
+
+def test_one_player_tree_is_solved():
+    # one decision maker with a chance move: her best plans, no N-player step (a regression: a crash)
+    text = ('EFG 2 R "solo" { "Ann" }\n""\nc "" 1 "" { "h" 1/2 "t" 1/2 } 0\n'
+            'p "" 1 1 "" { "a" "b" } 0\nt "" 1 "" { 2 }\nt "" 2 "" { 1 }\n'
+            'p "" 1 2 "" { "a" "b" } 0\nt "" 3 "" { 0 }\nt "" 4 "" { 3 }')
+    result = kimgame.solve(parse_efg(text, "solo.efg"))
+    assert [tuple(e.payoffs) for e in result.equilibria] == [(F(5, 2),)] and result.complete

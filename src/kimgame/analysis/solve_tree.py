@@ -422,7 +422,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "partial" if stopped else "incomplete"
     if len(shape) != 2 or method == "pure":
         status = "partial" if stopped else "incomplete"
-        if len(shape) != 2 and method != "pure":  # N players: kimgame.solvers.n_player (polynomial, budgeted)
+        if len(shape) > 2 and method != "pure":  # N players: kimgame.solvers.n_player (polynomial, budgeted)
             from kimgame.solvers.n_player import mixed_equilibria_notes
 
             mixed, complete_mixed = mixed_equilibria_notes(nf, deadline, notes)
