@@ -76,9 +76,10 @@ def _install_limits(ctx: typer.Context, items: list[str] | None) -> list[str] | 
 
 LimitOption = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
-    typer.Option("--limit", help="Change a size limit: NAME=N (repeatable). Names: file_bytes, yaml_values, nodes, "
-                 "profiles, reduced_profiles (defaults 20,000,000 bytes and 2,000,000). Also KIMGAME_LIMITS="
-                 "'NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
+    typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Names: file_bytes, yaml_values, nodes, "
+                 "profiles, reduced_profiles (defaults 20,000,000 bytes and 2,000,000), memory (resident memory, "
+                 "default 2GiB; e.g. memory=4GiB), budget (seconds the default solve plans for, default 10). Also "
+                 "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
 ]
 
 
@@ -120,15 +121,11 @@ def solve(
     full: FullOption = False,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
-    from kimgame.analysis.solve import slow_enumeration_warning
     from kimgame.analysis.solve import solve as run_solve
     from kimgame.solvers.deadline import show_progress
 
     show_progress(sys.stderr)
     game = _load(file, set_)
-    warning = slow_enumeration_warning(game, method, timeout)
-    if warning:
-        sys.stderr.write(warning + "\n")
     result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
     _emit(render_result(result, format, full=full))
     if result.partial:

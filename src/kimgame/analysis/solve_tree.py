@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.errors import KimgameError
-from kimgame.limits import current_limits
+from kimgame.limits import current_limits, too_much_memory
 from kimgame.model.tree import (
     PLAN_COUNT_CAP,
     Chance,
@@ -182,7 +182,11 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         notes.append(f"the reduced normal form has {profiles:,} pure profiles, over the budget of "
                      f"{AUTO_PURE_PROFILES:,} for the default run: its pure Nash equilibria and dominance are not "
                      "computed (use --method pure for them)")
-    if analysed and Clock(deadline).expired:
+    over_memory = too_much_memory("the reduced normal form", profiles, len(players)) if analysed else None
+    if over_memory is not None:  # estimated before it is built
+        analysed, partial, complete = False, True, False
+        notes.append(f"{over_memory}: Nash equilibria that are not subgame-perfect and dominance are not computed")
+    elif analysed and Clock(deadline).expired:
         partial, complete = True, False
         notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
@@ -194,7 +198,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         except (Expired, KeyboardInterrupt) as stop:
             nf, analysed = None, False
             partial, complete = True, False
-            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(None, timeout)
+            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(stop, timeout)
             notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
                          "subgame-perfect and dominance are not computed")
     if nf is not None:
