@@ -69,6 +69,7 @@ def test_unfinished_enumeration_still_gives_one_equilibrium(monkeypatch):
     notes: list[str] = []
     # a budget of 0 s: the enumeration stops at its first check with nothing found
     profiles, used, complete, partial = _auto_two_player(A, B, Budget(0.0, time.monotonic(), None), notes)
+    assert used.startswith("lemke-howson")
     assert len(profiles) == 1 and is_nash(A, B, *profiles[0])
     assert complete is False and partial is False
     assert "did not finish" in notes[0] and "--method enummixed --timeout 600" in notes[0]

@@ -7,9 +7,6 @@ import subprocess
 import sys
 from fractions import Fraction
 
-import pytest
-
-import kimgame
 from clirun import run_cli
 from conftest import GAMES, ROOT
 

@@ -34,10 +34,10 @@ __all__ = [
     "Limits",
     "current_limits",
     "format_bytes",
-    "too_much_memory",
     "limits_in_force",
     "parse_limits",
     "too_large",
+    "too_much_memory",
 ]
 
 ENV_VAR = "KIMGAME_LIMITS"
