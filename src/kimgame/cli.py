@@ -109,7 +109,8 @@ def solve(
     set_: SetOption = None,
     limit: LimitOption = None,
     format: FormatOption = Format.text,
-    method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
+    method: Annotated[str, typer.Option(help="auto (default: enummixed if its estimate fits the 10 s budget, "
+                                        "else exact Lemke-Howson), enummixed (all extreme equilibria, exact), "
                                         "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
                                         "enummixed, spe, pure, sequence-lcp (one equilibrium, exact), sequence-lp "
                                         "(zero-sum: value and optimal strategies).")] = "auto",

@@ -21,9 +21,11 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
           limits: Limits | Mapping[str, int] | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
-    ``auto`` (default) picks, per game, the method below that is complete and fast.
+    ``auto`` (default) picks, per game, the method below that fits the budget: for two-player games
+    ``enummixed`` when its estimated time fits (see :func:`_auto_two_player`), else exact Lemke-Howson;
+    always at least one verified equilibrium, and the notes say which method, why and how to ask for more.
     Methods for two-player normal-form games:
-    ``enummixed`` (what ``auto`` uses) — every extreme equilibrium, exactly (vertex enumeration of the
+    ``enummixed`` — every extreme equilibrium, exactly (vertex enumeration of the
     best-response polytopes; complete on degenerate games);
     ``lemke-howson`` — one equilibrium by exact lexicographic Lemke-Howson;
     ``support`` / ``vertex`` / ``nashpy-lemke-howson`` — nashpy's algorithms, bounded in time, each
@@ -36,8 +38,9 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.
     ``limits`` (:class:`kimgame.limits.Limits`, or a mapping changing only the limits it names) are the
-    size limits in force while solving (for a tree: the size up to which its reduced normal form is
-    built); by default those already in force.
+    limits in force while solving (for a tree: the size up to which its reduced normal form is built; the
+    ``memory`` every step is stopped at, like a timeout; the ``budget`` in seconds that ``auto`` plans for
+    without a ``timeout``); by default those already in force.
     ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
