@@ -65,7 +65,7 @@ def test_auto_within_budget_enumerates_every_extreme_equilibrium():
 
 def test_unfinished_enumeration_still_gives_one_equilibrium(monkeypatch):
     A, B = random_game(20)
-    monkeypatch.setattr("kimgame.solvers.budget.enumeration_seconds", lambda m, n: 0.0)  # "fits" any budget
+    monkeypatch.setattr("kimgame.analysis.solve.enumeration_seconds", lambda m, n: 0.0)  # "fits" any budget
     notes: list[str] = []
     # a budget of 0 s: the enumeration stops at its first check with nothing found
     profiles, used, complete, partial = _auto_two_player(A, B, Budget(0.0, time.monotonic(), None), notes)

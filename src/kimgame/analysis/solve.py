@@ -6,13 +6,16 @@ It lives in the analysis layer, above the solvers, because a solve result also j
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 from kimgame.errors import KimgameError, SolverLimit
-from kimgame.limits import Limits, limits_in_force
-from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
+from kimgame.limits import Limits, current_limits, limits_in_force
+from kimgame.solvers.budget import enumeration_seconds
+from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, SolveResult
 
+DOMINANCE_ANNOUNCE_CELLS = 400  # from 20 x 20 the mixed-dominance LPs took seconds when this was measured
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
 
@@ -101,9 +104,14 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         if budget is not None:
             profiles, used, complete, partial = _auto_two_player(A, B, budget, notes)
         elif method == "enummixed":
-            from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
+            from kimgame.solvers.enummixed import extreme_equilibria
+
 
             used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
+            estimate = enumeration_seconds(*game.shape)
+            if estimate > 1:
+                announce(f"enumerating every extreme equilibrium of the {game.shape[0]} × {game.shape[1]} game "
+                         f"(estimated {_duration(estimate)}; Ctrl-C prints what was found)")
             try:
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
@@ -136,6 +144,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
 
     dominance_deadline, quoted = (deadline, timeout) if budget is None else (budget.end, budget.seconds)
+    if two_player and game.shape[0] * game.shape[1] >= DOMINANCE_ANNOUNCE_CELLS:
+        announce(f"dominance analysis of the {game.shape[0]} × {game.shape[1]} game (one exact LP per strategy)")
     analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=dominance_deadline)
     if analysis.stopped is not None:
         partial = True
@@ -177,10 +187,6 @@ class Budget:
     @classmethod
     def start(cls, timeout: float | None, deadline: float | None) -> Budget:
         """The budget of a run with ``timeout`` (None: the ``budget`` limit in force) and hard ``deadline``."""
-        import time
-
-        from kimgame.limits import current_limits
-
         now = time.monotonic()
         if timeout is None and deadline is None:
             return cls(float(current_limits().budget), now, None)
@@ -194,6 +200,7 @@ class Budget:
 
     @property
     def end(self) -> float:
+        """The end of the budget (the hard deadline if that is sooner)."""
         return self.mark(1.0)
 
 
@@ -202,8 +209,6 @@ def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str,
     estimated enumeration time (:func:`kimgame.solvers.budget.enumeration_seconds`) fits the budget,
     else exact Lemke-Howson. Returns (profiles, method text, complete, partial); the notes say which method
     was used, why, and how to ask for more."""
-    from kimgame.solvers.budget import enumeration_seconds
-    from kimgame.solvers.deadline import SearchTimeout, announce
     from kimgame.solvers.enummixed import extreme_equilibria
 
     m, n = len(A), len(A[0])
@@ -256,9 +261,6 @@ def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
     the distinct equilibria found (sorted) and what stopped the paths: None (every label done),
     ``(k, total)`` when the soft deadline ended them after ``k`` of ``total`` starting labels, or the
     :class:`SearchTimeout` (hard deadline, memory limit, Ctrl-C) or :class:`PivotLimit` that stopped a path."""
-    import time
-
-    from kimgame.solvers.deadline import SearchTimeout
     from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
 
     total = len(A) + len(A[0])
