@@ -366,6 +366,140 @@ def case_reduced_normal_form(ks: list[int], bayes_ks: list[int], reps: int) -> l
     return rows
 
 
+def _random_game(n: int, seed: int):
+    """Random n×n bimatrix game with integer payoffs 0..9 (numpy's generator, ``seed``)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 10, (n, n)), rng.integers(0, 10, (n, n))
+
+
+def _gambit_enummixed(A, B, rational: bool) -> Callable[[], object]:
+    """Gambit's enummixed on (A, B) as a timed call (the game is built outside it)."""
+    import pygambit as gbt
+
+    game = gbt.StrategicGame.from_arrays(A.astype(int), B.astype(int))
+    return lambda: gbt.nash.enummixed_solve(game, rational=rational)
+
+
+def case_whole_solve(plan: list[tuple[int, int, tuple[str, ...]]], nashpy_cap: float) -> list[Row]:
+    """The whole ``kimgame.solve`` of random n×n games (payoffs 0..9): every extreme equilibrium, each
+    verified exactly, pure and mixed dominance and iterated elimination. Baselines, interleaved game by game:
+    Gambit's ``enummixed_solve`` in floats and exact (``rational=True``) when pygambit is installed (equilibria
+    alone), and nashpy's vertex enumeration (equilibria alone, in a child process, capped). ``plan``: (n,
+    number of games, baselines among "gambit" and "nashpy") per size."""
+    import kimgame
+    from kimgame.model.normal_form import game_from_arrays
+
+    kimgame.solve(game_from_arrays(_random_game(2, 0)), conditions=False)  # imports, outside the timings
+    try:
+        import pygambit  # noqa: F401
+        have_gambit = True
+    except ImportError:
+        have_gambit = False
+    rows = []
+    for n, games, baselines in plan:
+        gambit = have_gambit and "gambit" in baselines
+        ours: list[float] = []
+        base: dict[str, list[float]] = {"float": [], "exact": [], "nashpy": []}
+        for seed in range(games):
+            A, B = _random_game(n, seed)
+            game = game_from_arrays([A, B])
+            t, _ = timed(lambda: kimgame.solve(game, conditions=False))  # noqa: B023
+            ours.append(t)
+            if gambit:
+                base["float"].append(timed(_gambit_enummixed(A, B, False))[0])
+                base["exact"].append(timed(_gambit_enummixed(A, B, True))[0])
+            if "nashpy" in baselines:
+                bt, _ = nashpy_vertex_capped(A.astype(float), B.astype(float), nashpy_cap)
+                if bt is not None:
+                    base["nashpy"].append(bt)
+        mine = statistics.median(ours)
+        times = ", ".join(_fmt_time(t) for t in ours)
+        for key, name, target in (("float", "Gambit enummixed_solve (float)", 1.0),
+                                  ("exact", "Gambit enummixed_solve(rational=True)", 20.0),
+                                  ("nashpy", "nashpy vertex_enumeration", 20.0)):
+            if not base[key]:
+                continue
+            theirs = statistics.median(base[key])
+            per_game = sum(b >= target * o for b, o in zip(base[key], ours))
+            verdict = "met" if theirs >= target * mine else "missed"
+            rows.append(Row("whole kimgame.solve (equilibria + dominance), random n×n, payoffs 0..9", f"n={n}", mine,
+                            theirs, name, f"{games} game(s); kimgame per game: {times}; baseline per game: "
+                            f"{', '.join(_fmt_time(b) for b in base[key])}; target ≥ {target:g}× on the medians: "
+                            f"{verdict} ({per_game} of {len(base[key])} games individually)"))
+        if not any(base.values()):
+            rows.append(Row("whole kimgame.solve (equilibria + dominance), random n×n, payoffs 0..9", f"n={n}",
+                            mine, None, "— (pygambit not installed)", f"{games} game(s); per game: {times}"))
+    return rows
+
+
+def _dominance_game(n: int, seed: int):
+    """A random n×n game (payoffs 0..99) whose last half of rows (columns) are averages of two earlier ones
+    minus one: strictly dominated by mixtures, rarely by a pure strategy, and never best responses."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(0, 100, (n, n)), rng.integers(0, 100, (n, n))
+    for r in range(n // 2, n):
+        i, j = rng.choice(n // 2, 2, replace=False)
+        A[r] = (A[i] + A[j]) // 2 - 1
+        B[:, r] = (B[:, i] + B[:, j]) // 2 - 1
+    return A, B
+
+
+def case_dominance(n: int, games: int) -> list[Row]:
+    """The dominance step alone (pure and mixed dominance, iterated elimination) of n×n games, against the
+    same step with every LP solved by the exact simplex alone (no float front): random games (payoffs 0..9)
+    and games built so that many strategies are dominated by mixtures only."""
+    from kimgame.model.normal_form import game_from_arrays
+    from kimgame.solvers import lp_certify
+    from kimgame.solvers.dominance import dominance_analysis
+
+    def exact_only(game):
+        saved = lp_certify.EXACT_ONLY_SIZE
+        lp_certify.EXACT_ONLY_SIZE = 10**12
+        try:
+            return dominance_analysis(game.players, game.strategies, game.numeric)
+        finally:
+            lp_certify.EXACT_ONLY_SIZE = saved
+
+    warm = game_from_arrays(list(_dominance_game(16, 99)))  # imports scipy too
+    dominance_analysis(warm.players, warm.strategies, warm.numeric)  # imports, outside the timings
+    rows = []
+    for label, make in (("random, payoffs 0..9", _random_game), ("half the strategies dominated by mixtures",
+                                                                   _dominance_game)):
+        ours, base, found = [], [], []
+        for seed in range(games):
+            game = game_from_arrays(list(make(n, seed)))
+            t, out = timed(lambda: dominance_analysis(game.players, game.strategies, game.numeric))  # noqa: B023
+            bt, ref = timed(lambda: exact_only(game))  # noqa: B023
+            assert out.elimination.surviving == ref.elimination.surviving
+            ours.append(t)
+            base.append(bt)
+            found.append(len(out.dominance))
+        rows.append(Row(f"dominance step alone ({label})", f"{n}×{n}", statistics.median(ours),
+                        statistics.median(base), "same, exact simplex only (no float front)",
+                        f"{games} game(s); dominance relations found {found}, the same survivors either way; "
+                        "before this front (Fraction simplex for every LP): 8.9 s at 16×16 (issue 11)"))
+    return rows
+
+
+def case_kuhn_cli(timeout: int) -> list[Row]:
+    """``kimgame solve games/kuhn_poker.yaml --timeout T`` as a subprocess, start to finish (one run)."""
+    compileall.compile_dir(str(ROOT / "src" / "kimgame"), quiet=1)
+    cmd = [sys.executable, "-m", "kimgame", "solve", "games/kuhn_poker.yaml", "--timeout", str(timeout)]
+    with tempfile.TemporaryDirectory(prefix="kimgame-bench-") as tmp:
+        env = _cli_env(tmp)
+        start = time.perf_counter()
+        run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+    verdict = "met" if wall <= 0.5 and run.returncode == 0 else "missed"
+    return [Row("Kuhn poker end to end (CLI)", "games/kuhn_poker.yaml", wall, None, "—",
+                f"`kimgame solve games/kuhn_poker.yaml --timeout {timeout}`, exit code {run.returncode}; "
+                f"target ≤ 0.5 s: {verdict}")]
+
+
 def machine() -> str:
     """Platform, cores, Python and the versions of the packages that matter here."""
     from importlib.metadata import PackageNotFoundError, version
@@ -413,6 +547,11 @@ CASES = {
     # nashpy needs ~10 s per game at n = 8 and ~40 s at n = 10 (60 s cap): fewer games there keep the run short
     "enumeration": lambda quick: case_enumeration([4] if quick else [4, 6, 8, 10, 12],
                                                   lambda n: 1 if quick else (5 if n <= 8 else 3), 5 if quick else 60),
+    # Gambit's exact enummixed takes 3-11 s per 10×10 game and nashpy ~10 s per 8×8 one: 3 games each
+    "solve": lambda quick: case_whole_solve([(4, 1, ("gambit", "nashpy"))] if quick
+                                            else [(8, 3, ("nashpy",)), (10, 3, ("gambit",))], 5 if quick else 60),
+    "dominance": lambda quick: case_dominance(6 if quick else 16, 1 if quick else 3),
+    "kuhn": lambda quick: case_kuhn_cli(2 if quick else 60),
 }
 
 

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import kimgame
-from kimgame.analysis.analyze import analyze
 
 GAME = Path(__file__).resolve().parent.parent / "games" / "singapore_matrix.yaml"
 
@@ -21,7 +20,7 @@ GAME = Path(__file__).resolve().parent.parent / "games" / "singapore_matrix.yaml
 def main(samples: int = 100_000, seed: int = 2018) -> None:
     game = kimgame.load(GAME)
     print(game.title)
-    for a in analyze(game, samples=samples, seed=seed):
+    for a in kimgame.analyze(game, samples=samples, seed=seed):
         print()
         print(f"{a.claim.id}: {a.claim.says}")
         print(f"  holds exactly when:  {a.condition_text}")

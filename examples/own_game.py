@@ -13,9 +13,6 @@ import textwrap
 from pathlib import Path
 
 import kimgame
-from kimgame.analysis.analyze import analyze
-from kimgame.analysis.parametric_equilibria import parametric_equilibria
-from kimgame.expr.numbers import fmt
 
 HAWK_DOVE = textwrap.dedent("""
     kimgame: 1
@@ -42,24 +39,26 @@ def main() -> None:
         game = kimgame.load(path)
 
     result = kimgame.solve(game)
-    print(f"{game.title} at V = {fmt(game.values['V'])}, C = {fmt(game.values['C'])}:")
+    print(f"{game.title} at V = {game.parameters['V'].value}, C = {game.parameters['C'].value}:")
+    print(f"  {len(result.equilibria)} equilibria; the list holds {result.method.scope}"
+          f"{'' if result.complete else ' (NOT complete)'}")
     for eq in result.equilibria:
-        row, col = eq.strategies
-        print(f"  equilibrium: Row hawk {fmt(row[0])}, Column hawk {fmt(col[0])}; payoffs "
-              f"{', '.join(fmt(v) for v in eq.payoffs)}")
+        print(f"  equilibrium: Row hawk {eq.strategies['Row']['hawk']}, Column hawk {eq.strategies['Column']['hawk']}; "
+              f"payoffs Row {eq.payoffs['Row']}, Column {eq.payoffs['Column']}")
 
-    for a in analyze(game):
+    for a in kimgame.analyze(game):
         print(f"claim {a.claim.id}: holds exactly when {a.condition_text}; here: {a.holds}")
         print(f"  {a.summary}")
 
     print("all equilibria of the game with C fixed at its value, as functions of V:")
-    for piece in parametric_equilibria(game, parameters=["V"]):
+    for piece in kimgame.parametric_equilibria(game, parameters=["V"]):
         print(f"  {piece.text}")
 
     # the same game from arrays, numerically (no parameters): prisoner's dilemma
     pd = kimgame.game_from_arrays([[[2, 0], [3, 1]], [[2, 3], [0, 1]]],
                                   players=["Row", "Column"], strategies=[["cooperate", "defect"]] * 2)
-    print("prisoner's dilemma:", [tuple(fmt(p) for p in eq.strategies[0]) for eq in kimgame.solve(pd).equilibria])
+    (eq,) = kimgame.nash.enumpure(pd).equilibria
+    print("prisoner's dilemma:", {player: [s for s, p in mix.items() if p == 1] for player, mix in eq.strategies.items()})
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import kimgame
-from kimgame.analysis.plot import plot_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +20,7 @@ def main(out: str = str(ROOT / "docs" / "figures" / "singapore_matrix_regions.pn
     share = grid.claims["silence-dominates"].mean()
     print(f"silence dominates pressure on {share:.1%} of the grid; exactly when "
           f"{kimgame.analyze(game, 'silence-dominates')[0].condition_text}")
-    return plot_regions(grid, out, game)
+    return kimgame.plot_regions(grid, out, game)
 
 
 if __name__ == "__main__":

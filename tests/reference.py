@@ -132,6 +132,55 @@ def spe_path_label(game, behavior) -> str:
     return label(0)
 
 
+def pure_nash_profiles(payoffs: Sequence[np.ndarray]) -> list[tuple[int, ...]]:
+    """Every pure Nash equilibrium of an N-player game (one exact payoff array per player), by checking every
+    unilateral pure deviation of every profile."""
+    import itertools
+
+    shape = payoffs[0].shape
+    out = []
+    for profile in itertools.product(*(range(k) for k in shape)):
+        stable = True
+        for i, u in enumerate(payoffs):
+            for s in range(shape[i]):
+                other = profile[:i] + (s,) + profile[i + 1:]
+                if u[other] > u[profile]:
+                    stable = False
+        if stable:
+            out.append(profile)
+    return out
+
+
+def pure_spe_count(game) -> int:
+    """The number of pure subgame-perfect equilibria of a perfect-information tree: every pure behaviour
+    profile (one action per decision node) is tried, and kept when at every decision node the action chosen
+    is best for the mover given the profile below (the one-shot deviation principle)."""
+    import itertools
+
+    nodes = game.nodes
+    decisions = [v for v, node in enumerate(nodes) if isinstance(node, Decision)]
+    count = 0
+    for choice in itertools.product(*(range(len(nodes[v].actions)) for v in decisions)):
+        chosen = dict(zip(decisions, choice))
+        values: dict[int, tuple[Fraction, ...]] = {}
+        perfect = True
+        for v in range(len(nodes) - 1, -1, -1):
+            node = nodes[v]
+            if isinstance(node, Decision):
+                kids = [values[c] for c in node.children]
+                values[v] = kids[chosen[v]]
+                perfect = perfect and kids[chosen[v]][node.player] == max(k[node.player] for k in kids)
+            elif isinstance(node, Chance):
+                probs = game.chance_values[v]
+                kids = [values[c] for c in node.children]
+                values[v] = tuple(sum((p * k[i] for p, k in zip(probs, kids)), Fraction(0))
+                                  for i in range(len(game.players)))
+            else:
+                values[v] = tuple(game.terminal_values[v])
+        count += perfect
+    return count
+
+
 def verify_behavior_profile(game, behavior) -> bool:
     """True when the behaviour profile ``behavior`` ({information set: action probabilities}, every set
     given) is a Nash equilibrium of the tree ``game``, exactly: no player has a pure strategy (a choice at

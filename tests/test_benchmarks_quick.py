@@ -16,6 +16,10 @@ CASES = (
     "CLI solve, start to finish (warm condition cache)",
     "CLI solve, start to finish (cold condition cache)",
     "all extreme equilibria, random n×n, payoffs 0..9",
+    "whole kimgame.solve (equilibria + dominance), random n×n, payoffs 0..9",
+    "dominance step alone (random, payoffs 0..9)",
+    "dominance step alone (half the strategies dominated by mixtures)",
+    "Kuhn poker end to end (CLI)",
 )
 
 

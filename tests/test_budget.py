@@ -48,9 +48,9 @@ def test_estimate_follows_the_measured_scaling():
 def test_auto_over_budget_gives_verified_lemke_howson_equilibria_and_says_why():
     A, B = random_game(20)
     notes: list[str] = []
-    profiles, used, complete, partial = _auto_two_player(A, B, Budget(10.0, time.monotonic(), None), notes)
+    profiles, used, run, stopped, partial = _auto_two_player(A, B, Budget(10.0, time.monotonic(), None), notes)
     assert profiles and all(is_nash(A, B, x, y) for x, y in profiles)
-    assert used.startswith("lemke-howson") and complete is False and partial is False
+    assert used.startswith("lemke-howson") and run == "lemke-howson" and not stopped and not partial
     assert "auto chose exact Lemke-Howson" in notes[0] and "20 × 20" in notes[0]
     assert "--method enummixed --timeout 600" in notes[0]
 
@@ -58,29 +58,35 @@ def test_auto_over_budget_gives_verified_lemke_howson_equilibria_and_says_why():
 def test_auto_within_budget_enumerates_every_extreme_equilibrium():
     A, B = random_game(4)
     notes: list[str] = []
-    profiles, used, complete, partial = _auto_two_player(A, B, Budget(10.0, time.monotonic(), None), notes)
-    assert used.startswith("enummixed") and complete is True and partial is False and notes == []
+    profiles, used, run, stopped, partial = _auto_two_player(A, B, Budget(10.0, time.monotonic(), None), notes)
+    assert used.startswith("enummixed") and run == "enummixed" and not stopped and not partial and notes == []
     assert profiles and all(is_nash(A, B, x, y) for x, y in profiles)
 
 
-def test_unfinished_enumeration_still_gives_one_equilibrium(monkeypatch):
+def test_unfinished_enumeration_still_gives_one_equilibrium(monkeypatch, tmp_path):
     A, B = random_game(20)
     monkeypatch.setattr("kimgame.analysis.solve.enumeration_seconds", lambda m, n: 0.0)  # "fits" any budget
     notes: list[str] = []
     # a budget of 0 s: the enumeration stops at its first check with nothing found
-    profiles, used, complete, partial = _auto_two_player(A, B, Budget(0.0, time.monotonic(), None), notes)
+    profiles, used, run, stopped, partial = _auto_two_player(A, B, Budget(0.0, time.monotonic(), None), notes)
     assert used.startswith("lemke-howson")
     assert len(profiles) == 1 and is_nash(A, B, *profiles[0])
-    assert complete is False and partial is False
+    assert run == "enummixed" and stopped and not partial  # an unfinished enumeration: not complete
     assert "did not finish" in notes[0] and "--method enummixed --timeout 600" in notes[0]
     assert "one exact Lemke-Howson path was added" in notes[1]
+    # the same through kimgame.solve: one verified equilibrium, the enumeration's scope, not complete
+    with monkeypatch.context() as patch:
+        patch.setattr(Budget, "ENUMERATION_SHARE", 0.0)
+        result = kimgame.solve(kimgame.load(game_file(tmp_path, A, B)), conditions=False, limits={"budget": 1})
+    assert len(result.equilibria) == 1 and is_nash(A, B, *result.equilibria[0].strategies)
+    assert result.complete is False and result.method.name == "enummixed"
 
 
-def test_solve_over_budget_result_is_not_complete(tmp_path):
+def test_solve_over_budget_lists_lemke_howson_equilibria_and_says_so(tmp_path):
     A, B = random_game(20)
     game = kimgame.load(game_file(tmp_path, A, B))
     result = kimgame.solve(game, limits={"budget": 1}, conditions=False)
-    assert result.equilibria and result.complete is False
+    assert result.equilibria and result.method.name == "lemke-howson" and result.method.scope != "all extreme Nash equilibria"
     assert all(is_nash(A, B, *eq.strategies) for eq in result.equilibria)
     assert any("auto chose exact Lemke-Howson" in note for note in result.notes)
 
@@ -106,6 +112,7 @@ def test_memory_limit_stops_the_steps_and_claims_nothing(tmp_path):
     game = kimgame.load(game_file(tmp_path, A, B))
     result = kimgame.solve(game, limits=Limits(memory=1024**2), conditions=False)
     assert result.partial and not result.complete and result.equilibria == ()
+    assert result.method.name == "enummixed" and result.method.total is None
     assert any(note.startswith("memory limit of 1 MiB reached (raise it with --limit memory=2MiB) during the "
                                "enumeration: no equilibrium was found") for note in result.notes)
 

@@ -82,9 +82,13 @@ def test_partial_results_are_a_prefix_of_the_full_ones(monkeypatch):
         pure_dominance(players, strategies, payoffs, deadline=4.0)
     assert 0 < len(info.value.partial) < len(full_pure)
     assert info.value.partial == full_pure[:len(info.value.partial)]
+    ticks = itertools.count()  # how many clock checks the whole elimination makes: stop it halfway
+    monkeypatch.setattr(deadline_module.time, "monotonic", lambda: float(next(ticks)))
+    iterated_elimination(players, strategies, payoffs, deadline=1e9)
+    checks = next(ticks)
     fake_clock(monkeypatch, 0)
     with pytest.raises(SearchTimeout) as info:
-        iterated_elimination(players, strategies, payoffs, deadline=20.0)
+        iterated_elimination(players, strategies, payoffs, deadline=checks / 2)
     partial = info.value.partial
     assert not partial.complete and 0 < len(partial.steps) < len(full_elim.steps)
     assert partial.steps == full_elim.steps[:len(partial.steps)]
@@ -157,14 +161,21 @@ def test_cli_timeout_bounds_the_dominance_step(tmp_path):
 
 
 def test_timeout_stops_a_long_mixed_dominance_analysis(tmp_path):
-    # 40 x 40 random payoffs: the exact LPs of mixed dominance take minutes; one second is honoured
+    # 120 x 120, half the rows (columns) averages of two others minus one: dominated by mixtures only and
+    # best responses to nothing, so every one needs an LP of 120 rows (and IESDS more rounds of them):
+    # seconds of work, of which 0.3 s is honoured
     rng = np.random.default_rng(5)
-    A, B = rng.integers(0, 100, (40, 40)), rng.integers(0, 100, (40, 40))
+    n = 120
+    A, B = rng.integers(0, 100, (n, n)), rng.integers(0, 100, (n, n))
+    for r in range(n // 2, n):
+        i, j = rng.choice(n // 2, 2, replace=False)
+        A[r] = (A[i] + A[j]) // 2 - 1
+        B[:, r] = (B[:, i] + B[:, j]) // 2 - 1
     path = tmp_path / "big.yaml"
     path.write_text(matrix_yaml(A, B))
     game = kimgame.load(path)
     start = time.monotonic()
-    result = kimgame.solve(game, method="pure", timeout=1.0)
+    result = kimgame.solve(game, method="pure", timeout=0.3)
     assert time.monotonic() - start < 15
     assert result.partial and not result.elimination.complete
 

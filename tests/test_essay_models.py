@@ -30,8 +30,8 @@ def test_singapore_tree_defaults_silence_then_dismantlement():
     result = kimgame.solve(kimgame.load(GAMES / "singapore.yaml"))
     assert spe_root_choice(result) == {"silence"}
     assert claims(result) == {"silence-at-root": True, "deal-likely": True}
-    (spe,) = result.extra["spe"]
-    assert spe["payoffs"] == {"US": F(120), "DPRK": F(10)}
+    (spe,) = result.tree.spe
+    assert spe.payoffs == {"US": F(120), "DPRK": F(10)}
     # under pressure an insulted Kim stalls and cracks down: the US would get 3/5*(-15) + 2/5*100 = 31
     pressed = [eq for eq in result.equilibria if not eq.subgame_perfect and eq.behavior["US"]["US stance"]["pressure"] == 1]
     assert pressed and all(eq.payoffs[0] == 31 for eq in pressed)

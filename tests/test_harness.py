@@ -286,7 +286,7 @@ def test_jordans_three_player_matching_pennies():
     result = kimgame.solve(game, method="polynomial")
     half = (F(1, 2), F(1, 2))
     assert mixes(result) == [(half, half, half)]
-    assert result.complete and "algebraic_equilibria" not in result.extra
+    assert result.complete and not result.algebraic_equilibria
     assert result.equilibria[0].payoffs == (F(1, 2), F(1, 2), F(1, 2))
 
 
@@ -335,15 +335,15 @@ def test_irrational_equilibrium_is_reported_exactly_beside_floats():
     H, T = (F(1), F(0)), (F(0), F(1))
     assert mixes(result) == [(T, T, T), (H, H, H)]
     assert result.complete
-    (alg,) = result.extra["algebraic_equilibria"]
+    (alg,) = result.algebraic_equilibria
     root = sympy.sqrt(2) / 2
     for player in ("P1", "P2", "P3"):
-        assert sympy.simplify(sympy.sympify(alg["strategies"][player]["H"]) - root) == 0
-        assert abs(alg["approx"][player]["H"] - 0.7071067811865476) < 1e-12
-        assert sympy.sympify(alg["payoffs"][player]) == 1
+        assert sympy.simplify(sympy.sympify(alg.strategies[player]["H"]) - root) == 0
+        assert abs(alg.approx[player]["H"] - 0.7071067811865476) < 1e-12
+        assert sympy.sympify(alg.payoffs[player]) == 1
     assert any("sqrt(2)/2 (≈0.707107)" in note for note in result.notes)
     # the exact profile satisfies the indifference equations exactly
-    p = sympy.sympify(alg["strategies"]["P1"]["H"])
+    p = sympy.sympify(alg.strategies["P1"]["H"])
     assert sympy.simplify(2 * p * p - 1) == 0
 
 
@@ -369,7 +369,7 @@ def test_degenerate_games_list_the_extreme_points_of_linear_continua():
     from kimgame.solvers.verify import is_nash
 
     assert all(is_nash(game.numeric, e.strategies) for e in result.equilibria)
-    assert "algebraic_equilibria" in result.extra  # sqrt(43): irrational
+    assert result.algebraic_equilibria  # sqrt(43): irrational
 
 
 def test_polynomial_limits_and_errors():
@@ -412,8 +412,8 @@ def test_against_gambit_enumpoly():
         game = kimgame.game_from_arrays(arrays)
         result = kimgame.solve(game, method="polynomial")
         ours = {tuple(round(float(p), 6) for mix in e.strategies for p in mix) for e in result.equilibria}
-        for alg in result.extra.get("algebraic_equilibria", []):
-            ours.add(tuple(round(v, 6) for player in alg["approx"].values() for v in player.values()))
+        for alg in result.algebraic_equilibria:
+            ours.add(tuple(round(v, 6) for player in alg.approx.values() for v in player.values()))
         g = gbt.StrategicGame.from_arrays(*[a.astype(object) for a in arrays])
         theirs = {tuple(round(float(eq[p][s]), 6) + 0.0 for p in g.players for s in g.get_strategies(p))
                   for eq in gbt.nash.enumpoly_solve(g).equilibria}

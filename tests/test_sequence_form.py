@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import kimgame
-from kimgame.analysis import solve_tree as extensive
 from kimgame.errors import KimgameError
 from kimgame.model.tree import build_tree, chance, decision, reduced_normal_form, terminal
 from kimgame.solvers.behavior import flat_behavior
@@ -100,9 +99,10 @@ def test_kuhn_sequence_lp_value(kuhn):
 
 def test_kuhn_solve_default_uses_sequence_form(kuhn):
     result = kimgame.solve(kuhn)
-    assert "sequence-lcp" in result.method
-    assert not result.complete  # one Lemke path: one equilibrium
-    assert result.extra["value"] == F(-1, 18)
+    assert "sequence-lcp" in result.method.algorithm
+    # one Lemke path gives one equilibrium; the reduced normal form (1728 profiles) gives every pure one (none)
+    assert result.method.scope == "all pure Nash equilibria" and result.complete and not result.pure_equilibria
+    assert result.tree.value == F(-1, 18)
     eq = result.equilibria[0]
     assert eq.payoffs == (F(-1, 18), F(1, 18)) and eq.subgame_perfect
     assert verify_behavior_profile(kuhn, flat_behavior(kuhn, eq.behavior))
@@ -113,7 +113,7 @@ def test_kuhn_solve_default_uses_sequence_form(kuhn):
 @pytest.mark.parametrize("method", ["sequence-lcp", "sequence-lp"])
 def test_kuhn_explicit_methods(kuhn, method):
     result = kimgame.solve(kuhn, method=method)
-    assert method in result.method and not result.complete
+    assert method in result.method.algorithm and result.method.scope == "one equilibrium" and result.complete
     eq = result.equilibria[0]
     assert eq.payoffs[0] == F(-1, 18)
     assert verify_behavior_profile(kuhn, flat_behavior(kuhn, eq.behavior))
@@ -138,7 +138,7 @@ def test_small_poker_value_is_known():
 def test_non_zero_sum_tree_with_chance_and_imperfect_information():
     game = entry_with_signal()
     result = kimgame.solve(game, method="sequence-lcp")
-    assert "sequence-lcp" in result.method and result.equilibria
+    assert "sequence-lcp" in result.method.algorithm and result.equilibria
     for eq in result.equilibria:  # P1 may be indifferent between staying out and entering
         assert eq.subgame_perfect
         assert verify_behavior_profile(game, flat_behavior(game, eq.behavior))
@@ -157,13 +157,14 @@ def test_signaling_file_with_sequence_lcp():
     assert verify_behavior_profile(game, behavior_of(form, x, y))
 
 
-def test_auto_switches_to_the_sequence_form_over_budget(monkeypatch):
+def test_auto_switches_to_the_sequence_form_over_budget():
     game = entry_with_signal()
     small = kimgame.solve(game)
-    assert "sequence" not in small.method  # its subgame's reduced normal form (4 x 4) is within the budget
-    monkeypatch.setattr(extensive, "AUTO_NASH_PROFILES", 3)
-    big = kimgame.solve(game)
-    assert "sequence-lcp" in big.method and not big.complete
+    assert "sequence" not in small.method.algorithm  # its subgame's reduced normal form (4 x 4) is within the budget
+    big = kimgame.solve(game, limits={"auto_nash_profiles": 3})
+    assert "sequence-lcp" in big.method.algorithm
+    # one equilibrium of the subgame, then the pure equilibria of the whole reduced normal form
+    assert big.method.scope == "all pure Nash equilibria"
     assert any("over the budget of 3 pure profiles" in n for n in big.notes)
     for eq in big.equilibria:
         assert verify_behavior_profile(game, flat_behavior(game, eq.behavior))
@@ -186,7 +187,7 @@ def test_a_stop_before_anything_is_found_claims_nothing(kuhn):
     from clirun import run_cli
 
     result = kimgame.solve(kuhn, timeout=0)
-    assert result.partial and not result.equilibria and result.extra["nash_step"] == "not run"
+    assert result.partial and not result.equilibria and result.tree.nash_step == "not run"
     run = run_cli("solve", KUHN, "--timeout", "0")
     assert run.code == 3
     assert "Every Nash equilibrium found" not in run.out

@@ -103,3 +103,14 @@ def test_set_from_the_api(matrix_copy):
     edit = set_parameters(matrix_copy, {"K": "25"}, dry_run=True)
     assert "value: 25" in edit.after and not edit.written
     assert kimgame.load(matrix_copy).values["K"] == 20
+
+
+@pytest.mark.parametrize("doc", ["cost of shaming, my reading", 'a "quoted" {odd}: text # not a comment, [x]',
+                                 "- starts like a list", "'single' quotes", "ünïcode — dash", "  padded  "])
+def test_set_doc_takes_any_text(tmp_path, doc):
+    path = tmp_path / "singapore.yaml"
+    shutil.copy(GAMES / "singapore.yaml", path)
+    run = run_cli("set", path, "--doc", f"L={doc}")
+    assert run.code == 0, run.err
+    game = kimgame.load(path)
+    assert next(p.doc for p in game.parameters if p.name == "L") == doc

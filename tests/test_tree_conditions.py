@@ -54,7 +54,7 @@ def numeric(game, values):
     whether every SPE was listed (only then is "every"/"some" over the list the same as over all SPE)."""
     result = solve_tree(game.with_values(values), method="spe", conditions=False)
     listed = sum(bool(eq.subgame_perfect) for eq in result.equilibria)
-    count = result.extra["spe_count"]
+    count = result.tree.spe_count
     fair = count.isdigit() and int(count) <= listed
     return {c.id: c.holds for c in result.claims}, fair, result
 
@@ -120,9 +120,9 @@ def check_against_solver(game, points, conditions, min_fair=0.8):
         if not fair:
             continue
         compared += 1
-        ties += int(result.extra["spe_count"]) > 1
+        ties += int(result.tree.spe_count) > 1
         for cid, is_true in truth.items():
-            assert is_true(values) == holds[cid], (cid, values, result.extra["spe_count"])
+            assert is_true(values) == holds[cid], (cid, values, result.tree.spe_count)
     assert compared >= min_fair * len(points), (compared, len(points))
     return compared, ties
 
@@ -174,7 +174,7 @@ def test_silence_needs_a_strict_edge_where_the_us_is_indifferent(singapore):
     game, conditions = singapore
     values = {**game.values, "K": F(0), "p_insult": F(0)}
     holds, fair, result = numeric(game, values)
-    assert fair and int(result.extra["spe_count"]) >= 2
+    assert fair and int(result.tree.spe_count) >= 2
     assert holds["silence-at-root"] is False
     assert compiled(conditions["silence-at-root"], game)(values) is False
     assert substituted(conditions["silence-at-root"], game, values) is False

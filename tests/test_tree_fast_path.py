@@ -404,7 +404,7 @@ def test_solve_tree_reports_the_same(seed):
         slow_game = build_tree(["A", "B"], spec)
         slow = solve_tree(slow_game, method="spe")
     assert fast.equilibria == slow.equilibria
-    assert fast.extra == slow.extra and fast.notes == slow.notes and fast.complete == slow.complete
+    assert fast.tree == slow.tree and fast.notes == slow.notes and fast.complete == slow.complete
 
 
 def test_the_array_check_finds_a_profitable_deviation():

@@ -49,7 +49,7 @@ def test_follower_indifference_gives_two_spe_with_different_leader_choices():
     pairs = sorted((choice(eq, "Leader", "lead"), choice(eq, "Follower", "after L")) for eq in spe)
     assert pairs == [("L", "b"), ("R", "a")]
     assert sorted(eq.payoffs for eq in spe) == [(2, 1), (3, 0)]
-    assert result.extra["spe_count"] == "2"
+    assert result.tree.spe_count == "2"
 
 
 def test_backward_induction_with_chance_by_hand():
@@ -70,10 +70,10 @@ def test_backward_induction_with_chance_by_hand():
     assert choice(eq, "Seller", "price") == "low"
     assert choice(eq, "Buyer", "poor buyer") == "walk" and choice(eq, "Buyer", "rich buyer") == "buy"
     assert eq.payoffs == (3, F(1, 3) * 7 + F(2, 3) * 2)
-    item = result.extra["spe"][0]
-    steps = [s for s in item["path"] if "moves" in s]
-    assert [s["node"] for s in steps] == ["price", "low", "rich, cheap", "poor, cheap"]
-    assert steps[2]["reach"] == F(1, 3)
+    item = result.tree.spe[0]
+    steps = [s for s in item.path if s.moves is not None]
+    assert [s.node for s in steps] == ["price", "low", "rich, cheap", "poor, cheap"]
+    assert steps[2].reach == F(1, 3)
 
 
 def test_comparisons_are_formulas_in_the_parameters():
@@ -107,7 +107,7 @@ def test_entry_deterrence_out_fight_is_nash_but_not_subgame_perfect():
     (eq,) = out_fight
     assert eq.subgame_perfect is False
     assert tree_nash_failure(game, eq.behavior) is None
-    reasons = {item["equilibrium"]: item["reason"] for item in result.extra["not_subgame_perfect"]}
+    reasons = {item.equilibrium: item.reason for item in result.tree.not_subgame_perfect}
     assert "Incumbent would gain by choosing Accommodate" in reasons[result.equilibria.index(eq) + 1]
     (spe,) = spe_of(result)
     assert choice(spe, "Entrant", "entry") == "In" and choice(spe, "Incumbent", "response") == "Accommodate"
@@ -243,7 +243,7 @@ def test_subgame_with_simultaneous_moves_gives_the_mixed_spe():
     assert eq.behavior["Ann"]["Ann hides"] == half
     assert eq.behavior["Bob"]["Bob guesses"] == {"h": F(1, 2), "t": F(1, 2)}
     assert choice(eq, "Ann", "start") == "In" and eq.payoffs == (0, 0)
-    assert result.extra["spe"][0]["outcomes"]["match"] == F(1, 2)
+    assert result.tree.spe[0].outcomes["match"] == F(1, 2)
 
 
 def test_staying_out_of_the_pennies_subgame_and_non_perfect_nash():
@@ -272,7 +272,7 @@ def test_three_players_with_a_simultaneous_subgame():
     assert summary == [("delegate", "b", "b"), ("delegate", "mixed", "mixed"), ("keep", "a", "a")]
     mixed = next(e for e in spe if choice(e, "B", "B picks") is None)
     assert mixed.behavior["C"]["C picks"] == {"a": F(1, 3), "b": F(2, 3)} and mixed.payoffs == (F(4, 3), F(2, 3), F(2, 3))
-    assert result.extra["spe_count"] == "3"
+    assert result.tree.spe_count == "3"
     # the whole game has three players: its pure Nash equilibria, two of them not subgame-perfect
     miscoordinated = [e for e in result.equilibria if not e.subgame_perfect]
     assert len(miscoordinated) == 2 and all(choice(e, "A", "A") == "keep" for e in miscoordinated)
@@ -302,7 +302,7 @@ def test_ultimatum_mixed_spe_keep_agreement_at_least_three_quarters():
     result = solve_tree(game, method="enummixed")  # "auto" lists only pure equilibria of this 5 x 32 form
     spe = spe_of(result)
     assert len(spe) == 4  # two pure (backward induction) and two mixed (responder indifferent at 0)
-    agreement = sorted(item["outcomes"]["agreement"] for item in result.extra["spe"])
+    agreement = sorted(item.outcomes["agreement"] for item in result.tree.spe)
     assert agreement[0] == F(3, 4)
     assert {c.id: c.holds for c in result.claims}["agreement"]
 
@@ -348,7 +348,7 @@ def test_deep_centipede_solves_without_recursion(searches):
     (eq,) = spe_of(result)
     assert choice(eq, "A", "root") == "take" and eq.payoffs == (2, 0)
     assert choice(eq, "B", "pass ×4999") == "take"
-    assert result.extra["spe"][0]["outcomes"] == {}
+    assert result.tree.spe[0].outcomes == {}
 
 
 def test_large_random_tree_with_many_ties(searches):
@@ -365,7 +365,7 @@ def test_large_random_tree_with_many_ties(searches):
     assert game.num_nodes > 20_000
     assert [type(s).__name__ for s in searches] == ["ArraySPESearch"]  # solved on arrays, level by level
     spe = spe_of(result)
-    count = result.extra["spe_count"]
+    count = result.tree.spe_count
     assert spe and (count.startswith("about 10^") or int(count) > len(spe))
     from kimgame.solvers.subgames import subgame_perfection_failure
 

@@ -76,9 +76,12 @@ def _install_limits(ctx: typer.Context, items: list[str] | None) -> list[str] | 
 
 LimitOption = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
-    typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Names: file_bytes, yaml_values, nodes, "
-                 "profiles, reduced_profiles (defaults 20,000,000 bytes and 2,000,000), memory (resident memory, "
-                 "default 2GiB; e.g. memory=4GiB), budget (seconds the default solve plans for, default 10). Also "
+    typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Size limits: file_bytes, yaml_values, nodes, "
+                 "profiles, reduced_profiles; what solve computes or lists: pure_profiles, nash_profiles, "
+                 "auto_nash_profiles, auto_pure_profiles, subgame_profiles, spe_combinations, spe_listed, behavior_entries, "
+                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots; the budget: "
+                 "memory (resident memory, default 2GiB; e.g. memory=4GiB), budget (seconds the default solve "
+                 "plans for, default 10) (defaults in docs/cli.md). Also "
                  "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
 ]
 
@@ -103,6 +106,9 @@ def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+TEXT_CONDITION_PARAMETERS = 6  # solve's text shows a tree's conditions up to this many parameters
+
+
 @app.command()
 def solve(
     file: FileArg,
@@ -117,8 +123,10 @@ def solve(
     timeout: Annotated[Optional[float], typer.Option(help="Time limit in SECONDS for every step (equilibria, "  # noqa: UP045
                                                      "dominance, claims); partial results are marked and the "
                                                      "exit code is 3.")] = None,
-    conditions: Annotated[bool, typer.Option(help="Derive each claim's exact parameter condition (cached by "
-                                             "file content; for trees it can take seconds).")] = True,
+    conditions: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        help="Derive each claim's exact parameter condition (cached by the game's content). Default: always "
+        f"for matrices and JSON; in text, for trees of at most {TEXT_CONDITION_PARAMETERS} parameters (a larger "
+        "tree's condition is kimgame analyze's job).")] = None,
     full: FullOption = False,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
@@ -127,8 +135,15 @@ def solve(
 
     show_progress(sys.stderr)
     game = _load(file, set_)
+    hint = ""
+    if conditions is None:  # derive only what is printed
+        conditions = not (format is not Format.json and game.form == "extensive" and game.claims
+                          and len(game.parameters) > TEXT_CONDITION_PARAMETERS)
+        if not conditions:
+            hint = (f"\nThe claims' exact conditions on these {len(game.parameters)} parameters: kimgame analyze "
+                    f"{file} (regimes of each side's play, thresholds, knife-edges), or --format json.")
     result = run_solve(game, method=method, timeout=timeout, conditions=conditions)
-    _emit(render_result(result, format, full=full))
+    _emit(render_result(result, format, full=full) + hint)
     if result.partial:
         raise typer.Exit(EXIT_LIMIT)
 
@@ -297,12 +312,21 @@ def analyze(
     dask: DaskOption = None,
 ) -> None:
     """When does each claim hold? Exact condition on the parameters, thresholds, margins, Monte Carlo."""
-    from kimgame.analysis.analyze import analyze as run_analyze
+    from kimgame.analysis.condition_cache import load_report, store_report
 
     game = _focus(_load(file, set_), free)
     if solve or dask is not None or point_timeout is not None:
         _sampled_solves(game, claim, samples, seed, timeout, point_timeout, solve, dask, format)
         return
+    option = (f"analyze claim={claim} samples={samples} seed={seed} latex={latex} full={full} "
+              f"max_pieces={max_pieces} format={format.value} columns={os.environ.get('COLUMNS')}")
+    options = (option,)
+    cached = load_report(game, options) if timeout is None else None
+    if cached is not None:  # keyed by the game's content, values and these options (condition_cache)
+        _emit(cached["text"])
+        return
+    from kimgame.analysis.analyze import analyze as run_analyze
+
     analyses = run_analyze(game, claim or None, samples=samples, seed=seed, max_pieces=max_pieces, timeout=timeout)
     if not analyses:
         raise KimgameError(f"{file} has no claims to analyse; add a 'claims:' list (see docs/yaml-format.md)")
@@ -310,11 +334,13 @@ def analyze(
         from kimgame.report.analysis_sections import analysis_document
         from kimgame.report.document import to_json
 
-        _emit(to_json(analysis_document(game, analyses)))
+        text = to_json(analysis_document(game, analyses))
     else:
-        _emit(_analysis_text(game, analyses, latex, full, format))
+        text = _analysis_text(game, analyses, latex, full, format)
+    _emit(text)
     if any(a.partial for a in analyses):
         raise typer.Exit(EXIT_LIMIT)
+    store_report(game, options, {"text": text})
 
 
 def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None, point_timeout: float | None,
@@ -346,11 +372,12 @@ def _sampled_solves(game, claim, samples: int, seed: int, timeout: float | None,
 
 def _analysis_text(game, analyses, latex: bool, full: bool, format: Format) -> str:
     """The analysis report as text or markdown."""
-    from kimgame.report.analysis_sections import analysis_sections
+    from kimgame.report.analysis_sections import analysis_sections, compact_parameters
     from kimgame.report.render import render_markdown, render_text
     from kimgame.report.sections import parameter_section
 
-    sections = [s for s in [parameter_section(game)] if s] + analysis_sections(analyses, full=full)
+    params = parameter_section(game) if full else compact_parameters(game)
+    sections = [s for s in [params] if s] + analysis_sections(analyses, full=full)
     if latex:
         from kimgame.report.sections import Section
 
@@ -577,7 +604,7 @@ def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
     except ValueError:
         return None
     return {"file": files[0], "set_": sets or None, "format": fmt, "method": args.get("method", "auto"),
-            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions", True),
+            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions"),
             "full": args.get("full", False)}
 
 

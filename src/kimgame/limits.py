@@ -36,6 +36,7 @@ __all__ = [
     "format_bytes",
     "limits_in_force",
     "parse_limits",
+    "raise_hint",
     "too_large",
     "too_much_memory",
 ]
@@ -48,6 +49,21 @@ _DESCRIPTIONS = {
     "nodes": "nodes of a game tree once its sub-trees are expanded",
     "profiles": "pure strategy profiles of a normal-form game",
     "reduced_profiles": "pure strategy profiles of a tree's reduced normal form (built only up to this size)",
+    "pure_profiles": "reduced-normal-form profiles up to which a tree's pure Nash equilibria and dominance are found",
+    "nash_profiles": "reduced-normal-form profiles up to which a tree's extreme Nash equilibria can be enumerated",
+    "auto_nash_profiles": "reduced-normal-form profiles up to which method 'auto' enumerates a tree's mixed equilibria",
+    "auto_pure_profiles": "reduced-normal-form profiles up to which method 'auto' analyses a tree one of whose "
+                          "subgames needed the sequence form",
+    "subgame_profiles": "pure profiles of one subgame's truncated reduced normal form (imperfect information)",
+    "spe_combinations": "combinations of subgame values tried at one stage of backward induction",
+    "spe_listed": "subgame-perfect equilibria listed (all are counted)",
+    "behavior_entries": "information sets times listed subgame-perfect equilibria (at least one is listed)",
+    "nash_listed": "Nash equilibria of a tree that are not subgame-perfect listed (all are counted)",
+    "condition_pieces": "pieces of parameter space per tree node for the claim conditions solve shows",
+    "path_steps": "steps of a path of play reported",
+    "support_profiles": "support profiles the polynomial method enumerates",
+    "polynomial_players": "players of a game the polynomial method solves",
+    "pivots": "pivots of one Lemke-Howson path",
     "memory": "bytes of memory (resident set) a solve may use; also 512MiB, 4GiB",
     "budget": "seconds the default solve (--method auto, no --timeout) plans its steps for",
 }
@@ -65,7 +81,9 @@ class Limits:
     in bytes beyond which a solver step stops like a timeout (checked by
     :class:`kimgame.solvers.deadline.Clock`; structures whose size is known are estimated against it
     before they are built); ``budget``: the seconds that ``--method auto`` without ``--timeout`` plans
-    its steps for (see docs/exactness.md, "The budget").
+    its steps for (see docs/exactness.md, "The budget"). The others bound how much a solver
+    computes or lists:
+    a result cut by one of them is marked ``complete=False`` and its note names the limit.
     """
 
     file_bytes: int = 20_000_000
@@ -73,6 +91,20 @@ class Limits:
     nodes: int = 2_000_000
     profiles: int = 2_000_000
     reduced_profiles: int = 2_000_000
+    pure_profiles: int = 100_000
+    nash_profiles: int = 5_000
+    auto_nash_profiles: int = 100
+    auto_pure_profiles: int = 2_000
+    subgame_profiles: int = 250_000
+    spe_combinations: int = 10_000
+    spe_listed: int = 100
+    behavior_entries: int = 100_000
+    nash_listed: int = 50
+    condition_pieces: int = 500
+    path_steps: int = 10_000
+    support_profiles: int = 343
+    polynomial_players: int = 4
+    pivots: int = 100_000
     memory: int = 2 * 1024**3
     budget: int = 10
 
@@ -196,6 +228,12 @@ def too_large(subject: str, size: int | str, unit: str, name: str, *, limit: int
     value = getattr(current_limits(), name) if limit is None else limit
     shown = f"{size:,}" if isinstance(size, int) else size
     return f"{subject} has {shown} {unit}, more than the limit of {value:,} (raise it with --limit {name}=N)"
+
+
+def raise_hint(name: str) -> str:
+    """How to raise the limit ``name``: ``"--limit spe_listed=N"`` (``limits={"spe_listed": N}`` in Python)."""
+    _check_name(name)
+    return f"--limit {_canonical(name)}=N"
 
 
 def _canonical(name: str) -> str:

@@ -28,8 +28,9 @@ from kimgame.analysis.conditions import (
     is_long,
 )
 from kimgame.analysis.montecarlo import MonteCarloResult, monte_carlo
+from kimgame.analysis.regimes import Regimes
 from kimgame.analysis.robustness import Margin, margins, most_sensitive
-from kimgame.analysis.thresholds import Threshold, threshold_summary, thresholds
+from kimgame.analysis.thresholds import KnifeEdgeValue, Threshold, threshold_summary, thresholds
 from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
@@ -53,6 +54,10 @@ class ClaimAnalysis:
     the parameter with the smallest relative margin (None if no single parameter can flip the
     claim). ``montecarlo``: None unless samples were asked for. ``views``: for trees, the condition on
     each player's parameters with the others at their values (:mod:`~kimgame.analysis.views`).
+    ``regimes``: for a claim about one player's choice in a tree, the condition as regimes of the other
+    players' subgame-perfect play (:mod:`~kimgame.analysis.regimes`). ``knife_edge_values``: single values
+    of one parameter (the others at their values) where the claim changes only at a tie, with who is
+    indifferent there; thresholds, margins and ``most_sensitive`` leave them out.
     ``piece``: where the claim holds at the values and the condition has several pieces, the text of
     the piece that contains the values (a sufficient condition, true here). ``partial``: a time limit
     cut the derivation short (what is reported is what was derived in time).
@@ -73,6 +78,8 @@ class ClaimAnalysis:
     views: tuple[ConditionView, ...] = ()
     piece: str | None = None
     partial: bool = False
+    regimes: Regimes | None = None
+    knife_edge_values: tuple[KnifeEdgeValue, ...] = ()
 
     def _repr_html_(self) -> str:
         """The analysis in a notebook: verdict, exact condition, summary (:mod:`kimgame.report.notebook`)."""
@@ -138,6 +145,13 @@ def holds_here(game, claim: Claim) -> bool:
     return judge(game, claim, equilibria=result.equilibria).holds
 
 
+def _spe_behaviors(game) -> list:
+    """The behaviours of the subgame-perfect equilibria the tree solver lists at the game's values."""
+    from kimgame.analysis.solve_tree import solve_tree
+
+    return [e.behavior for e in solve_tree(game, method="spe", conditions=False).equilibria if e.subgame_perfect]
+
+
 def _numeric_only(game, claim: Claim, phrase: str, message: str, partial: bool = False) -> ClaimAnalysis:
     holds = holds_here(game, claim)
     summary = f"{phrase}: {'holds' if holds else 'does not hold'} at these values; {message}"
@@ -148,14 +162,20 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
     phrase = claim_phrase(claim)
     tree = getattr(game, "form", "normal") == "extensive" and isinstance(claim.spec, (Plays, Outcome))
     views: tuple[ConditionView, ...] = ()
+    regimes = None
     univariate = None
     deadline = clock.deadline
     try:
         if tree:
             from kimgame.analysis.focus import focus
+            from kimgame.analysis.regimes import claim_regimes
             from kimgame.analysis.views import condition_views
 
             views = condition_views(game, claim, max_pieces=max_pieces, deadline=deadline)
+            try:
+                regimes = claim_regimes(game, claim, max_pieces=max_pieces, deadline=deadline)
+            except SolverLimit:
+                regimes = None
 
             def univariate(name: str) -> sympy.Boolean:
                 return claim_condition(focus(game, [name]), claim, max_pieces=max_pieces, deadline=deadline)
@@ -180,6 +200,9 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
         holds = holds_here(game, claim)
     else:
         holds = evaluate_condition(cond, game.values)
+    from kimgame.analysis.thresholds import split_knife_edges
+
+    items, edges = split_knife_edges(game, items, _spe_behaviors)
     room = margins(items, holds)
     sensitive = most_sensitive(room)
     mc = monte_carlo(game, cond, samples, seed) if samples and cond is not None else None
@@ -196,7 +219,7 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
         summary += f". Exactly (within the declared ranges): it holds iff {text}"
     for v in views:
         if v.text is not None and not is_long(v.text):
-            summary += f". With only {v.player}'s parameters free, it holds iff {v.text}"
+            summary += f". {v.title}, it holds iff {v.text}"
     if sensitive is not None:
         m = next(m for m in room if m.parameter == sensitive)
         summary += f". Most sensitive to {sensitive}: {m.text}"
@@ -205,7 +228,8 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
     if samples and cond is None:
         summary += ". No Monte Carlo share: it needs the full condition"
     return ClaimAnalysis(claim, cond, text, None if cond is None else condition_latex(cond), holds, items, room,
-                         sensitive, mc, summary + ".", note, pieces, views, piece, partial=cond is None and clock.expired)
+                         sensitive, mc, summary + ".", note, pieces, views, piece, partial=cond is None and clock.expired,
+                         regimes=regimes, knife_edge_values=edges)
 
 
 def _piece_here(cond: sympy.Boolean, values) -> str | None:

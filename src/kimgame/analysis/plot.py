@@ -1,4 +1,5 @@
-"""Pictures of a sweep: where each claim holds and which pure equilibria occur, over one or two parameters.
+"""Pictures of a sweep: where each claim holds and which outcomes (subgame-perfect paths of a tree, pure Nash
+equilibria of a matrix game) occur, over one or two parameters.
 
 matplotlib is optional (``pip install 'kimgame[plot]'``) and imported only here, when a plot is
 drawn; the figure is rendered with the Agg backend (no window, no global pyplot state), to a file
@@ -41,17 +42,38 @@ def _label(game, name: str) -> str:
 
 
 def _colors(n: int, palette: str | None = None):
+    """``n`` distinct colours: tab10's, then (past 10) tab20's dark shades before its light ones, so that
+    no two neighbouring regions get a colour and its own lighter shade."""
     from matplotlib import colormaps
 
     cmap = colormaps[palette or ("tab20" if n > 10 else "tab10")]
-    return [cmap(k % cmap.N) for k in range(n)]
+    order = list(range(cmap.N))
+    if palette is None and n > 10:
+        order = order[0::2] + order[1::2]
+    return [cmap(order[k % len(order)]) for k in range(n)]
+
+
+def _share(arr) -> str:
+    """The exact share of grid points where a claim holds: ``"at 2601 of 40401 grid points"``."""
+    hits, total = int(arr.sum()), int(arr.size)
+    if hits == total:
+        return f"at all {total} grid points"
+    if hits == 0:
+        return f"at none of the {total} grid points"
+    return f"at {hits} of {total} grid points"
+
+
+def _outcome_title(game) -> str:
+    return "subgame-perfect paths" if getattr(game, "form", "normal") == "extensive" else "pure Nash equilibria"
 
 
 def plot_regions(sweep_result, out_path: str | Path, game=None) -> Path:
     """Draw ``sweep_result`` (from :func:`kimgame.analysis.sweep.sweep`) to ``out_path``.
 
-    Two varied parameters: the outcome regions (pure equilibria) in colour on the left; on the right
-    the region where each claim holds, shaded, with its boundary curve. One parameter: bands along
+    Two varied parameters: the outcome regions (subgame-perfect paths of a tree, pure Nash equilibria of
+    a matrix game) in colour on the left; then one panel per claim with the region where it holds,
+    shaded, with its boundary curve (claims never share a panel, so overlaps cannot blend into a colour
+    the legend does not show); legends give exact counts of grid points. One parameter: bands along
     the axis, one row for the outcome and one per claim. The game's own point (its parameter values)
     is marked when ``game`` is given; axes are labelled with the parameters' docs. Returns the path.
     """
@@ -78,33 +100,31 @@ def _regions(Figure, Patch, r, names, colors, point, game):
     from matplotlib.colors import ListedColormap
 
     xs, ys = r.axes
-    panels = 2 if r.claims else 1
+    panels = 1 + len(r.claims)
     fig = Figure(figsize=(6.5 * panels, 6.0), layout="constrained")
     axes = [fig.add_subplot(1, panels, k + 1) for k in range(panels)]
     ax = axes[0]
     ax.pcolormesh(xs, ys, r.outcome_codes.T, shading="nearest", cmap=ListedColormap(colors),
                   vmin=-0.5, vmax=len(names) - 0.5)
-    ax.set_title("Subgame-perfect paths of play" if getattr(game, "form", "normal") == "extensive"
-                 else "Pure Nash equilibria")
-    ax.legend(handles=[Patch(color=c, label=n) for n, c in zip(names, colors)], loc="upper left",
-              bbox_to_anchor=(0, -0.18), fontsize="small", frameon=False)
-    if panels == 2:
-        ax2 = axes[1]
-        claim_colors = _colors(max(len(r.claims), 1), "Dark2")
-        handles = []
-        for (cid, arr), c in zip(r.claims.items(), claim_colors):
-            z = arr.T.astype(float)
-            if z.min() != z.max():
-                ax2.contourf(xs, ys, z, levels=[0.5, 1.5], colors=[c], alpha=0.25)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    ax2.contour(xs, ys, z, levels=[0.5], colors=[c], linewidths=2)
-            elif z.min() == 1:
-                ax2.contourf(xs, ys, np.ones_like(z), levels=[0.5, 1.5], colors=[c], alpha=0.25)
-            share = float(arr.mean())
-            handles.append(Patch(facecolor=c, alpha=0.5, label=f"{cid} holds ({share:.0%} of the grid)"))
-        ax2.set_title("Where each claim holds")
-        ax2.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.18), fontsize="small", frameon=False)
+    ax.set_title(_outcome_title(game).capitalize())
+    counts = np.bincount(r.outcome_codes.ravel(), minlength=len(names))
+    ax.legend(handles=[Patch(color=c, label=f"{n} ({int(k)} of {r.outcome_codes.size} grid points)")
+                       for n, c, k in zip(names, colors, counts)],
+              loc="upper left", bbox_to_anchor=(0, -0.18), fontsize="small", frameon=False)
+    claim_colors = _colors(max(len(r.claims), 1), "Dark2")
+    for ax2, (cid, arr), c in zip(axes[1:], r.claims.items(), claim_colors):
+        z = arr.T.astype(float)
+        if z.min() != z.max():
+            ax2.contourf(xs, ys, z, levels=[0.5, 1.5], colors=[c], alpha=0.35)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ax2.contour(xs, ys, z, levels=[0.5], colors=[c], linewidths=2)
+        elif z.min() == 1:
+            ax2.contourf(xs, ys, np.ones_like(z), levels=[0.5, 1.5], colors=[c], alpha=0.35)
+        ax2.set_title(f"Where {cid} holds")
+        ax2.legend(handles=[Patch(facecolor=c, alpha=0.5, label=f"{cid} holds {_share(arr)}"),
+                            Patch(facecolor="white", edgecolor="grey", label="it does not hold")],
+                   loc="upper left", bbox_to_anchor=(0, -0.18), fontsize="small", frameon=False)
     for a in axes:
         a.set_xlabel(_label(game, r.parameters[0]), fontsize="small")
         a.set_ylabel(_label(game, r.parameters[1]), fontsize="small")
@@ -129,19 +149,21 @@ def _bands(Figure, Patch, r, names, colors, point, game):
     ax.pcolormesh(edges, [0, 1], r.outcome_codes[np.newaxis, :], cmap=ListedColormap(colors),
                   vmin=-0.5, vmax=len(names) - 0.5)
     claim_colors = _colors(max(len(r.claims), 1), "Dark2")
-    labels = ["pure equilibria"]
+    labels = [_outcome_title(game)]
     for k, ((cid, arr), c) in enumerate(zip(r.claims.items(), claim_colors)):
         ax.pcolormesh(edges, [k + 1, k + 2], arr[np.newaxis, :].astype(float),
                       cmap=ListedColormap([(1, 1, 1, 0), c]), vmin=0, vmax=1)
-        labels.append(f"{cid} holds")
+        labels.append(f"{cid} holds ({_share(arr).removeprefix('at ')})")
     ax.set_yticks([k + 0.5 for k in range(rows)], labels)
     ax.set_ylim(0, rows)
     ax.set_xlim(edges[0], edges[-1])
     ax.set_xlabel(_label(game, r.parameters[0]), fontsize="small")
     if point is not None:
         ax.axvline(point[0], color="black", linestyle="--", linewidth=1)
-    ax.legend(handles=[Patch(color=c, label=n) for n, c in zip(names, colors)], loc="upper left",
-              bbox_to_anchor=(0, -0.35), fontsize="small", frameon=False)
+    counts = np.bincount(r.outcome_codes.ravel(), minlength=len(names))
+    ax.legend(handles=[Patch(color=c, label=f"{n} ({int(k)} of {r.outcome_codes.size} grid points)")
+                       for n, c, k in zip(names, colors, counts)],
+              loc="upper left", bbox_to_anchor=(0, -0.35), fontsize="small", frameon=False)
     if r.title:
         ax.set_title(r.title)
     return fig

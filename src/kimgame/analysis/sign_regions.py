@@ -14,7 +14,8 @@ result):
 * :class:`Box` holds the declared parameter ranges. It prunes exactly: a term is dropped only when it is
   *proved* empty on the box (a constraint no point of the box satisfies — by exact ranges of linear and
   multilinear polynomials, sound interval bounds otherwise —, two constraints on the same polynomial
-  that exclude each other, or an infeasible exact linear program over the linear constraints); a
+  that exclude each other, or a linear program over the linear constraints proved infeasible by
+  :func:`kimgame.solvers.lp_certify.feasibility`); a
   constraint is dropped only when it is proved to hold on the whole box.
 """
 
@@ -586,60 +587,19 @@ class Box:
 def _feasible(rows: Sequence[tuple[Mapping[int, Fraction], Fraction, str]],
               bounds: Sequence[tuple[Fraction | None, Fraction | None]]) -> bool:
     """Whether some point with each variable within ``bounds`` satisfies every row (``sum of coefficient
-    * variable + constant`` ``>= 0``, ``> 0`` or ``= 0``): an exact linear program (strict rows get a
-    common slack that is maximised), after an exact presolve."""
+    * variable + constant`` ``>= 0``, ``> 0`` or ``= 0``): an exact presolve, then
+    :func:`kimgame.solvers.lp_certify.feasibility` (a certified answer: an exact point or a Farkas
+    certificate, else the exact simplex)."""
+    from kimgame.solvers.lp_certify import feasibility
+
     presolved = _presolve(rows, bounds)
     if presolved is None:
         return False
-    rows = presolved
-    if not rows:
+    if not presolved:
         return True
-    # each variable v as LP variables y >= 0: v = low + y, v = high - y, or v = y1 - y2
-    columns: list[tuple[tuple[int, int], ...]] = []
-    offsets: list[Fraction] = []
-    width = 0
-    uppers = []
-    for lo, hi in bounds:
-        if lo is not None:
-            columns.append(((width, 1),))
-            offsets.append(lo)
-            if hi is not None:
-                uppers.append((width, hi - lo))
-            width += 1
-        elif hi is not None:
-            columns.append(((width, -1),))
-            offsets.append(hi)
-            width += 1
-        else:
-            columns.append(((width, 1), (width + 1, -1)))
-            offsets.append(0)
-            width += 2
-    strict = any(rel == ">" for _, _, rel in rows)
-    n = width + (1 if strict else 0)
-    ub: list[tuple[dict[int, Fraction], Fraction]] = []  # ({column: coefficient}, rhs): row . y <= rhs
-    eq: list[tuple[dict[int, Fraction], Fraction]] = []
-    for coeffs, const, rel in rows:
-        row: dict[int, Fraction] = {}
-        total = const
-        for k, c in coeffs.items():
-            if not c:
-                continue
-            total += c * offsets[k]
-            for col, sign in columns[k]:
-                row[col] = row.get(col, 0) + c * sign
-        # row . y + total  rel  0
-        if rel == "=":
-            eq.append((row, -total))
-            continue
-        lhs = {col: -x for col, x in row.items()}  # -row . y (+ t) <= total
-        if rel == ">":
-            lhs[width] = 1
-        ub.append((lhs, total))
-    for col, size in uppers:
-        ub.append(({col: 1}, size))
-    if strict:
-        ub.append(({width: 1}, 1))
-    return _simplex(ub, eq, n, width if strict else None)
+    n = len(bounds)
+    dense = [([coeffs.get(k, 0) for k in range(n)], const, rel) for coeffs, const, rel in presolved]
+    return feasibility(dense, n, bounds, point=False).feasible  # type: ignore[arg-type]
 
 
 def _presolve(rows: Sequence[tuple[Mapping[int, Fraction], Fraction, str]],
@@ -685,116 +645,6 @@ def _whole(x: Fraction | float | None) -> Fraction | int | None:
     if isinstance(x, Fraction) and x.denominator == 1:
         return x.numerator
     return x  # type: ignore[return-value]
-
-
-def _integer_row(row: Mapping[int, Fraction | int], rhs: Fraction | int, width: int) -> list[int]:
-    """The row as integers (scaled by a positive number), ``width`` entries and then the right-hand side."""
-    den = math.lcm(rhs.denominator, *(x.denominator for x in row.values()))
-    out = [0] * (width + 1)
-    for col, x in row.items():
-        out[col] = x.numerator * (den // x.denominator)
-    out[width] = rhs.numerator * (den // rhs.denominator)
-    return out
-
-
-def _simplex(ub: Sequence[tuple[Mapping[int, Fraction], Fraction]], eq: Sequence[tuple[Mapping[int, Fraction], Fraction]],
-             n: int, goal: int | None) -> bool:
-    """Feasibility of ``row . y <= rhs`` (``ub``), ``row . y = rhs`` (``eq``), ``y >= 0`` (rows as sparse
-    ``{column: coefficient}``); with ``goal`` also that the largest feasible ``y[goal]`` is positive. The
-    two-phase simplex method (Dantzig) with Bland's rule, in integer arithmetic: the tableau is kept as
-    integers over one common denominator and each pivot divides exactly (integer pivoting, as in
-    Edmonds 1967 and Avis's lrs)."""
-    m_ub = len(ub)
-    n_real = n + m_ub
-    n_art = sum(1 for _, rhs in ub if rhs < 0) + len(eq)
-    width = n_real + n_art
-    tab: list[list[int]] = []
-    basis: list[int] = []
-    art = n_real
-    for k, (row, rhs) in enumerate(list(ub) + list(eq)):
-        r = _integer_row(row, rhs, width)
-        if k < m_ub:
-            r[n + k] = 1  # the slack (of the scaled row), before the sign of the row is made right
-        needs_art = k >= m_ub or r[-1] < 0
-        if r[-1] < 0:
-            r = [-x for x in r]
-        if needs_art:
-            r[art] = 1
-            basis.append(art)
-            art += 1
-        else:
-            basis.append(n + k)
-        tab.append(r)
-    state = {"den": 1}
-
-    def pivot(obj: list[int], r: int, s: int) -> None:
-        p = tab[r][s]
-        d = state["den"]
-        prow = tab[r]
-        for i, row in enumerate(tab):
-            if i != r:
-                f = row[s]
-                tab[i] = [(x * p - f * y) // d for x, y in zip(row, prow)] if f else [x * p // d for x in row]
-        f = obj[s]
-        obj[:] = [(x * p - f * y) // d for x, y in zip(obj, prow)] if f else [x * p // d for x in obj]
-        basis[r] = s
-        if p < 0:
-            for i in range(len(tab)):
-                tab[i] = [-x for x in tab[i]]
-            obj[:] = [-x for x in obj]
-            p = -p
-        state["den"] = p
-
-    def run(obj: list[int], allowed: int) -> None:
-        while True:
-            s = next((j for j in range(allowed) if obj[j] < 0), None)
-            if s is None:
-                return
-            best = None
-            for i, row in enumerate(tab):
-                a = row[s]
-                if a > 0:
-                    if best is None:
-                        best = i
-                        continue
-                    b = tab[best]
-                    lhs, rhs = row[-1] * b[s], b[-1] * a
-                    if lhs < rhs or (lhs == rhs and basis[i] < basis[best]):
-                        best = i
-            if best is None:  # unbounded: cannot happen with the bounded goal
-                return
-            pivot(obj, best, s)
-
-    if n_art:
-        obj = [0] * (width + 1)
-        for j in range(n_real, width):
-            obj[j] = 1
-        for row, b in zip(tab, basis):
-            if b >= n_real:
-                obj = [x - y for x, y in zip(obj, row)]
-        run(obj, width)
-        if obj[-1] != 0:
-            return False
-        for r in range(len(tab) - 1, -1, -1):
-            if basis[r] >= n_real:
-                s = next((j for j in range(n_real) if tab[r][j]), None)
-                if s is None:
-                    del tab[r]
-                    del basis[r]
-                else:
-                    pivot(obj, r, s)
-        for i in range(len(tab)):
-            tab[i] = tab[i][:n_real] + [tab[i][-1]]
-    if goal is None:
-        return True
-    d = state["den"]
-    obj = [0] * (n_real + 1)
-    obj[goal] = -d
-    for row, b in zip(tab, basis):
-        if b == goal:
-            obj = [x + y for x, y in zip(obj, row)]
-    run(obj, n_real)
-    return obj[-1] > 0
 
 
 class _Samples:

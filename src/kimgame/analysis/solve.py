@@ -10,10 +10,11 @@ import time
 from collections.abc import Mapping
 
 from kimgame.errors import KimgameError, SolverLimit
-from kimgame.limits import Limits, current_limits, limits_in_force
+from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
 from kimgame.solvers.budget import enumeration_seconds
 from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
-from kimgame.solvers.results import Equilibrium, SolveResult
+from kimgame.solvers.results import Equilibrium, Method, SolveResult
+from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
 DOMINANCE_ANNOUNCE_CELLS = 400  # from 20 x 20 the mixed-dominance LPs took seconds when this was measured
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
@@ -47,12 +48,28 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
-    with limits_in_force(limits):
+    import dataclasses
+    import time
+
+    start = time.perf_counter()
+    with limits_in_force(limits) as chosen:
         if getattr(game, "form", "normal") == "extensive":
             from kimgame.analysis.solve_tree import solve_tree
 
-            return solve_tree(game, method=method, timeout=timeout, conditions=conditions)
-        return solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+            result = solve_tree(game, method=method, timeout=timeout, conditions=conditions)
+        else:
+            result = solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+    options: dict[str, object] = {"method": method}
+    if timeout is not None:
+        options["timeout"] = timeout
+    if not conditions:
+        options["conditions"] = False
+    changed = {f.name: getattr(chosen, f.name) for f in dataclasses.fields(chosen)
+               if getattr(chosen, f.name) != getattr(DEFAULT_LIMITS, f.name)}
+    if changed:
+        options["limits"] = changed
+    record = dataclasses.replace(result.method, options=options, time=time.perf_counter() - start)
+    return dataclasses.replace(result, method=record)
 
 
 def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None,
@@ -81,14 +98,14 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         deadline = deadline_after(timeout)
     budget = Budget.start(timeout, deadline) if method == "auto" else None
     if method == "auto":
-        method = "enummixed"
+        method = "enummixed"  # two players: chosen by _auto_two_player below
     clock = Clock(deadline)
     pure = pure_equilibria(payoffs)
     pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     notes: list[str] = []
     partial = False
+    stopped = False  # the equilibrium search itself was stopped (time, Ctrl-C, pivots)
     profiles: list = []
-    complete = True
     two_player = len(game.players) == 2
 
     if method == "pure" or not two_player:
@@ -98,14 +115,13 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         used = "pure best-response check"
         if not two_player:
             notes.append("all pure equilibria are listed; mixed equilibria of games with more than two players "
-                         "are not enumerated")
+                         "are not enumerated (--method polynomial enumerates them on small games)")
     else:
         A, B = payoffs
         if budget is not None:
-            profiles, used, complete, partial = _auto_two_player(A, B, budget, notes)
+            profiles, used, method, stopped, partial = _auto_two_player(A, B, budget, notes)
         elif method == "enummixed":
             from kimgame.solvers.enummixed import extreme_equilibria
-
 
             used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
             estimate = enumeration_seconds(*game.shape)
@@ -115,33 +131,35 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             try:
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
-                profiles, partial, complete = list(stop.partial), True, False
+                profiles, partial, stopped = list(stop.partial), True, True
                 notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
-            complete = False
-            profiles, stopped = _lemke_howson_paths(A, B, deadline, deadline)
-            if stopped is not None:
-                partial = True
-                notes.append(_paths_note(stopped, timeout, len(profiles)))
+            profiles, cut = _lemke_howson_paths(A, B, deadline, deadline)
+            if cut is not None:
+                partial = stopped = True
+                notes.append(_paths_note(cut, timeout, len(profiles)))
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
             nashpy_method = "lemke-howson" if method == "nashpy-lemke-howson" else method
             used = f"nashpy {nashpy_method} (float), each candidate re-derived and verified exactly"
-            complete = False
             try:
                 profiles, dropped = solve_with_nashpy(nashpy_method, A, B, timeout or 60.0)
             except SolverLimit as stop:
                 profiles, dropped = stop.partial
-                partial = True
-                notes.append(str(stop))
+                partial = stopped = True
+                notes.append(f"{stop} (--timeout SECONDS sets it)")
             if dropped:
                 notes.append(f"{dropped} float candidate(s) from nashpy could not be confirmed exactly and were dropped")
     for prof in profiles:
         if not is_nash(payoffs, prof):  # never report an unverified profile
             raise AssertionError(f"internal error: {prof} is not an equilibrium")
-    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
+    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p)), game=game) for p in profiles)
+    run = "pure" if method == "pure" or not two_player else method
+    cov = coverage(run, game_kind(game), len(equilibria), stopped=stopped,
+                   finite=run == "enummixed" and not stopped and finite_nash_set(profiles),
+                   more=None if run == "enummixed" else "--method enummixed" if two_player else "--method polynomial")
 
     dominance_deadline, quoted = (deadline, timeout) if budget is None else (budget.end, budget.seconds)
     if two_player and game.shape[0] * game.shape[1] >= DOMINANCE_ANNOUNCE_CELLS:
@@ -158,14 +176,12 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     return SolveResult(
         game=game,
         values=game.values,
-        method=used,
+        method=Method.of(run, used, cov, partial=partial),
         equilibria=equilibria,
-        complete=complete and not partial,
         pure_equilibria=pure_labels,
         dominance=dominance,
         elimination=elimination,
         claims=claims,
-        partial=partial,
         notes=tuple(notes),
     )
 
@@ -204,11 +220,12 @@ class Budget:
         return self.mark(1.0)
 
 
-def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str, bool, bool]:
+def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str, str, bool, bool]:
     """``--method auto`` on a two-player game, the one place that chooses its method: ``enummixed`` when the
     estimated enumeration time (:func:`kimgame.solvers.budget.enumeration_seconds`) fits the budget,
-    else exact Lemke-Howson. Returns (profiles, method text, complete, partial); the notes say which method
-    was used, why, and how to ask for more."""
+    else exact Lemke-Howson. Returns (profiles, algorithm text, method run — ``"enummixed"`` or
+    ``"lemke-howson"``, whether its search was stopped, whether a limit made the result partial); the notes
+    say which method was used, why, and how to ask for more."""
     from kimgame.solvers.enummixed import extreme_equilibria
 
     m, n = len(A), len(A[0])
@@ -221,26 +238,26 @@ def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str,
         if estimate > 1:
             announce(f"enumerating every extreme equilibrium of the {m} × {n} game (estimated {estimate:.0f} s)")
         try:
-            return extreme_equilibria(A, B, deadline=budget.mark(Budget.ENUMERATION_SHARE)), used, True, False
+            return extreme_equilibria(A, B, deadline=budget.mark(Budget.ENUMERATION_SHARE)), used, "enummixed", False, False
         except SearchTimeout as stop:
             found = list(stop.partial)
             if stop.interrupted or stop.memory is not None:  # the user's stop or limit: no more work
                 what = "the equilibria listed are those found so far" if found else "no equilibrium was found"
                 notes.append(f"{why_stopped(stop, budget.seconds)} during the enumeration: {what}")
-                return found, used, False, True
+                return found, used, "enummixed", True, True
         user_limit = budget.hard is not None  # a --timeout shaped the run: a partial result (exit code 3)
         notes.append(f"auto chose enummixed (estimated {_duration(estimate)}, within {within}), but the "
                      f"enumeration did not finish in its share of the budget: {len(found)} extreme equilibria "
                      f"were found before it stopped, not necessarily every one; {more}")
         if found:
-            return found, used, False, user_limit
+            return found, used, "enummixed", True, user_limit
         used = "lemke-howson: exact, lexicographic (one path, after an unfinished enumeration)"
         profiles, stopped = _lemke_howson_paths(A, B, budget.hard, budget.hard, first_only=True)
         if profiles:
             notes.append("the enumeration found no equilibrium in time, so one exact Lemke-Howson path was added")
         else:
             notes.append(_paths_note(stopped, budget.seconds, 0))
-        return profiles, used, False, user_limit or not profiles
+        return profiles, used, "enummixed", True, user_limit or not profiles
     used = "lemke-howson: exact, lexicographic (one equilibrium per starting label while the budget lasts)"
     notes.append(f"auto chose exact Lemke-Howson: enumerating every extreme equilibrium of this {m} × {n} game is "
                  f"estimated at {_duration(estimate)}, over {within}; the equilibria listed are some, not "
@@ -250,8 +267,8 @@ def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str,
     profiles, stopped = _lemke_howson_paths(A, B, budget.mark(Budget.PATHS_SHARE), budget.hard)
     if stopped is not None and not isinstance(stopped, tuple):  # a limit, Ctrl-C or the pivot bound
         notes.append(_paths_note(stopped, budget.seconds, len(profiles)))
-        return profiles, used, False, True
-    return profiles, used, False, False
+        return profiles, used, "lemke-howson", True, True
+    return profiles, used, "lemke-howson", False, False
 
 
 def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
@@ -269,7 +286,8 @@ def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
         if k and soft is not None and time.monotonic() > soft:
             return sorted(found), (k, total)
         try:
-            found.add(lemke_howson(A, B, dropped_label=k, deadline=hard if not k else soft))
+            found.add(lemke_howson(A, B, dropped_label=k, deadline=hard if not k else soft,
+                                   max_pivots=current_limits().pivots))
         except SearchTimeout as stop:
             timed_out = not stop.interrupted and stop.memory is None
             if k and timed_out and (hard is None or time.monotonic() <= hard):
@@ -286,7 +304,7 @@ def _paths_note(stopped: object, timeout: float | None, count: int) -> str:
     from kimgame.solvers.lemke_howson import PivotLimit
 
     if isinstance(stopped, PivotLimit):
-        return str(stopped)
+        return f"{stopped} (raise the limit with --limit pivots=N): the equilibria listed are those found so far"
     if isinstance(stopped, tuple):
         return (f"{why_stopped(None, timeout)} after {stopped[0]} of {stopped[1]} starting labels: the "
                 "equilibria listed are those found so far")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
 
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits, too_much_memory
@@ -40,19 +39,25 @@ from kimgame.model.tree import (
 from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play
 from kimgame.solvers.deadline import Clock, Expired, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
-from kimgame.solvers.results import Equilibrium, SolveResult
+from kimgame.solvers.results import (
+    Equilibrium,
+    Method,
+    NotSubgamePerfect,
+    ReducedSize,
+    SolveResult,
+    SubgamePerfectPlay,
+    TreeSize,
+    TreeSolution,
+    strategy_profile,
+)
+from kimgame.solvers.scope import Cut, coverage, finite_nash_set, game_kind
 
 TREE_METHODS = ("auto", "enummixed", "spe", "pure", "sequence-lcp", "sequence-lp")
 SEQUENCE_METHODS = ("sequence-lcp", "sequence-lp")
-AUTO_NASH_PROFILES = 100  # "auto" enumerates mixed Nash equilibria of reduced normal forms up to this size
-SPE_LIST_LIMIT = 100  # subgame-perfect equilibria listed (all are counted)
-BEHAVIOR_ENTRIES = 100_000  # information sets x listed subgame-perfect equilibria (at least one is listed)
-NASH_PROFILE_LIMIT = 5_000  # reduced-normal-form size up to which the full normal-form analysis runs
-PURE_PROFILE_LIMIT = 100_000  # ... up to which its pure equilibria and pure dominance are still found
-SLOW_BUILD_PROFILES = 50_000  # building a reduced normal form this large takes about a second or more
-AUTO_PURE_PROFILES = 2_000  # ... by "auto" when a subgame needed the sequence form (a budget for the default run)
-CONDITION_PIECES = 500  # pieces of parameter space per node for the claim conditions `solve` shows
-NASH_LIST_LIMIT = 50  # Nash equilibria that are not subgame-perfect listed (all are classified and counted)
+# What is computed and listed is bounded by limits in force (kimgame.limits.Limits, --limit NAME=N):
+# auto_nash_profiles, auto_pure_profiles, nash_profiles, pure_profiles (reduced-normal-form sizes), spe_listed,
+# behavior_entries, nash_listed (lists), condition_pieces (claim conditions), path_steps (paths of play).
+SLOW_BUILD_PROFILES = 50_000  # building a reduced normal form this large takes about a second or more (progress)
 LARGE_TREE = 10_000  # trees of this many nodes are solved with the cyclic garbage collector paused
 
 
@@ -60,12 +65,13 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
                conditions: bool = True) -> SolveResult:
     """Solve a game tree at its parameter values (see the module notes).
 
+    Limits named below are those in force (:class:`kimgame.limits.Limits`, ``--limit NAME=N``).
     Methods: ``auto`` (default: the subgames are solved by enumerating every extreme equilibrium of their
-    reduced normal forms when that form has at most ``AUTO_NASH_PROFILES`` pure profiles — estimated
+    reduced normal forms when that form has at most ``auto_nash_profiles`` pure profiles — estimated
     before it is built — and by one equilibrium of the sequence form (``sequence-lcp``) otherwise; the
-    whole reduced normal form's extreme equilibria are enumerated up to ``AUTO_NASH_PROFILES`` profiles,
+    whole reduced normal form's extreme equilibria are enumerated up to ``auto_nash_profiles`` profiles,
     its pure equilibria beyond — reduced normal forms of trees are highly degenerate and can have thousands
-    of extreme equilibria — up to ``AUTO_PURE_PROFILES`` when a subgame needed the sequence form),
+    of extreme equilibria — up to ``auto_pure_profiles`` when a subgame needed the sequence form),
     ``enummixed`` (SPE from every extreme equilibrium of every subgame, and all extreme Nash equilibria of
     the reduced normal form), ``spe`` (subgame-perfect equilibria only, subgames as in ``auto``), ``pure``
     (SPE from pure equilibria of the subgames, and the pure Nash equilibria of the reduced normal form),
@@ -79,8 +85,9 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     The reduced normal form is built up to the ``reduced_profiles`` limit in force
     (:func:`kimgame.limits.current_limits`).
     With ``conditions`` each claim also gets its exact parameter condition
-    (:func:`kimgame.analysis.conditions.claim_conditions`, within ``CONDITION_PIECES`` pieces of parameter
-    space per node and the time left).
+    (:func:`kimgame.analysis.conditions.claim_conditions`, within ``condition_pieces`` pieces of parameter
+    space per node and the time left). The result's ``method`` gives the scope of its list of equilibria,
+    whether it is complete and its counts (:func:`kimgame.solvers.scope.coverage`).
     """
     if game.num_nodes >= LARGE_TREE:
         with gc_paused():
@@ -103,9 +110,11 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     if method in SEQUENCE_METHODS:
         _check_sequence_method(game, method)
     deadline = deadline_after(timeout)
+    limits = current_limits()
     notes: list[str] = []
     partial = False
-    complete = True
+    stopped = False  # a time limit (or Ctrl-C) stopped the search for equilibria
+    cuts: list[Cut] = []
     st = stages(game)
     players = game.players
 
@@ -116,20 +125,18 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     stage_method = method if method in SEQUENCE_METHODS else "auto" if method in ("auto", "spe") else "enummixed"
     try:
         found = search(game, st, pure_only=method == "pure", deadline=deadline, method=stage_method,
-                       enumerate_up_to=AUTO_NASH_PROFILES)
+                       enumerate_up_to=limits.auto_nash_profiles)
     except SearchTimeout as stop:
         found = None
-        partial, complete = True, False
+        partial = stopped = True
         notes.append(f"{why_stopped(stop, timeout)} while solving the subgames: no subgame-perfect "
                      "equilibrium is listed")
     if found is not None:
-        if found.cut_short:
-            complete = False
         notes.extend(found.notes)
         sequence_stages = getattr(found, "sequence_stages", {})  # none in an ArraySPESearch (perfect information)
         notes.extend(_sequence_notes(game, sequence_stages, method, st.cuts))
         spe_total = found.total
-        limit = max(1, min(SPE_LIST_LIMIT, BEHAVIOR_ENTRIES // max(1, len(game.infosets))))
+        limit = max(1, min(limits.spe_listed, limits.behavior_entries // max(1, len(game.infosets))))
         for profile in found.profiles(limit):
             behavior = fill_free(game, found.behavior(profile), st)
             check = getattr(found, "check_profile", None)  # an ArraySPESearch (large trees) checks on its arrays
@@ -142,13 +149,21 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
             if failure is not None:  # never report an unverified profile
                 raise AssertionError(f"internal error: a backward-induction profile is not subgame-perfect: {failure}")
             spe_behaviors.append((behavior, values[0]))
+        which = "spe_listed" if limit == limits.spe_listed else "behavior_entries"
+        # the combinations of subgame values were cut: the count is a lower bound (an ArraySPESearch, for large
+        # perfect-information trees, is cut short by that limit only)
+        if getattr(found, "combinations_cut", found.cut_short):
+            cuts.append(Cut("subgame-perfect equilibria", len(spe_behaviors), None, "--limit spe_combinations=N"))
+        elif spe_total > len(spe_behaviors):
+            cuts.append(Cut("subgame-perfect equilibria", len(spe_behaviors), spe_total, f"--limit {which}=N"))
         if spe_total > len(spe_behaviors):
             notes.append(f"{_count_text(spe_total)} subgame-perfect equilibria in all (counting the choices in "
-                         f"every subgame); the first {len(spe_behaviors)} are listed")
+                         f"every subgame); the first {len(spe_behaviors)} are listed (raise the limit with "
+                         f"--limit {which}=N)")
 
     # 2. the reduced normal form
     profiles = game.reduced_profiles
-    max_profiles = current_limits().reduced_profiles
+    max_profiles = limits.reduced_profiles
     space = plan_space(game) if profiles <= max_profiles else None
     full, log10 = full_normal_form_size(game)
     if space is None:
@@ -164,30 +179,38 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         mixes = tuple(mixed_from_behavior(space, i, behavior) for i in range(len(players))) if space else ()
         spe_mixes.append(mixes)
         spe_index.append(len(equilibria))
-        equilibria.append(Equilibrium(mixes, value, behavior_document(game, behavior), True))
+        equilibria.append(Equilibrium(strategy_profile(players, space.labels if space else None, mixes), value,
+                                      behavior_document(game, behavior), True, game))
         internal.append(behavior)
 
     pure_labels: tuple = ()
     dominance: tuple = ()
     elimination = None
-    not_perfect: list[dict[str, Any]] = []
+    not_perfect: list[NotSubgamePerfect] = []
     nf_method = ""
+    nf_step = "none"  # what was enumerated on the reduced normal form: "extreme", "pure" or "none"
+    finite = False
     all_found: list[Equilibrium] = []
     nf = None
-    analysed = (space is not None and profiles <= PURE_PROFILE_LIMIT and method != "spe"
+    analysed = (space is not None and profiles <= limits.pure_profiles and method != "spe"
                 and method not in SEQUENCE_METHODS)
+    if space is not None and profiles > limits.pure_profiles and method != "spe" and method not in SEQUENCE_METHODS:
+        notes.append(f"the reduced normal form has {profiles:,} pure profiles, more than the pure_profiles limit of "
+                     f"{limits.pure_profiles:,}: its Nash equilibria that are not subgame-perfect and dominance are not "
+                     "computed (raise the limit with --limit pure_profiles=N)")
     nash_step = "not run"
-    if analysed and method == "auto" and sequence_stages and profiles > AUTO_PURE_PROFILES:
+    if analysed and method == "auto" and sequence_stages and profiles > limits.auto_pure_profiles:
         analysed = False
         notes.append(f"the reduced normal form has {profiles:,} pure profiles, over the budget of "
-                     f"{AUTO_PURE_PROFILES:,} for the default run: its pure Nash equilibria and dominance are not "
-                     "computed (use --method pure for them)")
+                     f"{limits.auto_pure_profiles:,} for the default run: its pure Nash equilibria and dominance are "
+                     "not computed (use --method pure for them, or --limit auto_pure_profiles=N)")
     over_memory = too_much_memory("the reduced normal form", profiles, len(players)) if analysed else None
     if over_memory is not None:  # estimated before it is built
-        analysed, partial, complete = False, True, False
+        analysed = False
+        partial = stopped = True
         notes.append(f"{over_memory}: Nash equilibria that are not subgame-perfect and dominance are not computed")
     elif analysed and Clock(deadline).expired:
-        partial, complete = True, False
+        partial = stopped = True
         notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
     elif analysed:
@@ -197,23 +220,27 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
             nf = reduced_normal_form(game, check=Clock(deadline).tick)
         except (Expired, KeyboardInterrupt) as stop:
             nf, analysed = None, False
-            partial, complete = True, False
+            partial = stopped = True
             why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(stop, timeout)
             notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
                          "subgame-perfect and dominance are not computed")
     if nf is not None:
         nf_request = method
         if method == "auto":
-            nf_request = "enummixed" if profiles <= AUTO_NASH_PROFILES else "pure"
-            if nf_request == "pure":
+            nf_request = "enummixed" if profiles <= limits.auto_nash_profiles else "pure"
+            if nf_request == "pure" and len(players) == 2:
                 size = " × ".join(str(k) for k in nf.shape)
-                notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure Nash "
-                             "equilibria are listed; for every extreme mixed one use --method enummixed")
+                notes.append(f"the reduced normal form has {profiles} pure profiles ({size}), more than the "
+                             f"auto_nash_profiles limit of {limits.auto_nash_profiles}: its pure Nash equilibria are "
+                             "listed; for every extreme mixed one use --method enummixed (or --limit "
+                             "auto_nash_profiles=N)")
         found_nash, pure_labels, dominance, elimination, nf_method, status = _normal_form_step(
             nf, profiles, nf_request, timeout, deadline, notes)
         nash_step = "partial" if status == "partial" else "done"
         partial = partial or status == "partial"
-        complete = complete and status == "complete"
+        stopped = stopped or status == "partial"
+        nf_step = "extreme" if nf_method.startswith("enummixed") else "pure"
+        finite = status == "complete" and nf_step == "extreme" and finite_nash_set(found_nash)
         others: list[Equilibrium] = []
         reasons: list[str] = []
         for mixes in found_nash:
@@ -227,7 +254,8 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
             failure = subgame_perfection_failure(game, behavior, st, values)
             if failure is not None and nash_failure(game, behavior, values) is not None:  # verify before reporting
                 raise AssertionError(f"internal error: {mixes} is not a Nash equilibrium of the tree")
-            eq = Equilibrium(mixes, values[0], behavior_document(game, behavior), failure is None)
+            eq = Equilibrium(strategy_profile(players, space.labels, mixes), values[0],
+                             behavior_document(game, behavior), failure is None, game)
             if failure is None:  # subgame-perfect (e.g. mixing where a follower is indifferent)
                 spe_index.append(len(equilibria))
                 equilibria.append(eq)
@@ -236,20 +264,20 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                 others.append(eq)
                 reasons.append(failure)
         all_found = equilibria + others
-        shown = others[:NASH_LIST_LIMIT]
+        shown = others[:limits.nash_listed]
         for eq, reason in zip(shown, reasons):
-            not_perfect.append({"equilibrium": len(equilibria) + 1, "reason": reason})
+            not_perfect.append(NotSubgamePerfect(len(equilibria) + 1, reason))
             equilibria.append(eq)
             internal.append({})
         if len(others) > len(shown):
-            complete = False
+            cuts.append(Cut("Nash equilibria that are not subgame-perfect", len(shown), len(others),
+                            "--limit nash_listed=N"))
             notes.append(f"{len(others)} Nash equilibria of the reduced normal form are not subgame-perfect; the "
-                         f"first {len(shown)} are listed (claims about Nash equilibria use all of them)")
+                         f"first {len(shown)} are listed (claims about Nash equilibria use all of them; raise the "
+                         "limit with --limit nash_listed=N)")
     elif method == "spe":
-        complete = False
         notes.append("method 'spe': only subgame-perfect equilibria are computed")
     elif method in SEQUENCE_METHODS:
-        complete = False
         notes.append(f"method '{method}': Nash equilibria of the reduced normal form that are not subgame-perfect "
                      "and dominance are not computed")
 
@@ -258,36 +286,42 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     if conditions and claims:
         from kimgame.analysis.conditions import claim_conditions
 
-        claims, cut = claim_conditions(game, claims, Clock(deadline), timeout, notes, max_pieces=CONDITION_PIECES)
+        claims, cut = claim_conditions(game, claims, Clock(deadline), timeout, notes,
+                                       max_pieces=limits.condition_pieces)
         partial = partial or cut
 
-    extra = _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect)
-    extra["nash_step"] = nash_step
     value = _zero_sum_value(game, equilibria)
     if value is not None:
-        extra["value"] = value
         notes.append(f"the game is zero-sum: its value for {players[0]} is {_fmt(value)} (exact)")
+    solution = _tree_solution(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total,
+                              not_perfect, nash_step, value)
+    pure_spe = method == "pure" or len(players) > 2
     used = ("backward induction" if game.is_perfect_information else
-            "backward induction over subgames (extreme equilibria of each truncated game, exact)")
+            f"backward induction over subgames ({'pure' if pure_spe else 'extreme'} equilibria of each truncated "
+            "game, exact)")
     if sequence_stages:
         kinds = sorted({m for m, _, _ in sequence_stages.values()})
         used = ("backward induction over subgames; " + " and ".join(_SEQUENCE_NAMES[k] for k in kinds)
                 + f" (one equilibrium) at {len(sequence_stages)} of them")
     if nf_method:
         used += f"; reduced normal form: {nf_method}"
+    widen = None
+    if nf_step != "extreme" and len(players) == 2:
+        widen = ("--method enummixed" if space is not None and profiles <= limits.nash_profiles else
+                 f"--limit {'reduced_profiles' if space is None else 'nash_profiles'}=N with --method enummixed")
+    cov = coverage(method, game_kind(game), len(equilibria), stopped=stopped, cuts=cuts, finite=finite,
+                   nf_step=nf_step, pure_spe=pure_spe, one_spe=bool(sequence_stages), more=widen)
     return SolveResult(
         game=game,
         values=game.values,
-        method=used,
+        method=Method.of(method, used, cov, partial=partial),
         equilibria=tuple(equilibria),
-        complete=complete and not partial,
         pure_equilibria=pure_labels,
         dominance=dominance,
         elimination=elimination,
         claims=claims,
-        partial=partial,
         notes=tuple(notes),
-        extra=extra,
+        tree=solution,
     )
 
 
@@ -339,8 +373,10 @@ def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tup
         else:
             where = "the game above its proper subgames" if cuts_of.get(v) else "the whole game"
         steps = f", {pivots} pivots" if pivots else ""
-        why = (f"its reduced normal form ({size} plans) is over the budget of {AUTO_NASH_PROFILES} pure profiles "
-               "for enumerating every extreme equilibrium" if method != used else f"method '{used}'")
+        budget = current_limits().auto_nash_profiles
+        why = (f"its reduced normal form ({size} plans) is over the budget of {budget} pure profiles "
+               "for enumerating every extreme equilibrium, --limit auto_nash_profiles=N" if method != used
+               else f"method '{used}'")
         out.append(f"{where}: one equilibrium by {_SEQUENCE_NAMES[used]} ({why}{steps}), so other "
                    "subgame-perfect equilibria may exist; for every extreme equilibrium use "
                    "--method enummixed --timeout 600")
@@ -351,7 +387,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     """Nash equilibria and dominance of the reduced normal form ``nf``.
 
     Two players: every extreme equilibrium (:func:`kimgame.solvers.enummixed.extreme_equilibria`) when
-    the form has at most ``NASH_PROFILE_LIMIT`` profiles (reduced normal forms of trees are often highly
+    the form has at most ``nash_profiles`` profiles (a limit in force) (reduced normal forms of trees are often highly
     degenerate — a follower's plans differ only where the leader never goes — with thousands of extreme
     equilibria: ``--method pure`` or ``spe`` is then much faster). Otherwise pure equilibria.
     Returns (profiles as mixes, pure labels, dominance, elimination, method text, status) with status
@@ -360,7 +396,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     from kimgame.solvers import pure_lists
 
     shape = nf.shape
-    small = profiles <= NASH_PROFILE_LIMIT and method != "pure"
+    small = profiles <= current_limits().nash_profiles and method != "pure"
     stopped = False
     if not small and pure_lists.suits(shape):  # pure strategies only, on a small form: no numpy needed, fast
         lists = nf.numeric_lists
@@ -383,8 +419,10 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
     pure_mixes = [tuple(tuple(zero_one[j == k] for j in range(n)) for n, k in zip(shape, p)) for p in pure]
     size = " × ".join(str(k) for k in shape)
     if not small and method != "pure":
-        notes.append(f"the reduced normal form has {profiles} pure profiles ({size}): its pure equilibria and "
-                     "dominance by pure strategies are reported; mixed equilibria and mixed dominance are not")
+        notes.append(f"the reduced normal form has {profiles} pure profiles ({size}), more than the nash_profiles "
+                     f"limit of {current_limits().nash_profiles:,}: its pure equilibria and dominance by pure "
+                     "strategies are reported; mixed equilibria and mixed dominance are not (raise the limit with "
+                     "--limit nash_profiles=N)")
     if not small:
         return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "partial" if stopped else "incomplete"
     if len(shape) != 2 or method == "pure":
@@ -431,8 +469,8 @@ def _count_text(n: int) -> str:
     return f"about 10^{int(n.bit_length() * math.log10(2))}"
 
 
-def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect
-           ) -> dict[str, Any]:
+def _tree_solution(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total, not_perfect,
+                   nash_step: str, value: Fraction | None) -> TreeSolution:
     players = game.players
     nodes = game.nodes
     per_player = {p: 0 for p in players}
@@ -447,24 +485,16 @@ def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_ind
         decisions = sum(isinstance(x, Decision) for x in nodes)
         chances = sum(isinstance(x, Chance) for x in nodes)
         terminals = sum(isinstance(x, Terminal) for x in nodes)
-    tree = {
-        "nodes": len(nodes),
-        "decision_nodes": decisions,
-        "chance_nodes": chances,
-        "terminals": terminals,
-        "information_sets": per_player,
-        "perfect_information": game.is_perfect_information,
-        "proper_subgames": max(0, len(st.roots) - 1),
-    }
+    tree = TreeSize(len(nodes), decisions, chances, terminals, per_player, game.is_perfect_information,
+                    max(0, len(st.roots) - 1))
     counts = dict(zip(players, game.plan_counts))
     max_profiles = current_limits().reduced_profiles
-    rnf: dict[str, Any] = {
-        "plans": {p: (c if c <= max_profiles else f"more than {max_profiles}") for p, c in counts.items()},
-        "profiles": profiles if profiles <= max_profiles else None,
-        "full_normal_form_profiles": str(full) if full is not None else f"about 10^{int(log10)}",
-    }
+    strategies = None
     if space is not None and sum(len(x) for x in space.labels) <= 10_000:
-        rnf["strategies"] = {p: list(labels) for p, labels in zip(players, space.labels)}
+        strategies = {p: tuple(labels) for p, labels in zip(players, space.labels)}
+    rnf = ReducedSize({p: (c if c <= max_profiles else f"more than {max_profiles}") for p, c in counts.items()},
+                      profiles if profiles <= max_profiles else None,
+                      str(full) if full is not None else f"about 10^{int(log10)}", strategies)
     spe = []
     outcome_table: dict[str, list[Fraction]] = {label: [] for label in game.outcomes}
     for k in spe_index:
@@ -473,13 +503,6 @@ def _extra(game, st, space, profiles, full, log10, equilibria, internal, spe_ind
         outcomes = outcome_probabilities(game, behavior)
         for label, p in outcomes.items():
             outcome_table[label].append(p)
-        spe.append({"equilibrium": k + 1, "payoffs": dict(zip(players, eq.payoffs)),
-                    "path": path_of_play(game, behavior), "outcomes": outcomes})
-    return {
-        "tree": tree,
-        "reduced_normal_form": rnf,
-        "spe_count": _count_text(spe_total),
-        "spe": spe,
-        "outcomes": {label: {"spe": probs} for label, probs in outcome_table.items()},
-        "not_subgame_perfect": not_perfect,
-    }
+        spe.append(SubgamePerfectPlay(k + 1, dict(eq.payoffs.items()), tuple(path_of_play(game, behavior)), outcomes))
+    return TreeSolution(tree, rnf, spe_total, tuple(spe), {label: tuple(p) for label, p in outcome_table.items()},
+                        tuple(not_perfect), nash_step, value)

@@ -375,3 +375,67 @@ def _and(parts: list[str]) -> str:
 
 def _or(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+@dataclass(frozen=True)
+class KnifeEdgeValue:
+    """A single value of one parameter (the others at their values) where the claim's truth differs
+    from both sides: it changes there only because some player is indifferent (``who``, empty when it
+    could not be said). ``holds`` is the claim's truth at that value."""
+
+    parameter: str
+    value: sympy.Expr
+    holds: bool
+    who: str
+
+    @property
+    def text(self) -> str:
+        where = f": {self.who}" if self.who else ""
+        return f"knife-edge at {self.parameter} = {_num(self.value)}{where}"
+
+
+def split_knife_edges(game, items: tuple[Threshold, ...], spe=None
+                      ) -> tuple[tuple[Threshold, ...], tuple[KnifeEdgeValue, ...]]:
+    """The thresholds with isolated values set apart: where a parameter's set (the others at their
+    values) has an isolated point, in it or missing from it, the claim changes there only at a tie.
+    The returned thresholds count only moves that change the claim on an interval; the points are
+    returned as :class:`KnifeEdgeValue` with who is indifferent there
+    (:func:`kimgame.analysis.regimes.indifference_at`, with ``spe`` for trees with imperfect information)."""
+    from kimgame.analysis.regimes import indifference_at
+
+    kept, edges = [], []
+    for t in items:
+        if t.holds_on is None:
+            kept.append(t)
+            continue
+        inside = _points(t.holds_on)
+        outside = _points(sympy.Complement(t.domain, t.holds_on))
+        if not inside and not outside:
+            kept.append(t)
+            continue
+        s = t.holds_on
+        if inside:
+            s = sympy.Complement(s, sympy.FiniteSet(*inside))
+        if outside:
+            s = sympy.Union(s, sympy.FiniteSet(*outside))
+        for v, holds in sorted([(v, True) for v in inside] + [(v, False) for v in outside], key=lambda x: float(x[0])):
+            values = dict(game.values)
+            values[t.parameter] = Fraction(int(v.p), int(v.q)) if v.is_Rational else values[t.parameter]
+            who = indifference_at(game, values, spe) if v.is_Rational else ""
+            edges.append(KnifeEdgeValue(t.parameter, v, holds, who))
+        depends = t.depends and not (s == t.domain or s.is_empty)
+        kept.append(Threshold(t.parameter, t.value, t.low, t.high, t.domain, s, depends,
+                              set_words(t.parameter, s, t.domain)))
+    return tuple(kept), tuple(edges)
+
+
+def _points(s: sympy.Set) -> list:
+    """The isolated points of a set (its FiniteSet parts)."""
+    pieces = s.args if isinstance(s, sympy.Union) else (s,)
+    out = []
+    for piece in pieces:
+        if isinstance(piece, sympy.FiniteSet):
+            out.extend(piece.args)
+        elif isinstance(piece, sympy.Interval) and piece.start == piece.end:
+            out.append(piece.start)
+    return out

@@ -683,11 +683,10 @@ class _Solver:
     def _one_player_stage(self, v: int, results: Mapping[int, Cells]) -> Cells:
         """A subgame whose truncated game has one acting player: that player's optimal reduced plans."""
         from kimgame.model.tree import plan_space
-        from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT
 
         game = self.game
         cuts = self.stages.cuts[v]
-        space = plan_space(game, v, cuts, limit=LOCAL_PROFILE_LIMIT)
+        space = plan_space(game, v, cuts, limit_name="subgame_profiles")
         acting = [i for i in range(len(game.players)) if space.infosets[i]]
         if len(acting) > 1:
             who = ", ".join(game.players[i] for i in acting)

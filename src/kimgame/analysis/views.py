@@ -7,8 +7,10 @@ others behave?* A :class:`ConditionView` answers one such question exactly: the 
 with every parameter outside one player's payoffs held at its value (``focus``), so it is exact on
 that slice of parameter space and usually a single readable inequality.
 
-Parameters of chance probabilities belong to every player's view (they shape everyone's expected
-payoffs); a view that would free every parameter, that repeats another, or that frees more than
+Who owns a parameter (:func:`parameter_owners`): a player, when it appears only in that player's
+payoffs; nature, when it appears in a chance probability; "shared" when it is in several players'
+payoffs. A player's view frees that player's own parameters and nature's (chance probabilities shape
+everyone's expected payoffs); shared parameters are held. A view that would free every parameter, that repeats another, or that frees more than
 :data:`MAX_VIEW_PARAMETERS` (its condition would again be a long union, and cost nearly as much as
 the full one) is left out; ``kimgame analyze --free`` focuses on any set of parameters.
 """
@@ -22,7 +24,11 @@ import sympy
 
 from kimgame.model.claims import Claim
 
-__all__ = ["MAX_VIEW_PARAMETERS", "ConditionView", "condition_views", "player_parameters"]
+__all__ = ["MAX_VIEW_PARAMETERS", "NATURE", "SHARED", "ConditionView", "condition_views", "owned_phrase",
+           "parameter_owners", "player_parameters"]
+
+NATURE = "nature"
+SHARED = "shared"
 
 MAX_VIEW_PARAMETERS = 6
 
@@ -40,13 +46,32 @@ class ConditionView:
     condition: sympy.Boolean | None
     text: str | None
     note: str = ""
+    owners: tuple[tuple[str, str], ...] = ()  # (parameter, owner) for ``free``
+
+    @property
+    def title(self) -> str:
+        """``"With only US's parameters (W, H) and nature's (p_insult) free"``."""
+        return f"With only {owned_phrase(dict(self.owners), self.free)} free"
 
 
-def player_parameters(game) -> dict[str, tuple[str, ...]]:
-    """For each player, the parameters that appear in their payoffs or in a chance probability, in the
-    order the parameters are declared."""
+def owned_phrase(owners: dict[str, str], names) -> str:
+    """``"US's parameters (W, H) and nature's (p_insult)"``: parameters grouped by owner, in order."""
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(owners.get(n, SHARED), []).append(n)
+    parts = []
+    for k, (owner, items) in enumerate(groups.items()):
+        who = "the shared" if owner == SHARED else f"{owner}'s"
+        parts.append(f"{who} {'parameters ' if k == 0 else ''}({', '.join(items)})")
+    return " and ".join(parts)
+
+
+def parameter_owners(game) -> dict[str, str]:
+    """Who owns each parameter: a player's name when it appears only in that player's payoffs,
+    ``"nature"`` when it appears in a chance probability, ``"shared"`` when it is in several players'
+    payoffs (or in none)."""
     order = [p.name for p in game.parameters]
-    used: dict[str, set[str]] = {name: set() for name in game.players}
+    used: dict[str, set[str]] = {n: set() for n in order}
     chance: set[str] = set()
     if game.form == "normal":
         vectors = game.payoffs
@@ -56,9 +81,25 @@ def player_parameters(game) -> dict[str, tuple[str, ...]]:
             for f in getattr(n, "probs", ()):
                 chance |= f.parameters
     for vec in vectors:
-        for name, f in zip(game.players, vec):
-            used[name] |= f.parameters
-    return {name: tuple(p for p in order if p in used[name] | chance) for name in game.players}
+        for player, f in zip(game.players, vec):
+            for name in f.parameters:
+                used[name].add(player)
+    out = {}
+    for name in order:
+        if name in chance:
+            out[name] = NATURE
+        elif len(used[name]) == 1:
+            out[name] = next(iter(used[name]))
+        else:
+            out[name] = SHARED
+    return out
+
+
+def player_parameters(game) -> dict[str, tuple[str, ...]]:
+    """For each player, that player's own parameters and nature's (:func:`parameter_owners`), in the
+    order the parameters are declared."""
+    owners = parameter_owners(game)
+    return {name: tuple(p for p, o in owners.items() if o in (name, NATURE)) for name in game.players}
 
 
 def condition_views(game, claim: Claim, **options) -> tuple[ConditionView, ...]:
@@ -73,7 +114,10 @@ def condition_views(game, claim: Claim, **options) -> tuple[ConditionView, ...]:
     everything = {p.name for p in game.parameters}
     seen: set[tuple[str, ...]] = set()
     views = []
+    owners = parameter_owners(game)
     for player, free in player_parameters(game).items():
+        if not any(owners[p] == player for p in free):
+            continue
         if not free or set(free) == everything or free in seen or len(free) > MAX_VIEW_PARAMETERS:
             continue
         seen.add(free)
@@ -81,7 +125,11 @@ def condition_views(game, claim: Claim, **options) -> tuple[ConditionView, ...]:
         try:
             cond = claim_condition(focus(game, free), claim, **options)
         except SolverLimit as err:
-            views.append(ConditionView(player, free, held, None, None, str(err)))
+            views.append(ConditionView(player, free, held, None, None, str(err), _owned(owners, free)))
             continue
-        views.append(ConditionView(player, free, held, cond, condition_text(cond)))
+        views.append(ConditionView(player, free, held, cond, condition_text(cond), owners=_owned(owners, free)))
     return tuple(views)
+
+
+def _owned(owners: dict[str, str], free) -> tuple[tuple[str, str], ...]:
+    return tuple((p, owners[p]) for p in free)

@@ -23,7 +23,10 @@ from typing import IO
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import parse_number
 
-_PLAIN_SAFE = re.compile(r"[A-Za-z0-9 _.,;()'’/+*-]*")
+# a plain scalar that reads back as itself in block and flow context alike ("{value: 3, doc: ...}"): no
+# commas, brackets, colons or '#'; a leading letter or digit (not '-', "'", '*', ...). Anything else is
+# written as a double-quoted JSON string, which YAML reads back exactly.
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.;()'’/+*-]*")
 
 
 @dataclass(frozen=True)

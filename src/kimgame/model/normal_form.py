@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, constant
 from kimgame.model.claims import Claim
-from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.parameters import Parameter, bind_values, resolve_values
 from kimgame.model.presentation import present
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +46,7 @@ class NormalFormGame:
         return present("html", self)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
         if len(self.players) != len(self.strategies):
             raise ValueError("one tuple of strategies per player")
         if len(self.payoffs) != self.num_profiles:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from types import MappingProxyType
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
+from kimgame.model.labeled import Labeled
 
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
-    """A declared parameter. ``low``/``high`` bound its allowed values (None: unbounded)."""
+    """A declared parameter. ``value``: its value in the game (the file's, or as set with ``--set`` /
+    ``kimgame.load(..., NAME=VALUE)``); ``default``: the file's value (None: the same as ``value``);
+    ``low``/``high`` bound its allowed values (None: unbounded)."""
 
     name: str
     value: Fraction
@@ -21,6 +24,13 @@ class Parameter:
     high: Fraction | None = None
     doc: str = ""
     where: Location | None = None
+    default: Fraction | None = None
+
+    @property
+    def is_set(self) -> bool:
+        """True when ``value`` differs from the file's value."""
+        return self.default is not None and self.value != self.default
+
 
     def check(self, value: Fraction, where: Location | None = None, origin: str = "") -> Fraction:
         """Return ``value`` if it lies in the declared range, else raise a :class:`KimgameError`."""
@@ -37,6 +47,19 @@ class Parameter:
         lo = "-inf" if self.low is None else fmt(self.low)
         hi = "inf" if self.high is None else fmt(self.high)
         return f"[{lo}, {hi}]"
+
+
+class Parameters(Labeled):
+    """A game's parameters, by name or position: ``game.parameters["p"].value``."""
+
+
+def bind_values(parameters: Iterable[Parameter], values: Mapping[str, Fraction]) -> Parameters:
+    """``parameters`` with each ``value`` set to ``values[name]`` (the file's value kept as ``default``)."""
+    out = []
+    for p in parameters:
+        default = p.value if p.default is None else p.default
+        out.append(replace(p, value=values.get(p.name, p.value), default=default))
+    return Parameters(out, [p.name for p in out])
 
 
 def parse_assignment(text: str) -> tuple[str, Fraction]:

@@ -46,7 +46,7 @@ from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
 from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
-from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.parameters import Parameter, bind_values, resolve_values
 from kimgame.model.presentation import present
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
@@ -210,6 +210,7 @@ class ExtensiveFormGame:
         return present("html", self)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
         n = len(self.nodes)
         if n == 0:
             raise ValueError("a tree needs at least one node")
@@ -1279,14 +1280,17 @@ def full_normal_form_size(game: ExtensiveFormGame) -> tuple[int | None, float]:
 
 
 def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Sequence[int] = frozenset(),
-               *, limit: int | None = None) -> PlanSpace:
+               *, limit: int | None = None, limit_name: str | None = None) -> PlanSpace:
     """The plans of every player in the part of the tree below ``root`` cut at ``cuts`` (see
     :class:`PlanSpace`). Raises :class:`KimgameError` if there are more than ``limit`` pure profiles
-    (default: the ``reduced_profiles`` limit in force)."""
+    (default: the limit ``limit_name`` in force — ``reduced_profiles`` for the whole tree,
+    ``subgame_profiles`` below another root — whose message says how to raise it)."""
     cuts = frozenset(cuts)
+    if limit_name is None:
+        limit_name = "reduced_profiles" if root == 0 and not cuts else "subgame_profiles"
     from_limits = limit is None
     if limit is None:
-        limit = current_limits().reduced_profiles
+        limit = getattr(current_limits(), limit_name)
     n = len(game.players)
     _, region_infosets, position, parents = _local_structure(game, root, cuts)
     actions = [[len(game.infosets[h].actions) for h in region_infosets[i]] for i in range(n)]
@@ -1296,8 +1300,10 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
         total = min(limit + 1, total * c)
     if total > limit:
         plans = ", ".join(f"more than {limit:,}" if c > limit else f"{c:,}" for c in counts)
-        how = " (raise it with --limit reduced_profiles=N)" if from_limits else ""
-        raise KimgameError(f"the reduced normal form has more than {limit:,} pure profiles, the limit{how} "
+        how = f" (raise it with --limit {limit_name}=N)" if from_limits else ""
+        what = "the reduced normal form" if root == 0 and not cuts else \
+            f"the reduced normal form of the truncated game at '{game.node_label(root)}'"
+        raise KimgameError(f"{what} has more than {limit:,} pure profiles, the limit{how} "
                            f"(plans per player: {plans}); it is not built")
     plans_out = []
     labels_out = []

@@ -16,6 +16,7 @@ import sympy
 from kimgame._version import __version__
 from kimgame.analysis.analyze import ClaimAnalysis
 from kimgame.analysis.conditions import condition_pieces, is_long
+from kimgame.analysis.regimes import play_words
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.report.document import game_header
 from kimgame.report.sections import Section, Table
@@ -51,19 +52,77 @@ def _condition_line(a: ClaimAnalysis, full: bool) -> str:
     if full or not is_long(a.condition_text):
         return f"Holds exactly when (within the declared ranges): {a.condition_text}"
     names = sorted(s.name for s in a.condition.free_symbols)
-    return (f"Holds exactly on a union of {a.pieces} pieces over {len(names)} parameters "
-            f"({', '.join(names)}), within the declared ranges: printed with --full, and always in the "
-            "'condition' of --format json.")
+    return (f"Exactly: a union of {a.pieces} pieces over {len(names)} parameters (--full; 'condition' in "
+            "--format json).")
 
 
 def _view_line(v, full: bool) -> str:
     held = ", ".join(f"{name} = {fmt(value)}" for name, value in v.held)
-    head = f"With only {v.player}'s parameters free ({', '.join(v.free)}; {held}):"
+    head = f"{v.title} ({held} held):" if held else f"{v.title}:"
     if v.text is None:
         return f"{head} not derived: {v.note}"
     if full or not is_long(v.text):
         return f"{head} it holds iff {v.text}"
     return f"{head} a union of {condition_pieces(v.condition)} pieces (printed with --full, and in --format json)."
+
+
+def condition_structure(cond) -> list[list[dict[str, str]]]:
+    """An exact condition as pieces (its disjunction) of relations ``{lhs, op, rhs}`` (sympy syntax, op one
+    of ``> >= < <= == !=``): ``[]`` is false, ``[[]]`` true. It reads back unambiguously with the
+    parameters as explicit symbols (docs/cli.md shows the one-liner)."""
+    if cond is sympy.true:
+        return [[]]
+    if cond is sympy.false:
+        return []
+    out = []
+    for term in cond.args if isinstance(cond, sympy.Or) else (cond,):
+        rels = term.args if isinstance(term, sympy.And) else (term,)
+        out.append([{"lhs": sympy.sstr(r.lhs), "op": r.rel_op, "rhs": sympy.sstr(r.rhs)} for r in rels])
+    return out
+
+
+def _pieces_json(pieces) -> list[list[dict[str, str]]]:
+    return [[{"lhs": lhs, "op": op, "rhs": rhs} for lhs, op, rhs in p] for p in pieces]
+
+
+def regime_blocks(a: ClaimAnalysis, full: bool) -> list[str | Table]:
+    """The regimes of a claim about one player's choice: one row per own condition, with the other
+    players' play that leads to it; the row holding at the game's values marked; knife-edges counted
+    (listed with ``full``)."""
+    r = a.regimes
+    if r is None:
+        return []
+    rows = []
+    here = None
+    for k, row in enumerate(r.rows, 1):
+        plays = row.plays if full else row.plays[:1]
+        text = "\n".join(play_words(row.actions, p) for p in plays)
+        if len(plays) < len(row.plays):
+            more = len(row.plays) - len(plays)
+            text += f"\n… or {more} other pattern{'s' if more > 1 else ''} (--full)"
+        if row.holds_at is not None and row.holds_at:
+            here = k
+        rows.append((f"{k}{' ◀' if row.holds_at else ''}", text, row.own_condition))
+    blocks: list[str | Table] = [Table(
+        ("#", f"subgame-perfect play after each {r.player} choice",
+         f"{r.player} chooses {r.action} iff"),
+        tuple(rows),
+        f"Regimes of the play after {r.player}'s choice (ties apart; ◀ = these values)")]
+    if full:
+        for k, row in enumerate(r.rows, 1):
+            blocks.append(f"Regime {k} is the play where {row.others_condition}")
+    elif here is not None:
+        row = r.rows[here - 1]
+        blocks.append(f"Regime {here} (these values) is the play where "
+                      + (row.others_condition if len(row.others) <= 2 else
+                         f"one of {len(row.others)} pieces holds (--full, or 'regimes' in --format json)"))
+    n = sum(len(e.pieces) for e in r.knife_edges)
+    if n:
+        blocks.append(f"Knife-edges apart: {n} lower-dimensional pieces where a player is indifferent "
+                      f"({len(r.knife_edges)} kinds{'' if full else '; --full lists them'}).")
+        if full:
+            blocks.extend(f"  knife-edge: {e.who} where {e.condition}" for e in r.knife_edges)
+    return blocks
 
 
 def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis], *,
@@ -74,18 +133,23 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
     sections = []
     for a in analyses:
         blocks: list[str | Table] = []
-        if a.claim.says:
-            blocks.append(a.claim.says)
-        blocks.append(f"Claim: {a.claim.spec.describe()}")
+        if full or not a.claim.says:
+            blocks.append(f"Claim: {a.claim.spec.describe()}")
         if a.condition is None and not a.thresholds:
             blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}.")
             blocks.append(f"No parameter condition: {a.note}")
-            sections.append(Section(f"Claim {a.claim.id}", tuple(blocks)))
+            sections.append(Section(_heading(a), tuple(blocks)))
             continue
-        blocks.append(_condition_line(a, full))
-        blocks.extend(_view_line(v, full) for v in a.views)
-        blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}.")
-        if a.piece is not None and (full or is_long(a.condition_text)):
+        line = _condition_line(a, full)
+        if a.condition is None and a.regimes is not None and a.regimes.rows:
+            line += (" Its full-dimensional part is exact in the regimes below (the union with its ties is "
+                     "what reached the limit).")
+        blocks.append(f"At these values: {'holds' if a.holds else 'does not hold'}. " + line)
+        if a.regimes is not None and a.regimes.rows:
+            blocks.extend(regime_blocks(a, full))
+        else:
+            blocks.extend(_view_line(v, full) for v in a.views)
+        if a.piece is not None and full:
             blocks.append(f"The piece of the condition that contains these values: {a.piece}")
         rows = []
         for t, m in zip(a.thresholds, a.margins):
@@ -107,6 +171,9 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
         if idle:
             blocks.append(f"No effect one at a time (the others at their values): {', '.join(idle)}." if a.views
                           else f"The condition does not involve: {', '.join(idle)}.")
+        if a.knife_edge_values:
+            blocks.append("Knife-edges one at a time (a tie, not a threshold): "
+                          + "; ".join(e.text for e in a.knife_edge_values) + ".")
         if a.most_sensitive is not None:
             blocks.append(f"Most sensitive to: {a.most_sensitive} (smallest move, relative to its range, "
                           "that flips the claim).")
@@ -114,9 +181,22 @@ def analysis_sections(analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis],
             blocks.append("No single parameter can flip the claim within its declared range.")
         if a.montecarlo is not None:
             blocks.append(f"Monte Carlo: {a.montecarlo.text}")
-        blocks.append(a.summary)
-        sections.append(Section(f"Claim {a.claim.id}", tuple(blocks)))
+        if full:
+            blocks.append(a.summary)
+        sections.append(Section(_heading(a), tuple(blocks)))
     return sections
+
+
+def _heading(a: ClaimAnalysis) -> str:
+    return f"Claim {a.claim.id}" + (f": {a.claim.says}" if a.claim.says else "")
+
+
+def compact_parameters(game) -> Section | None:
+    """The parameters' values and ranges on a few lines (their meanings: ``--full``)."""
+    if not game.parameters:
+        return None
+    items = [f"{p.name} = {fmt(game.values[p.name])} {p.range_text()}" for p in game.parameters]
+    return Section("Parameters (value, range; meanings with --full)", ("; ".join(items),))
 
 
 def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnalysis]) -> dict[str, Any]:
@@ -141,6 +221,7 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
                 continue
         else:
             item["condition"] = a.condition_text
+            item["condition_pieces"] = condition_structure(a.condition)
             item["condition_scope"] = "parametric"
             item["pieces"] = a.pieces
             item["latex"] = a.latex
@@ -148,10 +229,25 @@ def analysis_document(game, analyses: tuple[ClaimAnalysis, ...] | list[ClaimAnal
                 item["piece_here"] = a.piece
         if a.views:
             item["views"] = [
-                {"player": v.player, "free": list(v.free), "held": {n: fmt(x) for n, x in v.held},
+                {"player": v.player, "free": list(v.free), "owners": dict(v.owners), "held": {n: fmt(x) for n, x in v.held},
                  "condition": v.text, **({"note": v.note} if v.note else {})}
                 for v in a.views
             ]
+        if a.regimes is not None:
+            r = a.regimes
+            item["regimes_of"] = {"player": r.player, "others": r.others, "infoset": r.infoset,
+                                  "action": r.action, "actions": list(r.actions)}
+            item["regimes"] = [
+                {"others_play": row.others_play,
+                 "plays": [dict(zip(row.actions, p)) for p in row.plays],
+                 "others_condition": row.others_condition, "others_pieces": _pieces_json(row.others),
+                 "own_condition": row.own_condition, "own_pieces": _pieces_json(row.own),
+                 "holds_here": row.holds_at}
+                for row in r.rows]
+            item["knife_edges"] = [{"who": e.who, "condition": e.condition, "pieces": _pieces_json(e.pieces)}
+                                   for e in r.knife_edges]
+        item["knife_edge_values"] = [{"parameter": e.parameter, "value": _exact(e.value), "holds": e.holds,
+                                      "who": e.who, "text": e.text} for e in a.knife_edge_values]
         item["thresholds"] = [
             {"parameter": t.parameter, "value": fmt(t.value),
              "range": [_exact(t.low), _exact(t.high)],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from fractions import Fraction
 from typing import Any
 
 from kimgame._version import __version__
 from kimgame.expr.numbers import fmt
-from kimgame.solvers.results import SolveResult
+from kimgame.solvers.results import Method, PathStep, SolveResult, TreeSolution
 
 
 def game_header(game) -> dict[str, Any]:
@@ -55,8 +56,7 @@ def result_document(result: SolveResult) -> dict[str, Any]:
          "condition_scope": "parametric" if c.condition is not None else "at these parameter values"}
         for c in result.claims
     ]
-    doc["solver"] = {"method": result.method, "complete": result.complete, "partial": result.partial,
-                     "notes": list(result.notes)}
+    doc["solver"] = solver_data(result.method, result.notes)
     doc["pure_equilibria"] = [dict(zip(game.players, p)) for p in result.pure_equilibria]
     doc["dominance"] = [
         {"player": d.player, "dominated": d.dominated, "by": _mix(d.by), "kind": d.kind} for d in result.dominance
@@ -68,9 +68,61 @@ def result_document(result: SolveResult) -> dict[str, Any]:
             "surviving": {p: list(s) for p, s in zip(game.players, result.elimination.surviving)},
             "complete": result.elimination.complete,
         }
-    for key, value in result.extra.items():
-        doc[key] = value
+    if result.tree is not None:
+        doc.update(tree_data(result.tree))
+    if result.algebraic_equilibria:
+        doc["algebraic_equilibria"] = [dataclasses.asdict(a) for a in result.algebraic_equilibria]
     return doc
+
+
+def solver_data(method: Method, notes=()) -> dict[str, Any]:
+    """The ``solver`` part: the algorithm (``method``), ``scope``, ``complete``, ``partial``, ``listed``,
+    ``total`` (null when not known), ``cuts`` (each list cut by a limit: ``list``, ``listed``, ``total``,
+    ``more``), ``more`` (the option that lists more) and the notes."""
+    return {"method": method.algorithm, "name": method.name, "scope": method.scope, "complete": method.complete,
+            "partial": method.partial, "listed": method.listed, "total": method.total,
+            "cuts": [{"list": c.what, "listed": c.listed, "total": c.total, "more": c.more} for c in method.cuts],
+            "more": method.more, "notes": list(notes)}
+
+
+def _step(step: PathStep) -> dict[str, Any]:
+    if step.truncated:
+        return {"truncated": True}
+    out: dict[str, Any] = {"node": step.node, "reach": step.reach}
+    if step.moves is not None:
+        out["player"] = step.player
+        if step.infoset is not None:
+            out["infoset"] = step.infoset
+        out["moves"] = dict(step.moves)
+    if step.payoffs is not None:
+        out["payoffs"] = dict(step.payoffs)
+    if step.outcome is not None:
+        out["outcome"] = step.outcome
+    return out
+
+
+def tree_data(sol: TreeSolution) -> dict[str, Any]:
+    """The keys a tree adds to the document: ``tree``, ``reduced_normal_form``, ``spe_count``, ``spe``,
+    ``outcomes``, ``not_subgame_perfect``, ``nash_step`` and, for constant-sum trees, ``value``."""
+    rnf = sol.reduced_normal_form
+    rnf_doc: dict[str, Any] = {"plans": dict(rnf.plans), "profiles": rnf.profiles,
+                               "full_normal_form_profiles": rnf.full_normal_form_profiles}
+    if rnf.strategies is not None:
+        rnf_doc["strategies"] = {p: list(labels) for p, labels in rnf.strategies.items()}
+    tree = dataclasses.asdict(sol.tree)
+    out: dict[str, Any] = {
+        "tree": tree,
+        "reduced_normal_form": rnf_doc,
+        "spe_count": sol.spe_count,
+        "spe": [{"equilibrium": item.equilibrium, "payoffs": dict(item.payoffs),
+                 "path": [_step(st) for st in item.path], "outcomes": dict(item.outcomes)} for item in sol.spe],
+        "outcomes": {label: {"spe": list(probs)} for label, probs in sol.outcomes.items()},
+        "not_subgame_perfect": [{"equilibrium": x.equilibrium, "reason": x.reason} for x in sol.not_subgame_perfect],
+        "nash_step": sol.nash_step,
+    }
+    if sol.value is not None:
+        out["value"] = sol.value
+    return out
 
 
 def to_json(data: Any) -> str:

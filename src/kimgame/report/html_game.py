@@ -56,8 +56,9 @@ def spe_moves(game, result) -> tuple[set[int], set[int]]:
     for eq in spe:
         behavior = flat_behavior(game, eq.behavior)
         for node in game.nodes:
-            if isinstance(node, Decision):
-                chosen.update(c for k, c in enumerate(node.children) if behavior[node.infoset][k])
+            probs = behavior[node.infoset] if isinstance(node, Decision) else None
+            if probs is not None:
+                chosen.update(c for k, c in enumerate(node.children) if probs[k])
     from kimgame.solvers.subgames import reach_probabilities
 
     reach = reach_probabilities(game, flat_behavior(game, spe[0].behavior))

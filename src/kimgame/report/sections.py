@@ -13,6 +13,7 @@ from fractions import Fraction
 from kimgame.analysis.conditions import is_long
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.solvers.results import SolveResult
+from kimgame.solvers.scope import ALL_EXTREME, ALL_NASH, ALL_PURE, coverage_text
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def parameter_section(game) -> Section | None:
     rows = []
     for p in game.parameters:
         value = game.values[p.name]
-        shown = fmt_both(value) + ("  (set)" if value != p.value else "")
+        shown = fmt_both(value) + ("  (set)" if p.is_set else "")
         rows.append((p.name, shown, p.range_text(), p.doc))
     return Section("Parameters", (Table(("name", "value", "range", "meaning"), tuple(rows)),))
 
@@ -80,11 +81,11 @@ def equilibrium_section(result: SolveResult) -> Section:
     """The equilibria found, with how they were found and whether the list is complete."""
     game = result.game
     n = len(result.equilibria)
-    if len(game.players) == 2:
-        kind = "extreme Nash equilibria" if result.complete else "Nash equilibria found"
-    else:
-        kind = "pure Nash equilibria"
-    lines: list[str | Table] = [f"{n} {kind} — method: {result.method}"]
+    kind = {ALL_NASH: "Nash equilibria", ALL_EXTREME: "extreme Nash equilibria",
+            ALL_PURE: "pure Nash equilibria"}.get(result.method.scope, "Nash equilibria found")
+    if not result.complete:
+        kind = kind.replace("Nash equilibria", "Nash equilibria found") if "found" not in kind else kind
+    lines: list[str | Table] = [f"{n} {kind} — method: {result.method}", coverage_text(result.method.coverage)]
     if n:
         headers = ("#", *game.players, *(f"payoff {p}" for p in game.players))
         rows = tuple(

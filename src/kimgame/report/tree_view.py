@@ -12,14 +12,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
 
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 from kimgame.report.sections import Section, Table, claims_section, dominance_section, parameter_section
-from kimgame.solvers.results import SolveResult
+from kimgame.solvers.results import PathStep, SolveResult
+from kimgame.solvers.scope import coverage_text
 
 MAX_ROWS = 40  # information sets shown per behaviour table
 MAX_LISTED = 10  # non-subgame-perfect equilibria and dominance rows shown in text (JSON has all)
@@ -33,23 +33,22 @@ def _mix_text(moves: Mapping[str, Fraction]) -> str:
     return " + ".join(f"{fmt_both(p)} {a}" for a, p in support)
 
 
-def path_text(steps: list[dict[str, Any]]) -> str:
-    """A path of play (from ``extra["spe"][k]["path"]``) in one line: ``Entrant: In → Incumbent: Accommodate``;
+def path_text(steps: Sequence[PathStep]) -> str:
+    """A path of play (``result.tree.spe[k].path``) in one line: ``Entrant: In → Incumbent: Accommodate``;
     steps reached with probability below one show it in brackets."""
     parts = []
     for step in steps:
-        if step.get("truncated"):
+        if step.truncated:
             parts.append("…")
             break
-        if "moves" not in step:
+        if step.moves is None:
             continue
-        reach = step["reach"]
-        prefix = "" if reach == 1 else f"[{fmt(reach)}] "
-        if step["player"] == "chance":
-            moves = ", ".join(f"{o} {fmt(p)}" for o, p in step["moves"].items())
+        prefix = "" if step.reach == 1 else f"[{fmt(step.reach)}] "
+        if step.player == "chance":
+            moves = ", ".join(f"{o} {fmt(p)}" for o, p in step.moves.items())
             parts.append(f"{prefix}chance: {moves}")
         else:
-            parts.append(f"{prefix}{step['player']}: {_mix_text(step['moves'])}")
+            parts.append(f"{prefix}{step.player}: {_mix_text(step.moves)}")
     return " → ".join(parts) if parts else "(no moves)"
 
 
@@ -69,50 +68,51 @@ def _behavior_table(game: ExtensiveFormGame, equilibria, numbers: list[int]) -> 
 def tree_summary_section(result: SolveResult) -> Section:
     """Players, nodes, information sets, chance nodes, subgames and the size of the reduced normal form."""
     game = result.game
-    tree = result.extra.get("tree", {})
-    rnf = result.extra.get("reduced_normal_form", {})
-    sets = tree.get("information_sets", {})
+    assert result.tree is not None
+    tree = result.tree.tree
+    rnf = result.tree.reduced_normal_form
     lines: list[str | Table] = [
         f"Players: {', '.join(game.players)}",
-        (f"Nodes: {tree.get('nodes', game.num_nodes)} ({tree.get('decision_nodes', '?')} decision, "
-        f"{tree.get('chance_nodes', '?')} chance, {tree.get('terminals', '?')} terminal)"),
-        "Information sets: " + ", ".join(f"{p} {n}" for p, n in sets.items())
-        + (" — perfect information" if tree.get("perfect_information") else " — imperfect information"),
-        f"Proper subgames: {tree.get('proper_subgames', '?')}",
+        (f"Nodes: {tree.nodes} ({tree.decision_nodes} decision, {tree.chance_nodes} chance, "
+         f"{tree.terminals} terminal)"),
+        "Information sets: " + ", ".join(f"{p} {n}" for p, n in tree.information_sets.items())
+        + (" — perfect information" if tree.perfect_information else " — imperfect information"),
+        f"Proper subgames: {tree.proper_subgames}",
     ]
-    plans = rnf.get("plans", {})
-    if plans:
-        profiles = rnf.get("profiles")
-        size = " × ".join(f"{p} {n}" for p, n in plans.items())
+    if rnf.plans:
+        profiles = rnf.profiles
+        size = " × ".join(f"{p} {n}" for p, n in rnf.plans.items())
         lines.append(f"Reduced normal form: {size} plans" + (f" = {profiles} profiles" if profiles else "")
-                     + f" (unreduced normal form: {rnf.get('full_normal_form_profiles', '?')} profiles)")
+                     + f" (unreduced normal form: {rnf.full_normal_form_profiles} profiles)")
     return Section("Game tree", tuple(lines))
 
 
 def spe_section(result: SolveResult) -> Section:
     """The subgame-perfect equilibria: path of play, payoffs, outcome probabilities, behaviour."""
     game = result.game
-    spe = result.extra.get("spe", [])
+    assert result.tree is not None
+    spe = result.tree.spe
     blocks: list[str | Table] = []
-    total = result.extra.get("spe_count", str(len(spe)))
+    total = result.tree.spe_count
     blocks.append(f"{len(spe)} subgame-perfect equilibri{'um' if len(spe) == 1 else 'a'} listed"
                   + (f" ({total} from backward induction over the subgames)" if total != str(len(spe)) else "")
                   + f" — method: {result.method}")
+    blocks.append(coverage_text(result.method.coverage))
     if spe:
         outcome_labels = list(game.outcomes)
         headers = ("#", "path of play", *(f"payoff {p}" for p in game.players),
                    *(f"P({o})" for o in outcome_labels))
         rows = []
         for item in spe:
-            rows.append((str(item["equilibrium"]), path_text(item["path"]),
-                         *(fmt_both(item["payoffs"][p]) for p in game.players),
-                         *(fmt_both(item["outcomes"].get(o, Fraction(0))) for o in outcome_labels)))
+            rows.append((str(item.equilibrium), path_text(item.path),
+                         *(fmt_both(item.payoffs[p]) for p in game.players),
+                         *(fmt_both(item.outcomes.get(o, Fraction(0))) for o in outcome_labels)))
         blocks.append(Table(headers, tuple(rows)))
-        numbers = [item["equilibrium"] for item in spe][:8]
+        numbers = [item.equilibrium for item in spe][:8]
         eqs = [result.equilibria[k - 1] for k in numbers]
         blocks.append(_behavior_table(game, eqs, numbers))
         for o in outcome_labels:
-            probs = [item["outcomes"].get(o, Fraction(0)) for item in spe]
+            probs = [item.outcomes.get(o, Fraction(0)) for item in spe]
             lo, hi = min(probs), max(probs)
             span = fmt_both(lo) if lo == hi else f"between {fmt_both(lo)} and {fmt_both(hi)}"
             blocks.append(f"'{o}' happens with probability {span} in the subgame-perfect equilibria listed.")
@@ -122,14 +122,15 @@ def spe_section(result: SolveResult) -> Section:
 def nash_section(result: SolveResult) -> Section | None:
     """The Nash equilibria of the reduced normal form that are not subgame-perfect, with the reason."""
     game = result.game
-    items = result.extra.get("not_subgame_perfect", [])
+    assert result.tree is not None
+    items = result.tree.not_subgame_perfect
     if not items:
-        if result.extra.get("nash_step", "done") == "done":
+        if result.tree.nash_step == "done":
             return Section("Other Nash equilibria", ("Every Nash equilibrium found is subgame-perfect.",))
         return None
     rows = []
     for item in items[:MAX_LISTED]:
-        eq = result.equilibria[item["equilibrium"] - 1]
+        eq = result.equilibria[item.equilibrium - 1]
         plans = []
         for i, p in enumerate(game.players):
             if eq.strategies:
@@ -138,8 +139,8 @@ def nash_section(result: SolveResult) -> Section | None:
                 plans.append(" + ".join(lab if q == 1 else f"{fmt_both(q)} {lab}" for lab, q in support))
             else:
                 plans.append("")
-        rows.append((str(item["equilibrium"]), *plans, *(fmt_both(v) for v in eq.payoffs),
-                     "no: " + item["reason"]))
+        rows.append((str(item.equilibrium), *plans, *(fmt_both(v) for v in eq.payoffs),
+                     "no: " + item.reason))
     headers = ("#", *game.players, *(f"payoff {p}" for p in game.players), "subgame-perfect")
     blocks: list[str | Table] = [
         (f"{len(items)} Nash equilibri{'um' if len(items) == 1 else 'a'} of the reduced normal form "

@@ -103,7 +103,8 @@ def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATIO
             solver.solve(level[a.kind[level] == CHANCE], chance=True)
     sol = solver.solution(scale, levels, nonterminal)
     notes = [f"at '{game.node_label(v)}' the subgames below have {total} combinations of equilibrium values; "
-             f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are missing"
+             f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are missing "
+             "(raise the limit with --limit spe_combinations=N)"
              for v, total in sorted(solver.cut, reverse=True)]
     return ArraySPESearch(game, sol, notes, bool(solver.cut), prepared)
 

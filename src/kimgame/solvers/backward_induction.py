@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.expr.tree import Formula, Num
+from kimgame.limits import DEFAULT_LIMITS, current_limits
 from kimgame.model.tree import (
     Chance,
     Decision,
@@ -38,9 +39,9 @@ from kimgame.model.tree import (
     expr_text,
 )
 from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
-from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT, LocalGame, Stages, combinations, stages
+from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
 
-COMBINATION_LIMIT = 10_000  # combinations of subgame values tried at one stage
+COMBINATION_LIMIT = DEFAULT_LIMITS.spe_combinations  # default; the limit in force: --limit spe_combinations=N
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class SPESearch:
     counts: dict[int, dict[tuple[Fraction, ...], int]]
     notes: list[str] = field(default_factory=list)
     cut_short: bool = False  # some combinations or equilibria were left out (see notes)
+    combinations_cut: bool = False  # ... because of the spe_combinations limit (not a one-equilibrium stage)
     sequence_stages: dict[int, tuple[str, tuple[int, ...], int]] = field(default_factory=dict)
     # stages solved for one equilibrium by the sequence form: root -> (method, plans per player, pivots)
 
@@ -87,6 +89,8 @@ class SPESearch:
         cuts = self.stages.cuts
         options = self.options
         root = self.stages.roots[0]
+        if not options[root]:  # a subgame without an equilibrium of the kind sought (pure, say): none at all
+            return []
         results: list[dict[int, int]] = []
         assign: dict[int, int] = {}
         pending: list[tuple[int, tuple[Fraction, ...] | None]] = [(root, None)]
@@ -140,10 +144,15 @@ class SPESearch:
 
 
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-                 deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT,
-                 method: str = "enummixed", enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> SPESearch:
+                 deadline: float | None = None, combination_limit: int | None = None,
+                 method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """The general search of :func:`kimgame.solvers.spe.search`: every stage solved one by one in exact
-    fractions."""
+    fractions (``combination_limit`` and ``enumerate_up_to`` default to the ``spe_combinations`` and
+    ``subgame_profiles`` limits in force)."""
+    if combination_limit is None:
+        combination_limit = current_limits().spe_combinations
+    if enumerate_up_to is None:
+        enumerate_up_to = current_limits().subgame_profiles
     st = st or stages(game)
     nodes = game.nodes
     terminal = game.terminal_values
@@ -160,11 +169,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
         else:
             combos, total = combinations(class_lists, combination_limit)
             if total > combination_limit:
-                result.cut_short = True
+                result.cut_short = result.combinations_cut = True
                 result.notes.append(
                     f"at '{game.node_label(v)}' the subgames below have {total} combinations of equilibrium values; "
                     f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are "
-                    "missing")
+                    "missing (raise the limit with --limit spe_combinations=N)")
         node = nodes[v]
         local = None if v in st.trivial else LocalGame(game, st, v)
         if (local is not None and not pure_only and local.chooses_sequence_form(method, enumerate_up_to)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
 
+from kimgame.limits import current_limits
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 from kimgame.solvers.reduced_normal_form import Behavior
-
-PATH_STEPS = 10_000  # steps of a path of play reported
+from kimgame.solvers.results import PathStep
 
 
 def behavior_document(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
@@ -50,29 +49,31 @@ def outcome_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequen
 
 
 def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
-                 limit: int = PATH_STEPS) -> list[dict[str, Any]]:
+                 limit: int | None = None) -> list[PathStep]:
     """The nodes reached with positive probability, in tree order: who moves, the moves taken (with their
-    probabilities) and the probability of getting there; reached terminals with their payoffs."""
+    probabilities) and the probability of getting there; reached terminals with their payoffs. At most
+    ``limit`` steps (default: the ``path_steps`` limit in force), then a step marked ``truncated``."""
     from kimgame.solvers.subgames import reach_probabilities
 
+    if limit is None:
+        limit = current_limits().path_steps
     reach = reach_probabilities(game, behavior)
-    steps: list[dict[str, Any]] = []
+    steps: list[PathStep] = []
     nodes = game.nodes
     for v in [v for v, r in enumerate(reach) if r]:
         node = nodes[v]
         if len(steps) >= limit:
-            steps.append({"truncated": True})
+            steps.append(PathStep(truncated=True))
             break
-        step: dict[str, Any] = {"node": game.node_label(v), "reach": reach[v]}
+        label = game.node_label(v)
         if isinstance(node, Decision):
             probs = behavior[node.infoset]
-            step.update(player=game.players[node.player], infoset=node.infoset,
-                        moves={a: p for a, p in zip(node.actions, probs) if p})
+            steps.append(PathStep(label, reach[v], game.players[node.player], node.infoset,
+                                  {a: p for a, p in zip(node.actions, probs) if p}))
         elif isinstance(node, Chance):
-            step.update(player="chance", moves={o: p for o, p in zip(node.outcomes, game.chance_values[v]) if p})
+            steps.append(PathStep(label, reach[v], "chance",
+                                  moves={o: p for o, p in zip(node.outcomes, game.chance_values[v]) if p}))
         else:
-            step.update(payoffs=dict(zip(game.players, game.terminal_values[v])))
-            if node.outcome is not None:
-                step["outcome"] = node.outcome
-        steps.append(step)
+            steps.append(PathStep(label, reach[v], payoffs=dict(zip(game.players, game.terminal_values[v])),
+                                  outcome=node.outcome))
     return steps

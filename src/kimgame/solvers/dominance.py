@@ -5,9 +5,9 @@ ints) per player with shape ``(n_1, ..., n_N)``.  All comparisons are exact.
 
 * :func:`pure_dominance` -- strict and weak dominance between pure strategies.
 * :func:`mixed_dominance` -- strict dominance by a mixed strategy (and by no
-  pure one), decided by an exact linear program (Fudenberg & Tirole, *Game
+  pure one), decided by a linear program (Fudenberg & Tirole, *Game
   Theory*, 1991, §2.1; Myerson, *Game Theory: Analysis of Conflict*, 1991,
-  §3.8).
+  §3.8) solved in floats and certified exactly (:mod:`kimgame.solvers.lp_certify`).
 * :func:`iterated_elimination` -- iterated elimination of strictly dominated
   strategies (IESDS), recording the round in which each strategy goes.
 * :func:`dominance_analysis` -- the three above in turn, as ``kimgame solve``
@@ -167,30 +167,39 @@ def _strict_pure_dominators(m: np.ndarray, t: int) -> list[int]:
     return [int(s) for s in np.flatnonzero(better)]
 
 
+def _best_response_somewhere(m: np.ndarray, t: int) -> bool:
+    """Whether row ``t`` is a best response to some opponent profile (column): then no mixture strictly
+    dominates it (that column certifies it). A cheap exact test before any LP."""
+    import numpy as np
+
+    return bool(np.any(m[t] >= m.max(axis=0)))
+
+
 def _mixed_dominator(m: np.ndarray, t: int, clock: Clock | None = None) -> dict[int, Fraction] | None:
     """An exact mixture over rows ``!= t`` strictly dominating row ``t``, or None.
 
-    Solves  max eps  s.t.  sum_k sigma_k m[k, z] - m[t, z] >= eps  for all z,
-    sum_k sigma_k = 1, sigma >= 0, with the free eps written as eps+ - eps-.
-    Variables: sigma_k (k != t), eps+, eps-.
+    Decides whether some ``sigma >= 0`` with ``sum sigma = 1`` has ``sum_k sigma_k m[k, z] > m[t, z]`` for
+    every column ``z`` — by :func:`kimgame.solvers.lp_certify.feasibility`: HiGHS in floats, certified
+    exactly (the mixture checked in rationals; "not dominated" by Farkas multipliers whose strict-row part
+    is an opponent belief, over profiles, to which ``t`` is a best response: Pearce 1984, Lemma 3), else
+    the exact simplex.
     """
     import numpy as np
 
-    from kimgame.solvers.exact_lp import maximize
+    from kimgame.solvers.lp_certify import Row, feasibility
 
     others = [k for k in range(m.shape[0]) if k != t]
-    if not others:
+    if not others or _best_response_somewhere(m, t):
         return None
     m = m.astype(object)  # Python ints: exact products in the LP and the check below (int64 would overflow)
     n_z = m.shape[1]
-    a_ub = [[-m[k, z] for k in others] + [1, -1] for z in range(n_z)]
-    b_ub = [-m[t, z] for z in range(n_z)]
-    a_eq = [[1] * len(others) + [0, 0]]
-    res = maximize([0] * len(others) + [1, -1], a_ub, b_ub, a_eq, [1], clock=clock)
-    if res.status != "optimal" or res.value is None or res.value <= 0:
+    rows: list[Row] = [([m[k, z] for k in others], -m[t, z], ">") for z in range(n_z)]
+    rows.append(([1] * len(others), -1, "="))
+    answer = feasibility(rows, len(others), [(0, None)] * len(others), clock=clock)
+    if not answer.feasible:
         return None
-    assert res.x is not None
-    mix = {k: p for k, p in zip(others, res.x) if p}
+    assert answer.point is not None
+    mix = {k: p for k, p in zip(others, answer.point) if p}
     # Exact verification of the certificate before reporting it.
     if sum(mix.values()) != 1 or any(p < 0 for p in mix.values()):
         raise ArithmeticError("LP returned an invalid mixture")
@@ -274,7 +283,8 @@ def mixed_dominance(
     """Strategies strictly dominated by a mixed strategy but by no pure one.
 
     For each player ``i`` and strategy ``t`` not strictly dominated by a pure
-    strategy, solves exactly (see :mod:`kimgame.solvers.exact_lp`) the LP
+    strategy and not a best response to any opponent profile, decides exactly (see
+    :mod:`kimgame.solvers.lp_certify`: a float LP whose answer is certified exactly) the LP
 
         max eps  s.t.  sum_k sigma_k u_i(k, z) - u_i(t, z) >= eps  for all z,
                        sum_k sigma_k = 1,  sigma >= 0  (k != t);
@@ -283,7 +293,7 @@ def mixed_dominance(
     (Fudenberg & Tirole 1991, §2.1; Myerson 1991, §3.8).  Returns one
     :class:`Dominance` (``kind="strict"``) per such ``t``, with ``by`` the
     optimal mixture (support only, exact probabilities), verified exactly.
-    Ordered by player, then strategy. After ``deadline`` (checked at every LP
+    Ordered by player, then strategy. After ``deadline`` (checked at every exact LP
     pivot): :class:`SearchTimeout` with the relations found so far.
     """
     clock = Clock(deadline)

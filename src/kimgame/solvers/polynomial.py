@@ -20,7 +20,7 @@ later computation done exactly in ``Q[r]/(m)`` for a root ``r`` of a factor ``m`
 * Real algebraic (irrational) solutions are kept as exact sympy numbers (radicals, or ``CRootOf`` of
   each probability's minimal polynomial) with floats beside; the best-response inequalities are checked
   with an exact zero test (the remainder modulo ``m``) and a 50-digit evaluation for the sign of a
-  non-zero number. They are reported in the result's ``extra["algebraic_equilibria"]`` and in its notes,
+  non-zero number. They are reported in the result's ``algebraic_equilibria`` and in its notes,
   never as rational equilibria (those are ``Fraction``s by contract).
 * A support profile whose indifference equations have infinitely many solutions (degenerate games): when
   every constraint is linear in the unknowns (two players, or a single player mixing) the equilibria with
@@ -47,13 +47,16 @@ from typing import Any
 import numpy as np
 
 from kimgame.errors import KimgameError
-from kimgame.solvers.results import Equilibrium, SolveResult
+from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.solvers.results import AlgebraicEquilibrium as AlgebraicResult
+from kimgame.solvers.results import Equilibrium, Method, SolveResult
+from kimgame.solvers.scope import coverage, game_kind
 
 __all__ = ["MAX_PLAYERS", "MAX_SUPPORT_PROFILES", "AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria",
            "solve_polynomial"]
 
-MAX_PLAYERS = 4
-MAX_SUPPORT_PROFILES = 343
+MAX_PLAYERS = DEFAULT_LIMITS.polynomial_players  # the defaults; the limits in force: --limit polynomial_players=N
+MAX_SUPPORT_PROFILES = DEFAULT_LIMITS.support_profiles  # ... and --limit support_profiles=N
 ZERO_DIGITS = 50  # digits of the evaluation used to decide signs of non-zero algebraic numbers
 
 Profile = tuple[tuple[Fraction, ...], ...]
@@ -141,12 +144,14 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | No
     frac = _as_fractions(payoffs)
     shape = tuple(frac[0].shape)
     total = _support_count(shape)
-    if total > MAX_SUPPORT_PROFILES or len(shape) > MAX_PLAYERS:
+    limits = current_limits()
+    if total > limits.support_profiles or len(shape) > limits.polynomial_players:
         raise KimgameError(
             f"the polynomial method enumerates support profiles and solves a polynomial system for each; this "
             f"{' × '.join(map(str, shape))} game has {len(shape)} players and {total} support profiles (the limits "
-            f"are {MAX_PLAYERS} players and {MAX_SUPPORT_PROFILES} support profiles, e.g. 3 players with 3 strategies "
-            "each); use --method pure, or enummixed for two players")
+            f"are {limits.polynomial_players} players and {limits.support_profiles} support profiles, e.g. 3 players "
+            "with 3 strategies each; raise them with --limit polynomial_players=N and --limit support_profiles=N); "
+            "use --method pure, or enummixed for two players")
     ints = [integer_payoffs(u) for u in frac]
     rat = [np.vectorize(lambda q: sympy.Rational(q.numerator, q.denominator), otypes=[object])(u) for u in frac]
     result = PolynomialResult(supports_total=total)
@@ -498,9 +503,10 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
     in the notes).
 
     Rational equilibria are the result's ``equilibria`` (each verified exactly). Irrational ones are in
-    ``extra["algebraic_equilibria"]`` (exact sympy text and floats) and described in ``notes``.
-    ``complete`` is True when every support profile was solved: every isolated equilibrium is listed, and
-    the extreme points of every continuum under linear constraints. The time limit is checked between
+    ``algebraic_equilibria`` (exact sympy text and floats) and described in ``notes``; ``method.listed``
+    counts both. ``method.complete`` is True when every support profile was solved, with the scope "all
+    Nash equilibria" when no support profile holds a continuum, else "all extreme Nash equilibria" (the
+    extreme points of every continuum under linear constraints). The time limit is checked between
     support profiles.
     """
     import dataclasses
@@ -544,18 +550,19 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
     if found.timed_out:
         notes.append(f"time limit of {timeout:g} s reached after {found.supports_checked} of {found.supports_total} "
                      "support profiles: the equilibria listed are those found so far")
-    equilibria = tuple(Equilibrium(p, profile_payoffs(payoffs, p)) for p in found.rational)
-    extra = dict(base.extra)
-    if found.algebraic:
-        extra["algebraic_equilibria"] = [
-            {"strategies": {p: {s: sympy.sstr(x) for s, x in zip(strategies[i], eq.strategies[i])}
-                            for i, p in enumerate(players)},
-             "approx": {p: {s: float(x) for s, x in zip(strategies[i], eq.approx_strategies[i])}
-                        for i, p in enumerate(players)},
-             "payoffs": {p: sympy.sstr(v) for p, v in zip(players, eq.payoffs)},
-             "payoffs_approx": {p: v for p, v in zip(players, eq.approx_payoffs)}}
-            for eq in found.algebraic]
-    method = ("polynomial: support enumeration, indifference equations solved exactly (sympy Groebner bases); "
-              f"{found.supports_checked} of {found.supports_total} support profiles")
-    return dataclasses.replace(base, method=method, equilibria=equilibria, complete=found.complete and not base.partial,
-                               partial=found.timed_out or base.partial, notes=tuple(notes), extra=extra)
+    equilibria = tuple(Equilibrium(p, profile_payoffs(payoffs, p), game=game) for p in found.rational)
+    algebraic = tuple(
+        AlgebraicResult(
+            {p: {s: sympy.sstr(x) for s, x in zip(strategies[i], eq.strategies[i])} for i, p in enumerate(players)},
+            {p: {s: float(x) for s, x in zip(strategies[i], eq.approx_strategies[i])} for i, p in enumerate(players)},
+            {p: sympy.sstr(v) for p, v in zip(players, eq.payoffs)},
+            dict(zip(players, eq.approx_payoffs)))
+        for eq in found.algebraic)
+    algorithm = ("polynomial: support enumeration, indifference equations solved exactly (sympy Groebner bases); "
+                 f"{found.supports_checked} of {found.supports_total} support profiles")
+    continua = bool(found.continua or found.unsolved)
+    cov = coverage("polynomial", game_kind(game), len(equilibria) + len(algebraic), stopped=found.timed_out,
+                   unsolved=continua, finite=not (found.polytopes or continua or found.timed_out))
+    record = Method.of("polynomial", algorithm, cov, partial=found.timed_out or base.partial)
+    return dataclasses.replace(base, method=record, equilibria=equilibria, notes=tuple(notes),
+                               algebraic_equilibria=algebraic)

@@ -7,26 +7,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from kimgame.limits import current_limits
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.solvers.backward_induction import COMBINATION_LIMIT, SPESearch, stage_search
-from kimgame.solvers.subgames import LOCAL_PROFILE_LIMIT, Stages
+from kimgame.solvers.backward_induction import SPESearch, stage_search
+from kimgame.solvers.subgames import Stages
 
 ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int = COMBINATION_LIMIT,
-           method: str = "enummixed", enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> SPESearch:
+           deadline: float | None = None, combination_limit: int | None = None,
+           method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see :mod:`kimgame.solvers.backward_induction`).
     ``deadline`` (``time.monotonic``) bounds the equilibrium enumeration of imperfect-information stages
     (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
     acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
     ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
     form when the stage's reduced normal form has more than ``enumerate_up_to`` pure profiles, estimated
-    before it is built); see :meth:`kimgame.solvers.subgames.LocalGame.solve`.
+    before it is built; default: the ``subgame_profiles`` limit in force); see
+    :meth:`kimgame.solvers.subgames.LocalGame.solve`. ``combination_limit``: combinations of subgame values
+    tried at one stage (default: the ``spe_combinations`` limit in force, ``--limit spe_combinations=N``).
 
     Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
     same results (:func:`kimgame.solvers.array_tree.array_search`)."""
+    if combination_limit is None:
+        combination_limit = current_limits().spe_combinations
     if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
         from kimgame.solvers.array_tree import array_search  # numpy: only for large trees
 

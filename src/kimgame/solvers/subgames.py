@@ -41,9 +41,6 @@ from kimgame.solvers.reduced_normal_form import (
     unit,
 )
 
-LOCAL_PROFILE_LIMIT = 250_000  # pure profiles of one truncated game's reduced normal form
-
-
 ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
 
 
@@ -445,7 +442,8 @@ class LocalGame:
 
     @cached_property
     def space(self) -> PlanSpace:
-        return plan_space(self.game, self.root, self.cuts, limit=LOCAL_PROFILE_LIMIT)
+        # at most the subgame_profiles limit in force (--limit subgame_profiles=N)
+        return plan_space(self.game, self.root, self.cuts, limit_name="subgame_profiles")
 
     @cached_property
     def weights(self) -> tuple[Fraction, ...]:
@@ -465,14 +463,19 @@ class LocalGame:
 
     def solve(self, cut_values: Mapping[int, Sequence[Fraction]], *, pure_only: bool = False,
               deadline: float | None = None, method: str = "enummixed",
-              enumerate_up_to: int = LOCAL_PROFILE_LIMIT) -> list[tuple[tuple[Fraction, ...], Behavior]]:
+              enumerate_up_to: int | None = None) -> list[tuple[tuple[Fraction, ...], Behavior]]:
         """Every extreme equilibrium of the truncated game (two acting players; pure ones only with
         ``pure_only``), its optimal plans (one acting player) or its pure equilibria (three or more),
         each as (value vector, behaviour at the stage's information sets; None where free).
 
         With a sequence-form method (see :meth:`chooses_sequence_form`) one equilibrium instead, from
         :func:`kimgame.solvers.sequence_lcp.sequence_lcp` or, for zero-sum stages,
-        :func:`kimgame.solvers.sequence_lp.sequence_lp`; :attr:`used` records the choice."""
+        :func:`kimgame.solvers.sequence_lp.sequence_lp`; :attr:`used` records the choice.
+        ``enumerate_up_to`` defaults to the ``subgame_profiles`` limit in force."""
+        if enumerate_up_to is None:
+            from kimgame.limits import current_limits
+
+            enumerate_up_to = current_limits().subgame_profiles
         sequence = None if pure_only else self.chooses_sequence_form(method, enumerate_up_to)
         self.used = sequence
         if sequence is not None:

@@ -1,0 +1,616 @@
+"""A claim about one player's choice, read as regimes of the other players' play.
+
+The exact condition of "the US stays silent in every subgame-perfect equilibrium" on a dozen parameters
+is a union of hundreds of pieces. An analyst reads it the way the argument runs: *given how the others
+will play after each of my choices, when is this choice my best?* This module answers exactly that.
+
+Method (symbolic backward induction, :mod:`kimgame.analysis.tree_conditions`, run once on the subgames
+below the claimer's decision node, carrying the path of play and the claimer's payoff):
+
+* For each action ``a`` of the claimer, the subgame after ``a`` is solved on all parameter values at
+  once: disjoint cells of parameter space, each with the set of subgame-perfect continuations there.
+* A *regime* is one choice of continuation (path of play) after every action of the claimer. Its
+  *others' condition* is the part of parameter space where those are the continuations: the cells'
+  intersection, simplified within the declared ranges (constraints implied by the others dropped;
+  pieces that differ only in the direction of one inequality merged, since the tie between them is a
+  knife-edge, listed apart). Regimes with the same continuations are one row, whatever the play off
+  those paths.
+* Within a regime the claimer's expected payoff after each action is one rational function; the
+  claimer's *own condition* is that the claimed action is strictly better than every other.
+* *Knife-edges*: the lower-dimensional pieces, where some player is indifferent — a later mover between
+  continuations, or the claimer between actions. They are counted and listed apart, with who is
+  indifferent, and make no difference to the claim anywhere else.
+
+Together the regimes give the claim's condition exactly, up to the knife-edges: at every point of the
+box not on a knife-edge, the claim holds iff the point lies in some regime's others' condition and
+satisfies that regime's own condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from kimgame.analysis.sign_regions import NEG, POS, ZERO, Box, Poly, Term, simplify_region
+from kimgame.model.claims import Claim, Plays
+
+__all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "constraint_parts", "region_pieces",
+           "region_text"]
+
+OPS = {POS: ">", POS | ZERO: ">=", NEG: "<", NEG | ZERO: "<=", ZERO: "==", NEG | POS: "!="}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One row: the other players' subgame-perfect play that leads to it (``plays``: one or more
+    alternatives, each the continuation after every action of the claimer, as path labels; in words
+    ``others_play``), where they play so (``others``: pieces, each a tuple of ``(lhs, op, rhs)``, their
+    union), and the claimer's own condition for the claimed action to be strictly best there (``own``,
+    same form; ``((),)`` always, ``()`` never). Alternatives of play that give the claimer the same
+    own condition are one row."""
+
+    plays: tuple[tuple[str, ...], ...]
+    actions: tuple[str, ...]
+    others: tuple[tuple[tuple[str, str, str], ...], ...]
+    own: tuple[tuple[tuple[str, str, str], ...], ...]
+    holds_at: bool | None = None  # the game's values lie in ``others`` (ties apart)
+
+    @property
+    def others_play(self) -> str:
+        return " OR ".join(play_words(self.actions, p) for p in self.plays)
+
+    @property
+    def others_condition(self) -> str:
+        return pieces_text(self.others)
+
+    @property
+    def own_condition(self) -> str:
+        return pieces_text(self.own)
+
+
+def play_words(actions: tuple[str, ...], paths: tuple[str, ...]) -> str:
+    """The continuation after each action in words: ``"pressure → insulted: stall, crack down; not
+    insulted: dismantle, ease ┃ silence → dismantle, status quo"``."""
+    return " ┃ ".join(f"{a.replace('_', ' ')} → {path_words(p) if p else '(end)'}" for a, p in zip(actions, paths))
+
+
+@dataclass(frozen=True)
+class KnifeEdge:
+    """Lower-dimensional pieces where ``who`` is indifferent (``pieces`` as in :class:`Regime`)."""
+
+    who: str
+    pieces: tuple[tuple[tuple[str, str, str], ...], ...]
+
+    @property
+    def condition(self) -> str:
+        return pieces_text(self.pieces)
+
+
+@dataclass(frozen=True)
+class Regimes:
+    """The regimes of a claim about ``player``'s choice at ``infoset`` (see the module doc)."""
+
+    player: str
+    others: str
+    infoset: str
+    actions: tuple[str, ...]
+    action: str
+    rows: tuple[Regime, ...]
+    knife_edges: tuple[KnifeEdge, ...]
+
+
+# ---- writing constraints ------------------------------------------------------------------------------
+
+
+def _side(items: list[tuple[tuple[int, ...], int]], names: tuple[str, ...]) -> str:
+    parts = []
+    for m, c in sorted(items, key=lambda item: (-sum(item[0]), [-e for e in item[0]])):
+        factors = [names[j] if e == 1 else f"{names[j]}**{e}" for j, e in enumerate(m) if e]
+        if not factors:
+            parts.append(str(c))
+        else:
+            parts.append("*".join(([str(c)] if c != 1 else []) + factors))
+    return " + ".join(parts) if parts else "0"
+
+
+def constraint_parts(q: Poly, mask: int, names: tuple[str, ...]) -> tuple[str, str, str]:
+    """The constraint "``q`` has a sign in ``mask``" as ``(lhs, op, rhs)``: integer coefficients,
+    positive terms on each side, the parameters on the left (``("K + W*p_insult", ">", "H")``)."""
+    import math
+
+    if mask in (NEG, NEG | ZERO):
+        q, mask = -q, {NEG: POS, NEG | ZERO: POS | ZERO}[mask]
+    den = math.lcm(*(c.denominator for c in q.terms.values()))
+    ints = {m: int(c * den) for m, c in q.terms.items()}
+    g = math.gcd(*ints.values())
+    pos = [(m, c // g) for m, c in ints.items() if c > 0]
+    neg = [(m, -c // g) for m, c in ints.items() if c < 0]
+    op = OPS[mask]
+    if not any(any(m) for m, _ in pos):  # only a constant on the left: put the parameters first
+        pos, neg = neg, pos
+        op = {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(op, op)
+    return _side(pos, names), op, _side(neg, names)
+
+
+def region_pieces(terms: list[Term], box: Box) -> tuple[tuple[tuple[str, str, str], ...], ...]:
+    """A region (list of terms) as pieces of ``(lhs, op, rhs)``, sorted; ``((),)`` for the whole box."""
+    out = []
+    for t in terms:
+        parts = tuple(sorted((constraint_parts(q, m, box.names) for q, m in t.cons.items()),
+                             key=lambda p: (len(p[0]) + len(p[2]), p)))
+        out.append(parts)
+    if any(not p for p in out):
+        return ((),)
+    return tuple(sorted(set(out), key=lambda p: (len(p), p)))
+
+
+def pieces_text(pieces) -> str:
+    """Pieces in words: ``"R > M and G > c, or R < M"``; ``"always"`` / ``"never"``."""
+    if not pieces:
+        return "never"
+    if any(not p for p in pieces):
+        return "always"
+    ops = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠"}
+    words = [" and ".join(f"{lhs} {ops.get(op, op)} {rhs}" for lhs, op, rhs in p) for p in pieces]
+    return words[0] if len(words) == 1 else "; or ".join(words)
+
+
+def region_text(terms: list[Term], box: Box) -> str:
+    return pieces_text(region_pieces(terms, box))
+
+
+def pieces_to_sympy(pieces, names):
+    """The sympy Boolean of pieces (parameters as real Symbols built explicitly: ``S``, ``E`` are not
+    sympy's constants). The sides are rebuilt from their own simple grammar (sums of products of whole
+    numbers, names and ``name**k``), never parsed by sympy."""
+    import sympy
+
+    symbols = {n: sympy.Symbol(n, real=True) for n in names}
+
+    def expr(side: str):
+        total = sympy.Integer(0)
+        for part in side.split(" + "):
+            factor = sympy.Integer(1)
+            for f in part.replace("**", "^").split("*"):
+                base, _, power = f.strip().partition("^")
+                x = sympy.Integer(int(base)) if base[0].isdigit() else symbols[base]
+                factor *= x ** int(power or 1)
+            total += factor
+        return total
+
+    return sympy.Or(*(sympy.And(*(sympy.Rel(expr(lhs), expr(rhs), op) for lhs, op, rhs in p)) for p in pieces))
+
+
+# ---- the full-dimensional part of a region ----------------------------------------------------------
+
+
+def _open(t: Term, box: Box) -> Term | None:
+    """The term with ties set apart: weak inequalities strict, ``≠`` dropped; None for a tie (an
+    equality: a lower-dimensional piece)."""
+    cons: dict[Poly, int] = {}
+    for q, m in t.cons.items():
+        if m == ZERO:
+            return None
+        if m & POS and m & NEG:
+            continue
+        c = box.sign_constraint(_without_factors(q, box), m & (POS | NEG))
+        if c is False:
+            return None
+        if c is True:
+            continue
+        q2, m2 = c
+        m2 = cons.get(q2, m2) & m2
+        if not m2:
+            return None
+        cons[q2] = m2
+    return Term(cons)
+
+
+def _without_factors(q: Poly, box: Box) -> Poly:
+    """``q`` with the parameters it is a multiple of divided out, where they are non-negative on the box
+    (``delta*H - delta*C`` becomes ``H - C``): they are positive but on the boundary, a tie set apart."""
+    n = len(box.names)
+    while q.terms:
+        common = [j for j in range(n) if (low := box.low[j]) is not None and low >= 0
+                  and all(m[j] >= 1 for m in q.terms)]
+        if not common:
+            return q
+        j = common[0]
+        q = Poly({m[:j] + (m[j] - 1,) + m[j + 1:]: c for m, c in q.terms.items()})
+    return q
+
+
+def full_dimensional(terms: list[Term], box: Box) -> list[Term]:
+    """The region's full-dimensional part, simplified: ties set apart (:func:`_open`), implied
+    constraints dropped, pieces that differ in one inequality's direction merged (their common
+    boundary is a tie)."""
+    current = [o for o in (_open(t, box) for t in terms) if o is not None]
+    thorough = False  # cheap syntactic merging first; the linear programs once it is stable
+    while True:
+        merged = simplify_region(current, box, thorough=thorough)
+        opened = [o for o in (_open(t, box) for t in merged) if o is not None]
+        if set(opened) == set(current):
+            if thorough:
+                return sorted(opened, key=lambda t: (len(t.cons), region_text([t], box)))
+            thorough = True
+        current = opened
+
+
+# ---- path labels ----------------------------------------------------------------------------------
+
+
+def parse_path(label: str) -> list[Any]:
+    """A path label (``"pressure > [insulted: stall > status_quo | not_insulted: dismantle]"``) as a
+    list of steps: an action name, or a list of ``(outcome, steps)`` for a chance node."""
+    pos = 0
+
+    def seq() -> list[Any]:
+        nonlocal pos
+        steps: list[Any] = []
+        while pos < len(label):
+            if label[pos] == "[":
+                pos += 1
+                branches = []
+                while True:
+                    end = pos
+                    while end < len(label) and label[end] not in ":|]":
+                        end += 1
+                    name = label[pos:end].strip()
+                    pos = end
+                    rest: list[Any] = []
+                    if label[pos] == ":":
+                        pos += 1
+                        rest = seq()
+                    branches.append((name, rest))
+                    if label[pos] == "|":
+                        pos += 1
+                        continue
+                    pos += 1  # "]"
+                    break
+                steps.append(branches)
+            else:
+                end = pos
+                while end < len(label) and label[end] not in ">|]":
+                    end += 1
+                word = label[pos:end].strip()
+                if word:
+                    steps.append(word)
+                pos = end
+            while pos < len(label) and label[pos] == " ":
+                pos += 1
+            if pos < len(label) and label[pos] == ">":
+                pos += 1
+                while pos < len(label) and label[pos] == " ":
+                    pos += 1
+                continue
+            if pos >= len(label) or label[pos] in "|]":
+                return steps
+        return steps
+
+    return seq()
+
+
+def _words(steps: list[Any]) -> str:
+    out = []
+    for s in steps:
+        if isinstance(s, str):
+            out.append(s.replace("_", " "))
+        else:
+            out.append("; ".join(f"{o.replace('_', ' ')}: {_words(rest)}" if rest else o.replace("_", " ")
+                                 for o, rest in s))
+    return ", ".join(out) if out else "(end)"
+
+
+def path_words(label: str) -> str:
+    """A path label in words: ``"insulted: stall, crack down; not insulted: dismantle, status quo"``."""
+    return _words(parse_path(label))
+
+
+def _divergence(game, v: int, a: list[Any], b: list[Any]) -> tuple[int, str, str] | None:
+    """The first node below ``v`` (inclusive) where two parsed paths differ: (node, action a, action b)."""
+    nodes = game.nodes
+    for x, y in zip(a, b):
+        node = nodes[v]
+        if isinstance(x, str) and isinstance(y, str):
+            if x != y:
+                return v, x, y
+            v = node.children[node.actions.index(x)]
+            continue
+        if isinstance(x, list) and isinstance(y, list):
+            for (o, rx), (_, ry) in zip(x, y):
+                found = _divergence(game, node.children[node.outcomes.index(o)], rx, ry)
+                if found is not None:
+                    return found
+            return None
+        return None
+    return None
+
+
+def tie_words(game, v: int, paths: list[str]) -> str:
+    """Who is indifferent where the subgame at ``v`` has several subgame-perfect continuations."""
+    parsed = [parse_path(p) for p in sorted(paths)]
+    seen = []
+    for other in parsed[1:]:
+        d = _divergence(game, v, parsed[0], other)
+        if d is None:
+            continue
+        node = game.nodes[d[0]]
+        text = (f"{game.players[node.player]} indifferent between {d[1].replace('_', ' ')} and "
+                f"{d[2].replace('_', ' ')} at '{node.infoset}'")
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen) if seen else "several subgame-perfect continuations"
+
+
+# ---- the regimes ------------------------------------------------------------------------------------
+
+
+def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline: float | None = None
+                  ) -> Regimes | None:
+    """The regimes of a claim about one player's choice (see the module doc), or None when the claim is
+    not of that kind: a ``plays`` claim on subgame-perfect equilibria at an information set that is
+    either one node whose children are terminals or subgames, or lies in a subgame where the claimer is
+    the only mover above the next subgames (e.g. the US not knowing Kim's type). Raises
+    :class:`~kimgame.errors.SolverLimit` as the symbolic backward induction does."""
+    from kimgame.analysis.tree_conditions import MAX_PIECES, _Solver
+    from kimgame.model.tree import Terminal
+
+    spec = claim.spec
+    if getattr(game, "form", "normal") != "extensive" or not isinstance(spec, Plays) or spec.equilibrium != "spe":
+        return None
+    h = game.infosets.get(spec.infoset)
+    if h is None or spec.action not in h.actions:
+        return None
+    solver = _Solver(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
+    v = solver._stage_of(h.nodes[0])
+    i = h.player
+    shape = _plan_shape(game, solver, v, h, spec.action)
+    if shape is None:
+        return None
+    slots, labels, plans, payoff = shape
+    results = solver.solve(v, include_root=False)
+    box = solver.box
+    knife: dict[str, list[Term]] = {}
+    per_slot: list[dict[tuple, list[Term]]] = []  # for each slot: {(value, path): full-dim terms}
+    for label, c in zip(labels, slots):
+        groups: dict[tuple, list[Term]] = {}
+        if isinstance(game.nodes[c], Terminal):
+            (values, _), = [solver._terminal_out(c)]
+            groups[(values[i], "")] = [Term({})]
+        else:
+            for outs, terms in results[c].items():
+                if len(outs) > 1:
+                    who = tie_words(game, c, [o[1] for o in outs])
+                    knife.setdefault(f"after {label}: {who}", []).extend(terms)
+                    continue
+                (values, path), = outs
+                groups.setdefault((values[i], path), []).extend(terms)
+        per_slot.append({k: [t for t in terms if _open(t, box) is not None] for k, terms in groups.items()})
+    # every choice of one continuation per slot, where those are played together
+    combos: list[tuple[tuple, list[Term]]] = [((), [Term({})])]
+    for groups in per_slot:
+        nxt = []
+        for chosen, region in combos:
+            solver._check_time(v)
+            for key, terms in groups.items():
+                meet = []
+                for s in region:
+                    for t in terms:
+                        u = box.meet(s, t)
+                        opened = _open(u, box) if u is not None else None
+                        if u is not None and opened is not None and box.feasible(opened):
+                            meet.append(u)
+                if meet:
+                    nxt.append((chosen + (key,), meet))
+        solver._count(len(nxt), v)
+        combos = nxt
+    rows: list[tuple[tuple[str, ...], list[Term], list[Term]]] = []
+    own_name = game.players[i]
+    with_action = [k for k, (_, has) in enumerate(plans) if has]
+    without = [k for k, (_, has) in enumerate(plans) if not has]
+    for chosen, region in combos:
+        region = [o for o in (_open(t, box) for t in region) if o is not None]  # simplified once per row
+        value = [payoff(k, [x for x, _ in chosen]) for k in range(len(plans))]
+        own_terms: list[Term] = []
+        tie_terms: list[Term] = []
+        for k in with_action:  # some plan with the action strictly beats every plan without it
+            cons: dict | None = {}
+            for m in without:
+                d = (value[k] - value[m]).num  # denominators are positive on the box
+                c = box.sign_constraint(d, POS)
+                if c is not True and c is not False and box.possible(c[0]) & ~c[1] == ZERO:
+                    c = True  # fails only where it is zero: a tie, set apart
+                if c is False:
+                    cons = None
+                    break
+                if c is not True and cons is not None:
+                    cons[c[0]] = cons.get(c[0], c[1]) & c[1]
+                z = box.sign_constraint(d, ZERO)
+                if z is not False and z is not True:
+                    tie_terms.append(Term({z[0]: z[1]}))
+            if cons is not None:
+                own_terms.append(Term(cons))
+        own_terms = simplify_region(own_terms, box) if own_terms else []
+        for tie in tie_terms:
+            at = [u for u in (box.meet(r, tie) for r in region) if u is not None and box.feasible(u)]
+            if at:
+                who = f"{own_name} indifferent between {spec.action.replace('_', ' ')} and another action at '{h.label}'"
+                knife.setdefault(who, []).extend(at)
+        rows.append((tuple(p for _, p in chosen), region, own_terms))
+    merged = _merge_rows(rows, tuple(labels), box, game.values)
+    edges = tuple(KnifeEdge(who, region_pieces(simplify_region(terms, box), box))
+                  for who, terms in knife.items() if terms)
+    movers = {game.players[n.player] for c in slots for n in game.nodes[c:game.subtree_end[c] + 1]
+              if hasattr(n, "player") and n.player != i}
+    return Regimes(own_name, ", ".join(sorted(movers)) or "nobody", h.label, h.actions, spec.action,
+                   tuple(merged), edges)
+
+
+def _plan_shape(game, solver, v: int, h, action: str):
+    """How the claimer's payoff in the subgame at ``v`` depends on the continuations below: ``(slots,
+    labels, plans, payoff)`` — the nodes where continuations start (children of a one-node information
+    set, or the next subgames of a stage where the claimer alone moves), a label for each, the
+    claimer's plans as ``(plan, plays the action)``, and ``payoff(k, slot values)`` the claimer's
+    expected payoff of plan ``k``. None when the claim's information set is not of that kind."""
+    from kimgame.model.tree import Decision, Terminal, plan_space
+
+    nodes = game.nodes
+    st = solver.stages
+    if len(h.nodes) == 1 and h.nodes[0] == v and v in st.trivial:
+        node = nodes[v]
+        acts = node.actions
+        plans = [((a,), a == action) for a in acts]
+        return (list(node.children), [a.replace("_", " ") for a in acts], plans,
+                lambda k, xs: xs[k])
+    if v in st.trivial:
+        return None
+    cuts = st.cuts[v]
+    space = plan_space(game, v, cuts, limit_name="subgame_profiles")
+    acting = [j for j in range(len(game.players)) if space.infosets[j]]
+    if acting != [h.player] or h.label not in space.infosets[h.player]:
+        return None
+    i = h.player
+    position = space.infosets[i].index(h.label)
+    plan_list = space.plans[i]
+    if any(plan[position] is None for plan in plan_list):
+        return None
+    consistent = space.consistent[i]
+    leaves = space.leaves
+    weights = []
+    for chances in space.leaf_chance:
+        w = solver.one
+        for c, k in chances:
+            w = w * solver.ratio(nodes[c].probs[k])
+        weights.append(w)
+    reach = [[n for n, last in enumerate(space.leaf_last) if k in set(consistent[last[i]])]
+             for k in range(len(plan_list))]
+    want = h.actions.index(action)
+    plans = [(plan, plan[position] == want) for plan in plan_list]
+
+    def label(leaf: int) -> str:
+        node = nodes[leaf]
+        if isinstance(node, Decision):
+            return node.infoset.replace("_", " ")
+        return game.node_label(leaf)
+
+    slots = list(leaves)
+    if any(isinstance(nodes[leaf], Terminal) for leaf in leaves):
+        labels = [label(leaf) if not isinstance(nodes[leaf], Terminal) else game.node_label(leaf) for leaf in leaves]
+    else:
+        labels = [label(leaf) for leaf in leaves]
+
+    def payoff(k: int, xs):
+        acc = solver.zero
+        for n in reach[k]:
+            if not weights[n].is_zero:
+                acc = acc + weights[n] * xs[n]
+        return acc
+
+    return slots, labels, plans, payoff
+
+
+def _merge_rows(rows: list[tuple[tuple[str, ...], list[Term], list[Term]]], actions: tuple[str, ...],
+                box: Box, values) -> list[Regime]:
+    """One row per own condition: the plays that lead to it, and where they are played (their regions
+    together, simplified)."""
+    groups: dict[tuple, tuple[list, list[Term]]] = {}
+    for paths, region, own in rows:
+        key = region_pieces(own, box) if own else ()
+        plays, terms = groups.setdefault(key, ([], []))
+        plays.append(paths)
+        terms.extend(region)
+    out = []
+    for own_pieces, (plays, terms) in groups.items():
+        pieces = region_pieces(full_dimensional(terms, box), box)
+        out.append(Regime(tuple(plays), actions, pieces, own_pieces, evaluate_pieces(pieces, values)))
+    return sorted(out, key=lambda r: (r.own == (), r.own == ((),), -len(r.plays)))
+
+
+def evaluate_pieces(pieces, values) -> bool:
+    """Whether pieces hold at exact ``values`` (a mapping of names to Fractions)."""
+    return any(all(_holds(lhs, op, rhs, values) for lhs, op, rhs in p) for p in pieces)
+
+
+def _value(side: str, values) -> Fraction:
+    total = Fraction(0)
+    for part in side.split(" + "):
+        factor = Fraction(1)
+        for f in part.replace("**", "^").split("*"):
+            base, _, power = f.strip().partition("^")
+            x = Fraction(base) if base[0].isdigit() else values[base]
+            factor *= x ** int(power or 1)
+        total += factor
+    return total
+
+
+def _holds(lhs: str, op: str, rhs: str, values) -> bool:
+    a, b = _value(lhs, values), _value(rhs, values)
+    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b, "==": a == b, "!=": a != b}[op]
+
+
+def indifference_at(game, values, spe=None) -> str:
+    """Who is indifferent at exact parameter ``values`` (a mapping with every parameter), on the paths of
+    subgame-perfect play: ``"DPRK indifferent between dismantle and stall at 'DPRK deal (silence)'"``;
+    empty when no mover on those paths is. Exact backward induction (Kuhn 1953) on the tree at those
+    values; with imperfect information, where the pure subgame-perfect equilibria the tree solver lists
+    choose differently (``"subgame-perfect equilibria differ: DPRK dismantle or stall at '...'"``): ``spe(game)``
+    gives their behaviours (mappings player -> information set -> action -> probability)."""
+    from kimgame.model.tree import Chance, Decision
+
+    if getattr(game, "form", "normal") != "extensive":
+        return ""
+    if not game.is_perfect_information:
+        return _differing_choices(spe(game.with_values(dict(values)))) if spe is not None else ""
+    g = game.with_values(dict(values))
+    nodes = g.nodes
+    pay = g.terminal_values
+    probs = g.chance_values
+    value: dict[int, tuple[Fraction, ...]] = {}
+    best: dict[int, list[int]] = {}
+    for v in range(len(nodes) - 1, -1, -1):
+        node = nodes[v]
+        if isinstance(node, Decision):
+            i = node.player
+            top = max(value[c][i] for c in node.children)
+            best[v] = [a for a, c in enumerate(node.children) if value[c][i] == top]
+            value[v] = value[node.children[best[v][0]]]
+        elif isinstance(node, Chance):
+            n = len(g.players)
+            value[v] = tuple(sum((p * value[c][j] for p, c in zip(probs[v], node.children)), Fraction(0))
+                             for j in range(n))
+        else:
+            value[v] = pay[v]
+    found: list[str] = []
+    stack = [0]
+    while stack:
+        v = stack.pop()
+        node = nodes[v]
+        if isinstance(node, Decision):
+            if len(best[v]) > 1:
+                acts = " and ".join(node.actions[a].replace("_", " ") for a in best[v])
+                text = f"{g.players[node.player]} indifferent between {acts} at '{node.infoset}'"
+                if text not in found:
+                    found.append(text)
+            stack.extend(node.children[a] for a in best[v])
+        elif isinstance(node, Chance):
+            stack.extend(c for p, c in zip(probs[v], node.children) if p)
+    return "; ".join(found)
+
+
+def _differing_choices(behaviors) -> str:
+    """Where subgame-perfect equilibria (their behaviours) choose differently."""
+    eqs = list(behaviors)
+    found: list[str] = []
+    for player, sets in (eqs[0].items() if eqs else ()):
+        for label in sets:
+            chosen = []
+            for e in eqs:
+                probs = e[player][label]
+                for action, p in probs.items():
+                    if p and action not in chosen:
+                        chosen.append(action)
+            if len(chosen) > 1:
+                acts = " or ".join(a.replace("_", " ") for a in chosen)
+                found.append(f"{player} {acts} at '{label}'")
+    return f"subgame-perfect equilibria differ: {'; '.join(found)}" if found else ""
