@@ -352,6 +352,7 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
         if claim is None or getattr(claim.spec, "after_elimination", False):
             out.append(result)
             continue
+        text: str | None
         if not symbolic:
             text = "True" if result.holds else "False"
         elif cached is not None and result.id in cached:
@@ -563,8 +564,9 @@ class _Simplifier:
             lo, hi = self.box.get(x, (None, None))
             domain = sympy.Interval(sympy.S.NegativeInfinity if lo is None else lo,
                                     sympy.S.Infinity if hi is None else hi)
-            spans = [solve_spans(a, x, domain) for a in atoms]
-            if len(atoms) == 1 or any(sp is None for sp in spans):
+            found = [solve_spans(a, x, domain) for a in atoms]
+            spans = [sp for sp in found if sp is not None]
+            if len(atoms) == 1 or len(spans) < len(found):
                 out.extend(atoms)
                 continue
             joined = spans_intersection(*spans) if conjunctive else spans_union(*spans)
@@ -1016,7 +1018,8 @@ def _relation(g, op: str):
         if a.is_number:
             rhs = -(g - a * x) / a
             return _make(x, rhs, op if a > 0 else _flip(op))
-    pos, neg = [], []
+    pos: list[sympy.Expr] = []
+    neg: list[sympy.Expr] = []
     for term in sympy.Add.make_args(g):
         coeff, _ = term.as_coeff_Mul()
         (neg if coeff < 0 else pos).append(term)

@@ -78,8 +78,10 @@ class SPESearch:
 
     def root_values(self) -> list[tuple[Fraction, ...]]:
         """The distinct payoff vectors of the equilibria found."""
-        if not self.stages.roots:
-            return [self.game.terminal_values[0]]
+        if not self.stages.roots:  # the root is a terminal
+            value = self.game.terminal_values[0]
+            assert value is not None
+            return [value]
         return list(self.counts[self.stages.roots[0]])
 
     def profiles(self, limit: int) -> list[dict[int, int]]:
@@ -137,6 +139,7 @@ class SPESearch:
             opt = self.options[v][k]
             node = nodes[v]
             if isinstance(opt.choice, int):
+                assert isinstance(node, Decision), "an action index is chosen at a decision node"
                 out[node.infoset] = unit(len(node.actions), opt.choice)
             elif isinstance(opt.choice, dict):
                 out.update(opt.choice)
@@ -193,13 +196,14 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                     result.cut_short = True
             else:
                 it = iter(below)
-                vals = [terminal[c] if terminal[c] is not None else next(it) for c in node.children]
+                vals = [t if (t := terminal[c]) is not None else next(it) for c in node.children]
                 if isinstance(node, Decision):
                     i = node.player
                     best = max(x[i] for x in vals)
                     found = [(x, k) for k, x in enumerate(vals) if x[i] == best]
                 else:
                     probs = chance[v]
+                    assert probs is not None, "a one-node stage that is not a decision is a chance node"
                     acc = [Fraction(0)] * n
                     for p, x in zip(probs, vals):
                         if p:
