@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from kimgame.solvers.lp_certify import Relation
 
 NEG, ZERO, POS = 1, 2, 4
-ALL = NEG | ZERO | POS
 MAX_SUBSTITUTIONS = 6  # exact range of a multilinear polynomial: vertices over at most this many variables
 
 Monomial = tuple[int, ...]
@@ -285,7 +284,6 @@ class Box:
         self._differences: dict[tuple[Poly, Poly], int] = {}
         self._pairs: dict[tuple[Poly, int, Poly, int], bool] = {}
         self._canonical: dict[Poly, tuple[Poly, int]] = {}
-        self.lp_calls = 0
         self._samples = _Samples(self.low, self.high)
 
     # ---- polynomials ---------------------------------------------------------------------------
@@ -471,7 +469,6 @@ class Box:
         monomials: each nonlinear monomial is a variable of its own within its range, tied to its factors
         by McCormick's envelopes (1976) for products of two variables and by secants and tangents for
         squares — a relaxation, so "infeasible" is a proof."""
-        self.lp_calls += 1
         variables = sorted(set().union(*(q.variables() for q, _ in group)))
         monos = sorted({m for q, _ in group for m in q.terms if sum(m) > 1})
         unit = {j: tuple(int(k == j) for k in range(len(self.names))) for j in variables}

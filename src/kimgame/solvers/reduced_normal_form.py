@@ -149,10 +149,3 @@ def mixed_from_behavior(space: PlanSpace, player: int, behavior: Mapping[str, Se
                 break
         out.append(p)
     return tuple(out)
-
-
-def pure_index(space: PlanSpace, player: int, behavior: Mapping[str, Sequence[Fraction] | None]) -> int | None:
-    """Index of the plan played by a pure behaviour strategy (None if the behaviour mixes where it matters)."""
-    mix = mixed_from_behavior(space, player, behavior)
-    ones = [k for k, p in enumerate(mix) if p == 1]
-    return ones[0] if ones else None

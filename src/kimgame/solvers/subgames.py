@@ -114,11 +114,6 @@ class Stages:
             stack.extend(reversed(nodes[u].children))
         return order
 
-    @cached_property
-    def general(self) -> frozenset[int]:
-        """The stages that are not trivial."""
-        return frozenset(self.roots) - self.trivial
-
 
 class _ArrayCuts(Mapping):
     """The cuts of every stage of a perfect-information tree (its non-terminal children), read from the
