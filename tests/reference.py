@@ -1,11 +1,13 @@
 """Independent reference implementations the tests compare kimgame against (kept apart from the code
 under test): an exact Nash verifier, brute-force vertex enumeration, hypothesis strategies for small
 bimatrix games, SPE path labels, and an exact Nash verifier for behaviour profiles on game trees that
-walks the tree itself (no reduced normal form, no solver code)."""
+walks the tree itself (no reduced normal form, no solver code); the mover's payoff formula of each action
+at each decision node (to put random points on knife edges)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, product
 from math import prod
@@ -13,7 +15,16 @@ from math import prod
 import numpy as np
 from hypothesis import strategies as st
 
-from kimgame.model.tree import Chance, Decision, Terminal
+from kimgame.expr.tree import Formula, Num
+from kimgame.model.tree import (
+    Chance,
+    Decision,
+    ExtensiveFormGame,
+    Terminal,
+    combine_product,
+    combine_sum,
+    expr_text,
+)
 
 F = Fraction
 Matrix = list[list[Fraction]]
@@ -346,3 +357,75 @@ def tree_nash_failure(game, behavior: TreeBehavior, max_pure: int = 1 << 14) -> 
             k = gains.index(max(gains))
             return f"{player} gains {gains[k]} by playing {deviations[k]}"
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# the comparisons made at each decision, as formulas in the parameters
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """At decision node ``node``: the mover's payoff formula for each action (play continuing as in the
+    profile it was computed for) and the action(s) the profile takes there."""
+
+    node: int
+    player: str
+    infoset: str
+    chosen: tuple[str, ...]
+    values: Mapping[str, Formula]
+
+
+def continuation_exprs(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]) -> list[tuple]:
+    """Each node's payoff vector under ``behavior`` as expression trees in the parameters (bottom-up;
+    shared sub-expressions, balanced sums). Free behaviour counts as uniform."""
+    nodes = game.nodes
+    out: list[tuple] = [()] * len(nodes)
+    for v in range(len(nodes) - 1, -1, -1):
+        node = nodes[v]
+        if isinstance(node, Terminal):
+            out[v] = tuple(f.expr for f in node.payoffs)
+            continue
+        if isinstance(node, Chance):
+            weights = [f.expr for f in node.probs]
+        else:
+            probs = behavior.get(node.infoset)
+            if probs is None:
+                probs = tuple(Fraction(1, len(node.actions)) for _ in node.actions)
+            k = next((a for a, p in enumerate(probs) if p == 1), None)  # a pure choice
+            if k is not None:
+                out[v] = out[node.children[k]]
+                continue
+            weights = [Num(Fraction(p)) for p in probs]
+        vec = []
+        for i in range(len(game.players)):
+            terms = [combine_product([w, out[c][i]]) for w, c in zip(weights, node.children)
+                     if not (isinstance(w, Num) and w.value == 0)]
+            vec.append(combine_sum(terms))
+        out[v] = tuple(vec)
+    return out
+
+
+def decision_comparisons(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
+                         nodes: Sequence[int] | None = None) -> tuple[Comparison, ...]:
+    """For each decision node (or those in ``nodes``): the mover's payoff formula for each action, play
+    continuing as in ``behavior`` below it, and the actions ``behavior`` takes there.
+
+    In a perfect-information tree the profile is subgame-perfect exactly where, at every node, the chosen
+    actions' formulas are the largest — the pieces of a piecewise condition on the parameters. The
+    formulas' texts grow with the subtree below a node (chance nodes add terms)."""
+    exprs = continuation_exprs(game, behavior)
+    which = range(game.num_nodes) if nodes is None else nodes
+    out = []
+    for v in which:
+        node = game.nodes[v]
+        if not isinstance(node, Decision):
+            continue
+        i = node.player
+        values = {}
+        for a, c in zip(node.actions, node.children):
+            e = exprs[c][i]
+            values[a] = Formula(e, expr_text(e))
+        probs = behavior.get(node.infoset) or ()
+        chosen = tuple(a for a, p in zip(node.actions, probs) if p)
+        out.append(Comparison(v, game.players[i], node.infoset, chosen, values))
+    return tuple(out)

@@ -7,9 +7,6 @@ import subprocess
 import sys
 from fractions import Fraction
 
-import pytest
-
-import kimgame
 from clirun import run_cli
 from conftest import GAMES, ROOT
 
@@ -90,27 +87,6 @@ def random_bimatrix_file(tmp_path, n: int, seed: int = 3):
     path = tmp_path / f"random{n}.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-@pytest.mark.slow
-def test_large_games_get_a_warning_before_a_long_enumeration(tmp_path, monkeypatch):
-    path = random_bimatrix_file(tmp_path, 16)
-    with monkeypatch.context() as patch:  # the user presses Ctrl-C during the enumeration
-        def interrupted(*args, **kwargs):
-            raise KeyboardInterrupt
-
-        patch.setattr("kimgame.analysis.solve.solve", interrupted)
-        run = run_cli("solve", path)
-    assert run.code == 3 and run.err.startswith("note: the game is 16 × 16") and "--timeout" in run.err
-    run = run_cli("solve", path, "--timeout", "0.5")  # with a timeout: no warning, a partial result
-    assert run.code == 3 and "16 × 16" not in run.err
-    run = run_cli("solve", path, "--method", "lemke-howson", "-f", "json")
-    assert run.code == 0 and "16 × 16" not in run.err
-    from kimgame.analysis.solve import slow_enumeration_warning
-
-    game = kimgame.load(path)
-    assert "16 × 16" in slow_enumeration_warning(game) and "--method lemke-howson" in slow_enumeration_warning(game)
-    assert slow_enumeration_warning(kimgame.load(random_bimatrix_file(tmp_path, 14))) is None
 
 
 def test_timeout_exit_code_3_and_valid_json(tmp_path):

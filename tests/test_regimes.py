@@ -15,8 +15,28 @@ import kimgame
 from clirun import run_cli
 from conftest import GAMES
 from kimgame.analysis.analyze import holds_here
-from kimgame.analysis.regimes import claim_regimes, evaluate_pieces, indifference_at, pieces_to_sympy
+from kimgame.analysis.regimes import claim_regimes, evaluate_pieces, indifference_at
 from kimgame.analysis.views import parameter_owners
+
+
+def pieces_to_sympy(pieces, names):
+    """The sympy Boolean of pieces (parameters as real Symbols built explicitly: ``S``, ``E`` are not
+    sympy's constants). The sides are rebuilt from their own simple grammar (sums of products of whole
+    numbers, names and ``name**k``), never parsed by sympy (how a reader checks the printed pieces)."""
+    symbols = {n: sympy.Symbol(n, real=True) for n in names}
+
+    def expr(side: str):
+        total = sympy.Integer(0)
+        for part in side.split(" + "):
+            factor = sympy.Integer(1)
+            for f in part.replace("**", "^").split("*"):
+                base, _, power = f.strip().partition("^")
+                x = sympy.Integer(int(base)) if base[0].isdigit() else symbols[base]
+                factor *= x ** int(power or 1)
+            total += factor
+        return total
+
+    return sympy.Or(*(sympy.And(*(sympy.Rel(expr(lhs), expr(rhs), op) for lhs, op, rhs in p)) for p in pieces))
 
 
 @pytest.fixture(scope="module")

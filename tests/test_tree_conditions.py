@@ -20,10 +20,9 @@ from kimgame.expr import constant
 from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree import build_tree, chance, decision, terminal
-from kimgame.solvers.backward_induction import decision_comparisons
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import fill_free
-from reference import spe_path_label
+from reference import decision_comparisons, spe_path_label
 
 # --------------------------------------------------------------------------------------------------
 # helpers: exact truth of a condition, the numeric judgement, points

@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 import kimgame
 from conftest import GAMES
 from kimgame.analysis.solve_tree import solve_tree
-from kimgame.model.parameters import Parameter
 from kimgame.model.tree import Decision, Terminal, build_tree, chance, decision, terminal
-from kimgame.solvers.backward_induction import decision_comparisons
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import subgame_roots
@@ -74,24 +72,6 @@ def test_backward_induction_with_chance_by_hand():
     steps = [s for s in item.path if s.moves is not None]
     assert [s.node for s in steps] == ["price", "low", "rich, cheap", "poor, cheap"]
     assert steps[2].reach == F(1, 3)
-
-
-def test_comparisons_are_formulas_in_the_parameters():
-    params = [Parameter("W", F(100)), Parameter("C", F(10))]
-    game = build_tree(["US", "DPRK"], decision("US", {
-        "pressure": decision("DPRK", {"deal": terminal("W - C", 1), "stall": terminal("-C", 2)}, name="after pressure"),
-        "silence": decision("DPRK", {"deal": terminal("W", 3), "stall": terminal(0, 1)}, name="after silence"),
-    }), parameters=params)
-    result = solve_tree(game, method="spe")
-    (eq,) = spe_of(result)
-    comps = {c.infoset: c for c in decision_comparisons(game, flat_behavior(game, eq.behavior))}
-    root = comps["root"]
-    assert root.chosen == ("silence",)
-    assert root.values["pressure"].text == "-C" and root.values["silence"].text == "W"
-    assert comps["after pressure"].chosen == ("stall",)
-    import sympy
-
-    assert sympy.simplify(root.values["silence"].to_sympy() - sympy.Symbol("W", real=True)) == 0
 
 
 # --------------------------------------------------------------------------------------------------

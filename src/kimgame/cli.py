@@ -79,8 +79,9 @@ LimitOption = Annotated[
     typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Size limits: file_bytes, yaml_values, nodes, "
                  "profiles, reduced_profiles; what solve computes or lists: pure_profiles, nash_profiles, "
                  "auto_nash_profiles, auto_pure_profiles, subgame_profiles, spe_combinations, spe_listed, behavior_entries, "
-                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots (defaults in "
-                 "docs/cli.md). Also "
+                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots; the budget: "
+                 "memory (resident memory, default 2GiB; e.g. memory=4GiB), budget (seconds the default solve "
+                 "plans for, default 10) (defaults in docs/cli.md). Also "
                  "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
 ]
 
@@ -114,7 +115,8 @@ def solve(
     set_: SetOption = None,
     limit: LimitOption = None,
     format: FormatOption = Format.text,
-    method: Annotated[str, typer.Option(help="auto (default), enummixed (all extreme equilibria, exact), "
+    method: Annotated[str, typer.Option(help="auto (default: enummixed if its estimate fits the 10 s budget, "
+                                        "else exact Lemke-Howson), enummixed (all extreme equilibria, exact), "
                                         "lemke-howson, support, vertex, nashpy-lemke-howson, pure; trees: auto, "
                                         "enummixed, spe, pure, sequence-lcp (one equilibrium, exact), sequence-lp "
                                         "(zero-sum: value and optimal strategies).")] = "auto",
@@ -128,15 +130,11 @@ def solve(
     full: FullOption = False,
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
-    from kimgame.analysis.solve import slow_enumeration_warning
     from kimgame.analysis.solve import solve as run_solve
     from kimgame.solvers.deadline import show_progress
 
     show_progress(sys.stderr)
     game = _load(file, set_)
-    warning = slow_enumeration_warning(game, method, timeout)
-    if warning:
-        sys.stderr.write(warning + "\n")
     hint = ""
     if conditions is None:  # derive only what is printed
         conditions = not (format is not Format.json and game.form == "extensive" and game.claims

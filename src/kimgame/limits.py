@@ -33,10 +33,12 @@ __all__ = [
     "LIMIT_NAMES",
     "Limits",
     "current_limits",
+    "format_bytes",
     "limits_in_force",
     "parse_limits",
     "raise_hint",
     "too_large",
+    "too_much_memory",
 ]
 
 ENV_VAR = "KIMGAME_LIMITS"
@@ -62,6 +64,8 @@ _DESCRIPTIONS = {
     "support_profiles": "support profiles the polynomial method enumerates",
     "polynomial_players": "players of a game the polynomial method solves",
     "pivots": "pivots of one Lemke-Howson path",
+    "memory": "bytes of memory (resident set) a solve may use; also 512MiB, 4GiB",
+    "budget": "seconds the default solve (--method auto, no --timeout) plans its steps for",
 }
 
 
@@ -73,7 +77,11 @@ class Limits:
     aliases; ``nodes``: a tree's nodes after expanding ``use:`` sub-trees (also ``.efg`` files);
     ``profiles``: pure profiles of a normal-form game (YAML or ``.nfg``); ``reduced_profiles``: pure
     profiles up to which a tree's reduced normal form is built (beyond it, dominance and the Nash
-    equilibria that are not subgame-perfect are not computed). The others bound how much a solver
+    equilibria that are not subgame-perfect are not computed); ``memory``: the process's resident memory
+    in bytes beyond which a solver step stops like a timeout (checked by
+    :class:`kimgame.solvers.deadline.Clock`; structures whose size is known are estimated against it
+    before they are built); ``budget``: the seconds that ``--method auto`` without ``--timeout`` plans
+    its steps for (see docs/exactness.md, "The budget"). The others bound how much a solver
     computes or lists:
     a result cut by one of them is marked ``complete=False`` and its note names the limit.
     """
@@ -97,6 +105,8 @@ class Limits:
     support_profiles: int = 343
     polynomial_players: int = 4
     pivots: int = 100_000
+    memory: int = 2 * 1024**3
+    budget: int = 10
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -147,6 +157,40 @@ def limits_in_force(limits: Limits | Mapping[str, int] | None) -> Iterator[Limit
 
 
 _NUMBER = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+(_[0-9]+)*")
+_BYTES = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([kmgt])(?:i?b)?", re.IGNORECASE)  # memory=4GiB, 512M, 1.5G
+_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+# Memory of one payoff of one profile of a game read from a payoff file (YAML nodes, formula, exact value,
+# arrays), measured at 300 x 300 (676 bytes) and rounded up; used to refuse a game before building it.
+BYTES_PER_PAYOFF = 700
+
+
+def too_much_memory(subject: str, profiles: int, players: int) -> str | None:
+    """The refusal message when ``profiles`` pure profiles of ``players`` payoffs each (about
+    ``BYTES_PER_PAYOFF`` bytes per payoff) would not fit the ``memory`` limit in force, else None."""
+    need, limit = profiles * players * BYTES_PER_PAYOFF, current_limits().memory
+    if need <= limit:
+        return None
+    return (f"{subject} has {profiles:,} pure profiles: building it needs about {format_bytes(need)}, more than "
+            f"the memory limit of {format_bytes(limit)} (raise it with --limit memory="
+            f"{format_bytes(max(2 * limit, 2 * need)).replace(' ', '')})")
+
+
+def format_bytes(size: int) -> str:
+    """``size`` in the largest binary unit that keeps it at least 1: ``"2 GiB"``, ``"1.5 MiB"``, ``"900 B"``."""
+    for unit, factor in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} B"
+
+
+def _limit_value(name: str, text: str) -> int | None:
+    """The whole number ``text`` stands for (memory also takes K, M, G, T: powers of 1024), or None."""
+    if _NUMBER.fullmatch(text):
+        return int(text.replace(",", "").replace("_", ""))
+    unit = _BYTES.fullmatch(text) if name == "memory" else None
+    return None if unit is None else int(float(unit.group(1)) * _UNITS[unit.group(2).lower()])
 
 
 def parse_limits(items: Iterable[str], base: Limits | None = None, *, what: str = "--limit") -> Limits:
@@ -163,10 +207,12 @@ def parse_limits(items: Iterable[str], base: Limits | None = None, *, what: str 
         if not sep or not name:
             raise KimgameError(f"{what} expects NAME=N, e.g. nodes=5000000 (got '{item}'); {_names_text()}")
         _check_name(name, what)
-        if not _NUMBER.fullmatch(text) or int(text.replace(",", "")) <= 0:
-            raise KimgameError(f"{what} {name}={text}: a limit is a positive whole number, e.g. {name}=5000000 "
+        value = _limit_value(_canonical(name), text)
+        if value is None or value <= 0:
+            example = "memory=4GiB" if _canonical(name) == "memory" else f"{name}=5000000"
+            raise KimgameError(f"{what} {name}={text}: a limit is a positive whole number, e.g. {example} "
                                f"(the limits are {', '.join(LIMIT_NAMES)})")
-        changes[_canonical(name)] = int(text.replace(",", ""))
+        changes[_canonical(name)] = value
     return limits.updated(changes)
 
 

@@ -134,7 +134,7 @@ def _exact_share(game, condition, varied) -> sympy.Expr | None:
     """measure(set where it holds) / width, when exactly one drawn parameter appears in the condition."""
     from kimgame.analysis.thresholds import holds_set, parameter_domain
 
-    free = getattr(condition, "free_symbols", set())
+    free: set[sympy.Symbol] = getattr(condition, "free_symbols", set())
     drawn = [p for p in varied if sympy.Symbol(p.name, real=True) in free]
     if condition is sympy.true:
         return sympy.Integer(1)

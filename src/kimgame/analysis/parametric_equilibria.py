@@ -229,7 +229,7 @@ def parametric_equilibria(game, parameters=None) -> tuple[EquilibriumPiece, ...]
     if len(used) == 1:
         x = next(iter(used))
         lo, hi = sg.box.get(x, (None, None))
-        algebra = _Spans(x, sympy.Interval(sympy.S.NegativeInfinity if lo is None else lo,
+        algebra: _Spans | _Conditions = _Spans(x, sympy.Interval(sympy.S.NegativeInfinity if lo is None else lo,
                                            sympy.S.Infinity if hi is None else hi))
     else:
         algebra = _Conditions(sg.box)
@@ -276,7 +276,8 @@ def _points_to_constants(merged: dict, algebra: _Spans) -> dict:
     """One-parameter games: a piece that holds only at isolated points becomes, per point, the
     constant profile there; dropped where a piece holding on an interval already gives it."""
     x = algebra.x
-    full, points = {}, []
+    full: dict = {}
+    points: list[tuple[tuple, sympy.Expr]] = []
     for key, region in merged.items():
         at = algebra.points(region)
         if at is None:

@@ -24,18 +24,22 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from kimgame.model.parameters import Parameter
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
 
+    from kimgame.solvers.lp_certify import Relation
+
 NEG, ZERO, POS = 1, 2, 4
-ALL = NEG | ZERO | POS
 MAX_SUBSTITUTIONS = 6  # exact range of a multilinear polynomial: vertices over at most this many variables
 
 Monomial = tuple[int, ...]
+Exact = Fraction | int  # whole numbers are kept as ints in the linear programs: integer arithmetic is faster
+LinearRow: TypeAlias = "tuple[dict[int, Exact], Exact, Relation]"  # ({variable: coefficient}, constant, relation)
+Range = tuple[Exact | None, Exact | None]  # a variable's bounds (None: unbounded)
 
 
 class Poly:
@@ -280,7 +284,6 @@ class Box:
         self._differences: dict[tuple[Poly, Poly], int] = {}
         self._pairs: dict[tuple[Poly, int, Poly, int], bool] = {}
         self._canonical: dict[Poly, tuple[Poly, int]] = {}
-        self.lp_calls = 0
         self._samples = _Samples(self.low, self.high)
 
     # ---- polynomials ---------------------------------------------------------------------------
@@ -315,8 +318,10 @@ class Box:
         if not candidates:
             return self._interval(q)
         j = max(candidates, key=lambda k: (counts[k], -k))
-        lo1, hi1 = self.bounds(q.substitute(j, self.low[j]), depth + 1)
-        lo2, hi2 = self.bounds(q.substitute(j, self.high[j]), depth + 1)
+        low, high = self.low[j], self.high[j]
+        assert low is not None and high is not None  # a candidate is bounded
+        lo1, hi1 = self.bounds(q.substitute(j, low), depth + 1)
+        lo2, hi2 = self.bounds(q.substitute(j, high), depth + 1)
         return min(lo1, lo2), max(hi1, hi2)
 
     def _interval(self, q: Poly) -> tuple[Fraction | float, Fraction | float]:
@@ -329,8 +334,9 @@ class Box:
             for j, e in enumerate(m):
                 if not e:
                     continue
-                a = -inf if self.low[j] is None else self.low[j]
-                b = inf if self.high[j] is None else self.high[j]
+                low, high = self.low[j], self.high[j]
+                a = -inf if low is None else low
+                b = inf if high is None else high
                 plo, phi = _power_interval(a, b, e)
                 cands = [_mul(mlo, plo), _mul(mlo, phi), _mul(mhi, plo), _mul(mhi, phi)]
                 mlo, mhi = min(cands), max(cands)
@@ -463,64 +469,61 @@ class Box:
         monomials: each nonlinear monomial is a variable of its own within its range, tied to its factors
         by McCormick's envelopes (1976) for products of two variables and by secants and tangents for
         squares — a relaxation, so "infeasible" is a proof."""
-        self.lp_calls += 1
         variables = sorted(set().union(*(q.variables() for q, _ in group)))
         monos = sorted({m for q, _ in group for m in q.terms if sum(m) > 1})
         unit = {j: tuple(int(k == j) for k in range(len(self.names))) for j in variables}
         keys: list[Monomial] = [unit[j] for j in variables] + monos
         index = {m: k for k, m in enumerate(keys)}
-        bounds = [(_whole(self.low[j]), _whole(self.high[j])) for j in variables]
+        bounds: list[Range] = [(_whole(self.low[j]), _whole(self.high[j])) for j in variables]
         for m in monos:
             lo, hi = self._interval(Poly({m: Fraction(1)}))
-            bounds.append((_whole(lo) if lo != -math.inf else None, _whole(hi) if hi != math.inf else None))
+            bounds.append((_whole(_finite(lo)), _whole(_finite(hi))))
         # rows: ({variable: coefficient}, constant, relation) meaning  sum + constant  (>= 0 | > 0 | = 0)
-        rows: list[tuple[dict[int, Fraction], Fraction, str]] = []
-        for q, m in group:
-            coeffs: dict[int, Fraction] = {}
-            const = 0
+        rows: list[LinearRow] = []
+        for q, mask in group:
+            coeffs: dict[int, Exact] = {}
+            const: Exact = 0
             for mono, c in q.integer_terms().items():
                 if any(mono):
                     coeffs[index[mono]] = c
                 else:
                     const = c
-            if m == ZERO:
+            if mask == ZERO:
                 rows.append((coeffs, const, "="))
                 continue
-            if m in (NEG, NEG | ZERO):
+            if mask in (NEG, NEG | ZERO):
                 coeffs, const = {k: -c for k, c in coeffs.items()}, -const
-            rows.append((coeffs, const, ">" if m in (POS, NEG) else ">="))
+            rows.append((coeffs, const, ">" if mask in (POS, NEG) else ">="))
         for m in monos:
             rows.extend(self._envelope(m, index))
         return _feasible(rows, bounds)
 
-    def _envelope(self, m: Monomial, index: Mapping[Monomial, int]) -> list[tuple[dict[int, Fraction], Fraction, str]]:
+    def _envelope(self, m: Monomial, index: Mapping[Monomial, int]) -> list[LinearRow]:
         """Valid linear inequalities linking monomial ``m``'s variable to its factors (if they are bounded)."""
         factors = [j for j, e in enumerate(m) if e]
         z = index[m]
-        out: list[tuple[dict[int, Fraction], Fraction, str]] = []
+        out: list[LinearRow] = []
         unit = {j: tuple(int(k == j) for k in range(len(self.names))) for j in factors}
         if len(factors) == 2 and sum(m) == 2:
             a, b = factors
-            la, ha, lb, hb = self.low[a], self.high[a], self.low[b], self.high[b]
-            if None in (la, ha, lb, hb) or unit[a] not in index or unit[b] not in index:
+            la, ha, lb, hb = (_whole(x) for x in (self.low[a], self.high[a], self.low[b], self.high[b]))
+            if la is None or ha is None or lb is None or hb is None or unit[a] not in index or unit[b] not in index:
                 return out
             xa, xb = index[unit[a]], index[unit[b]]
             # z >= la*xb + lb*xa - la*lb ; z >= ha*xb + hb*xa - ha*hb ; z <= ha*xb + lb*xa - ha*lb ;
             # z <= la*xb + hb*xa - la*hb
-            la, ha, lb, hb = _whole(la), _whole(ha), _whole(lb), _whole(hb)
             for (ca, cb, k, sign) in ((lb, la, la * lb, 1), (hb, ha, ha * hb, 1), (lb, ha, ha * lb, -1),
                                       (hb, la, la * hb, -1)):
-                coeffs = {z: sign}
+                coeffs: dict[int, Exact] = {z: sign}
                 coeffs[xa] = coeffs.get(xa, 0) - sign * ca
                 coeffs[xb] = coeffs.get(xb, 0) - sign * cb
                 out.append((coeffs, sign * k, ">="))
         elif len(factors) == 1 and sum(m) == 2:
             (a,) = factors
-            la, ha = self.low[a], self.high[a]
             if unit[a] not in index:
                 return out
             xa = index[unit[a]]
-            la, ha = _whole(la), _whole(ha)
+            la, ha = _whole(self.low[a]), _whole(self.high[a])
             for x0 in (la, ha):  # tangents below the convex square: z >= 2*x0*x - x0^2
                 if x0 is not None:
                     out.append(({z: 1, xa: -2 * x0}, x0 * x0, ">="))
@@ -584,8 +587,7 @@ class Box:
         return True
 
 
-def _feasible(rows: Sequence[tuple[Mapping[int, Fraction], Fraction, str]],
-              bounds: Sequence[tuple[Fraction | None, Fraction | None]]) -> bool:
+def _feasible(rows: Sequence[LinearRow], bounds: Sequence[Range]) -> bool:
     """Whether some point with each variable within ``bounds`` satisfies every row (``sum of coefficient
     * variable + constant`` ``>= 0``, ``> 0`` or ``= 0``): an exact presolve, then
     :func:`kimgame.solvers.lp_certify.feasibility` (a certified answer: an exact point or a Farkas
@@ -599,12 +601,10 @@ def _feasible(rows: Sequence[tuple[Mapping[int, Fraction], Fraction, str]],
         return True
     n = len(bounds)
     dense = [([coeffs.get(k, 0) for k in range(n)], const, rel) for coeffs, const, rel in presolved]
-    return feasibility(dense, n, bounds, point=False).feasible  # type: ignore[arg-type]
+    return feasibility(dense, n, bounds, point=False).feasible
 
 
-def _presolve(rows: Sequence[tuple[Mapping[int, Fraction], Fraction, str]],
-              bounds: Sequence[tuple[Fraction | None, Fraction | None]]
-              ) -> list[tuple[dict[int, Fraction], Fraction, str]] | None:
+def _presolve(rows: Sequence[LinearRow], bounds: Sequence[Range]) -> list[LinearRow] | None:
     """Remove variables that occur in a single inequality: that row is then best served by the variable's
     best end of range (or always satisfiable when that end is infinite). Rows left without variables are
     checked. Exact for feasibility; None when a row is proved unsatisfiable."""
@@ -640,11 +640,16 @@ def _presolve(rows: Sequence[tuple[Mapping[int, Fraction], Fraction, str]],
             return [w for w, a in zip(work, alive) if a]
 
 
-def _whole(x: Fraction | float | None) -> Fraction | int | None:
+def _whole(x: Fraction | None) -> Exact | None:
     """``x`` as an int when it is a whole number (integer arithmetic is much faster)."""
-    if isinstance(x, Fraction) and x.denominator == 1:
+    if x is not None and x.denominator == 1:
         return x.numerator
-    return x  # type: ignore[return-value]
+    return x
+
+
+def _finite(x: Fraction | float) -> Fraction | None:
+    """An end of an interval from :meth:`Box.bounds`: None when infinite (the only floats it holds)."""
+    return x if isinstance(x, Fraction) else None
 
 
 class _Samples:
@@ -783,8 +788,8 @@ def simplify_region(terms: Iterable[Term], box: Box, *, thorough: bool = True) -
         current = merged
     if thorough:
         lean = []
-        for t in current:
-            t = box.with_fixed_values(t)
+        for given in current:
+            t = box.with_fixed_values(given)
             if t is None:
                 continue
             for q in sorted(t.cons, key=_poly_order):

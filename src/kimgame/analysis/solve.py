@@ -12,10 +12,12 @@ from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
-from kimgame.solvers.deadline import Clock, deadline_after, why_stopped
+from kimgame.solvers.budget import enumeration_seconds
+from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, Method, SolveResult
 from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
+DOMINANCE_ANNOUNCE_CELLS = 400  # from 20 x 20 the mixed-dominance LPs took seconds when this was measured
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
 
@@ -24,9 +26,11 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
           limits: Limits | Mapping[str, int] | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
-    ``auto`` (default) picks, per game, the method below that is complete and fast.
+    ``auto`` (default) picks, per game, the method below that fits the budget: for two-player games
+    ``enummixed`` when its estimated time fits (see :func:`_auto_two_player`), else exact Lemke-Howson;
+    always at least one verified equilibrium, and the notes say which method, why and how to ask for more.
     Methods for two-player normal-form games:
-    ``enummixed`` (what ``auto`` uses) — every extreme equilibrium, exactly (vertex enumeration of the
+    ``enummixed`` — every extreme equilibrium, exactly (vertex enumeration of the
     best-response polytopes; complete on degenerate games);
     ``lemke-howson`` — one equilibrium by exact lexicographic Lemke-Howson;
     ``support`` / ``vertex`` / ``nashpy-lemke-howson`` — nashpy's algorithms, bounded in time, each
@@ -39,8 +43,9 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.
     ``limits`` (:class:`kimgame.limits.Limits`, or a mapping changing only the limits it names) are the
-    size limits in force while solving (for a tree: the size up to which its reduced normal form is
-    built); by default those already in force.
+    limits in force while solving (for a tree: the size up to which its reduced normal form is built; the
+    ``memory`` every step is stopped at, like a timeout; the ``budget`` in seconds that ``auto`` plans for
+    without a ``timeout``); by default those already in force.
     ``conditions`` (default True) gives each claim result its exact parameter condition (cached by
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
@@ -95,11 +100,12 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         return solve_polynomial(game, base, timeout=timeout, deadline=deadline)
     if method == "auto" and len(game.players) > 2:  # pure, then polynomial within a budget, else approximate
         return solve_n_player(game, timeout=timeout, deadline=deadline)
-    if method == "auto":
-        method = "enummixed"
     payoffs = game.numeric
     if deadline is None:
         deadline = deadline_after(timeout)
+    budget = Budget.start(timeout, deadline) if method == "auto" else None
+    if method == "auto":
+        method = "enummixed"  # two players: chosen by _auto_two_player below
     clock = Clock(deadline)
     pure = pure_equilibria(payoffs)
     pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
@@ -122,33 +128,27 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                          "optimal too)")
     else:
         A, B = payoffs
-        if method == "enummixed":
-            from kimgame.solvers.enummixed import SearchTimeout, extreme_equilibria
+        if budget is not None:
+            profiles, used, method, stopped, partial = _auto_two_player(A, B, budget, notes)
+        elif method == "enummixed":
+            from kimgame.solvers.enummixed import extreme_equilibria
 
             used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
+            estimate = enumeration_seconds(*game.shape)
+            if estimate > 1:
+                announce(f"enumerating every extreme equilibrium of the {game.shape[0]} × {game.shape[1]} game "
+                         f"(estimated {_duration(estimate)}; Ctrl-C prints what was found)")
             try:
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
                 profiles, partial, stopped = list(stop.partial), True, True
                 notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
-            from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
-
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
-            found: set = set()
-            try:
-                for k in range(sum(game.shape)):
-                    if clock.expired:
-                        partial = stopped = True
-                        notes.append(f"{why_stopped(None, timeout)} after {k} of {sum(game.shape)} starting "
-                                     "labels: the equilibria listed are those found so far")
-                        break
-                    found.add(lemke_howson(A, B, dropped_label=k, max_pivots=current_limits().pivots))
-            except PivotLimit as err:
+            profiles, cut = _lemke_howson_paths(A, B, deadline, deadline)
+            if cut is not None:
                 partial = stopped = True
-                notes.append(f"{err} (raise the limit with --limit pivots=N): the equilibria listed are those found "
-                             "so far")
-            profiles = sorted(found)
+                notes.append(_paths_note(cut, timeout, len(profiles)))
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
@@ -171,10 +171,13 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                    finite=run == "enummixed" and not stopped and finite_nash_set(profiles),
                    more=None if run == "enummixed" else "--method enummixed" if two_player else "--method polynomial")
 
-    analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=deadline)
+    dominance_deadline, quoted = (deadline, timeout) if budget is None else (budget.end, budget.seconds)
+    if two_player and game.shape[0] * game.shape[1] >= DOMINANCE_ANNOUNCE_CELLS:
+        announce(f"dominance analysis of the {game.shape[0]} × {game.shape[1]} game (one exact LP per strategy)")
+    analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=dominance_deadline)
     if analysis.stopped is not None:
         partial = True
-        notes.append(dominance_note(analysis, timeout))
+        notes.append(dominance_note(analysis, quoted))
     dominance, elimination = analysis.dominance, analysis.elimination
     claims = tuple(judge(game, c, elimination) for c in game.claims)
     if conditions:
@@ -193,23 +196,139 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     )
 
 
-SLOW_ENUMERATION = 15  # strategies per player from which enumerating every extreme equilibrium may take minutes
+class Budget:
+    """The time plan of ``--method auto`` on a two-player normal form: ``seconds`` (the ``--timeout``, or
+    the ``budget`` limit in force, 10 s by default) from ``start``; the exhaustive enumeration may use the
+    first ``ENUMERATION_SHARE`` of it, extra Lemke-Howson paths run until ``PATHS_SHARE``, and dominance
+    gets the rest. ``hard`` is the user's deadline (``--timeout``), which every step honours; the first
+    Lemke-Howson path ignores the softer marks so that there is always an equilibrium."""
+
+    ENUMERATION_SHARE = 0.7
+    PATHS_SHARE = 0.85
+    CHOOSE_SHARE = 0.5  # enumerate when its estimate is at most this share of the budget
+
+    def __init__(self, seconds: float, start: float, hard: float | None) -> None:
+        self.seconds, self.start_time, self.hard = seconds, start, hard
+
+    @classmethod
+    def start(cls, timeout: float | None, deadline: float | None) -> Budget:
+        """The budget of a run with ``timeout`` (None: the ``budget`` limit in force) and hard ``deadline``."""
+        now = time.monotonic()
+        if timeout is None and deadline is None:
+            return cls(float(current_limits().budget), now, None)
+        seconds = timeout if timeout is not None else max(0.0, deadline - now)  # type: ignore[operator]
+        return cls(seconds, now, deadline)
+
+    def mark(self, share: float) -> float:
+        """The :func:`time.monotonic` time ``share`` of the budget after the start (never after ``hard``)."""
+        soft = self.start_time + share * self.seconds
+        return soft if self.hard is None else min(soft, self.hard)
+
+    @property
+    def end(self) -> float:
+        """The end of the budget (the hard deadline if that is sooner)."""
+        return self.mark(1.0)
 
 
-def slow_enumeration_warning(game, method: str = "auto", timeout: float | None = None) -> str | None:
-    """A warning to give *before* solving when enumerating every extreme equilibrium of a two-player game
-    may take minutes or more (both players with at least ``SLOW_ENUMERATION`` strategies; measured times
-    in docs/exactness.md: 14 x 14 ~15 s, 16 x 16 ~1.5 min, sevenfold per two strategies more), or None.
-    Nothing to say with a ``timeout``, another method, or a tree."""
-    if getattr(game, "form", "normal") != "normal" or method not in ("auto", "enummixed") or timeout is not None:
-        return None
-    shape = tuple(game.shape)
-    if len(shape) != 2 or min(shape) < SLOW_ENUMERATION:
-        return None
-    return (f"note: the game is {shape[0]} × {shape[1]}; enumerating every extreme equilibrium exactly may take "
-            "minutes or far longer (about 15 s at 14 × 14, sevenfold for every two strategies more). Ctrl-C "
-            "prints what was found so far; --timeout SECONDS bounds it; --method lemke-howson finds some "
-            "equilibria exactly in seconds.")
+def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str, str, bool, bool]:
+    """``--method auto`` on a two-player game, the one place that chooses its method: ``enummixed`` when the
+    estimated enumeration time (:func:`kimgame.solvers.budget.enumeration_seconds`) fits the budget,
+    else exact Lemke-Howson. Returns (profiles, algorithm text, method run — ``"enummixed"`` or
+    ``"lemke-howson"``, whether its search was stopped, whether a limit made the result partial); the notes
+    say which method was used, why, and how to ask for more."""
+    from kimgame.solvers.enummixed import extreme_equilibria
+
+    m, n = len(A), len(A[0])
+    estimate = enumeration_seconds(m, n)
+    more = "for every extreme equilibrium ask for more time: --method enummixed --timeout 600 (or longer)"
+    within = f"the budget of {budget.seconds:g} s" + ("" if budget.hard is not None else
+                                                      " (raise it with --timeout or --limit budget=N)")
+    if estimate <= Budget.CHOOSE_SHARE * budget.seconds:
+        used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
+        if estimate > 1:
+            announce(f"enumerating every extreme equilibrium of the {m} × {n} game (estimated {estimate:.0f} s)")
+        try:
+            return extreme_equilibria(A, B, deadline=budget.mark(Budget.ENUMERATION_SHARE)), used, "enummixed", False, False
+        except SearchTimeout as stop:
+            found = list(stop.partial)
+            if stop.interrupted or stop.memory is not None:  # the user's stop or limit: no more work
+                what = "the equilibria listed are those found so far" if found else "no equilibrium was found"
+                notes.append(f"{why_stopped(stop, budget.seconds)} during the enumeration: {what}")
+                return found, used, "enummixed", True, True
+        user_limit = budget.hard is not None  # a --timeout shaped the run: a partial result (exit code 3)
+        notes.append(f"auto chose enummixed (estimated {_duration(estimate)}, within {within}), but the "
+                     f"enumeration did not finish in its share of the budget: {len(found)} extreme equilibria "
+                     f"were found before it stopped, not necessarily every one; {more}")
+        if found:
+            return found, used, "enummixed", True, user_limit
+        used = "lemke-howson: exact, lexicographic (one path, after an unfinished enumeration)"
+        profiles, stopped = _lemke_howson_paths(A, B, budget.hard, budget.hard, first_only=True)
+        if profiles:
+            notes.append("the enumeration found no equilibrium in time, so one exact Lemke-Howson path was added")
+        else:
+            notes.append(_paths_note(stopped, budget.seconds, 0))
+        return profiles, used, "enummixed", True, user_limit or not profiles
+    used = "lemke-howson: exact, lexicographic (one equilibrium per starting label while the budget lasts)"
+    notes.append(f"auto chose exact Lemke-Howson: enumerating every extreme equilibrium of this {m} × {n} game is "
+                 f"estimated at {_duration(estimate)}, over {within}; the equilibria listed are some, not "
+                 f"necessarily all; {more}")
+    if m * n > 400:
+        announce(f"exact Lemke-Howson on the {m} × {n} game")
+    profiles, stopped = _lemke_howson_paths(A, B, budget.mark(Budget.PATHS_SHARE), budget.hard)
+    if stopped is not None and not isinstance(stopped, tuple):  # a limit, Ctrl-C or the pivot bound
+        notes.append(_paths_note(stopped, budget.seconds, len(profiles)))
+        return profiles, used, "lemke-howson", True, True
+    return profiles, used, "lemke-howson", False, False
+
+
+def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
+                        first_only: bool = False) -> tuple[list, object]:
+    """Exact Lemke-Howson equilibria, one path per starting label while ``soft`` has not passed (the first
+    path runs until ``hard``), each path stopped by the deadline or memory limit while it pivots. Returns
+    the distinct equilibria found (sorted) and what stopped the paths: None (every label done),
+    ``(k, total)`` when the soft deadline ended them after ``k`` of ``total`` starting labels, or the
+    :class:`SearchTimeout` (hard deadline, memory limit, Ctrl-C) or :class:`PivotLimit` that stopped a path."""
+    from kimgame.solvers.lemke_howson import PivotLimit, lemke_howson
+
+    total = len(A) + len(A[0])
+    found: set = set()
+    for k in range(1 if first_only else total):
+        if k and soft is not None and time.monotonic() > soft:
+            return sorted(found), (k, total)
+        try:
+            found.add(lemke_howson(A, B, dropped_label=k, deadline=hard if not k else soft,
+                                   max_pivots=current_limits().pivots))
+        except SearchTimeout as stop:
+            timed_out = not stop.interrupted and stop.memory is None
+            if k and timed_out and (hard is None or time.monotonic() <= hard):
+                return sorted(found), (k, total)  # the soft deadline, not a limit
+            return sorted(found), stop
+        except PivotLimit as stop:
+            return sorted(found), stop
+    return sorted(found), None
+
+
+def _paths_note(stopped: object, timeout: float | None, count: int) -> str:
+    """The note for Lemke-Howson paths cut short (see :func:`_lemke_howson_paths`); claims nothing about
+    equilibria that were not found."""
+    from kimgame.solvers.lemke_howson import PivotLimit
+
+    if isinstance(stopped, PivotLimit):
+        return f"{stopped} (raise the limit with --limit pivots=N): the equilibria listed are those found so far"
+    if isinstance(stopped, tuple):
+        return (f"{why_stopped(None, timeout)} after {stopped[0]} of {stopped[1]} starting labels: the "
+                "equilibria listed are those found so far")
+    what = "no equilibrium was found" if not count else f"{count} equilibria were found before it"
+    return f"{why_stopped(stopped, timeout)} during a Lemke-Howson path: {what}"  # type: ignore[arg-type]
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.2g} s"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.2g} hours"
+    years = seconds / (365.25 * 86400)
+    return f"{years:.2g} years" if years < 1e6 else "far longer than a lifetime"
 
 
 def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from kimgame.errors import KimgameError
-from kimgame.limits import current_limits
+from kimgame.limits import current_limits, too_much_memory
 from kimgame.model.tree import (
     PLAN_COUNT_CAP,
     Chance,
@@ -204,7 +204,12 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         notes.append(f"the reduced normal form has {profiles:,} pure profiles, over the budget of "
                      f"{limits.auto_pure_profiles:,} for the default run: its pure Nash equilibria and dominance are "
                      "not computed (use --method pure for them, or --limit auto_pure_profiles=N)")
-    if analysed and Clock(deadline).expired:
+    over_memory = too_much_memory("the reduced normal form", profiles, len(players)) if analysed else None
+    if over_memory is not None:  # estimated before it is built
+        analysed = False
+        partial = stopped = True
+        notes.append(f"{over_memory}: Nash equilibria that are not subgame-perfect and dominance are not computed")
+    elif analysed and Clock(deadline).expired:
         partial = stopped = True
         notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
@@ -216,7 +221,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         except (Expired, KeyboardInterrupt) as stop:
             nf, analysed = None, False
             partial = stopped = True
-            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(None, timeout)
+            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(stop, timeout)
             notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
                          "subgame-perfect and dominance are not computed")
     if nf is not None:

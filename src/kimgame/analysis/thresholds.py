@@ -179,8 +179,9 @@ def solve_spans(cond, x, domain: sympy.Set) -> list[Span] | None:
     if cond is sympy.false:
         return []
     if isinstance(cond, (sympy.And, sympy.Or)):
-        parts = [solve_spans(a, x, domain) for a in cond.args]
-        if any(p is None for p in parts):
+        found = [solve_spans(a, x, domain) for a in cond.args]
+        parts = [p for p in found if p is not None]
+        if len(parts) < len(found):
             return None
         return spans_intersection(*parts) if isinstance(cond, sympy.And) else spans_union(*parts)
     if not isinstance(cond, Relational):
@@ -277,6 +278,8 @@ def thresholds(game, condition: sympy.Boolean | None, values: Mapping[str, Fract
         x = symbols[p.name]
         if univariate is not None:
             one = univariate(p.name)
+        elif condition is None:
+            raise ValueError("thresholds needs the condition when no univariate derivation is given")
         elif condition in (sympy.true, sympy.false):
             one = condition
         else:
@@ -315,7 +318,7 @@ def set_words(name: str, s: sympy.Set, domain: sympy.Set) -> str:
     if isinstance(missing, sympy.FiniteSet) and missing.is_subset(domain):  # all but a few points
         return " and ".join(f"{name} ≠ {_num(v)}" for v in sorted(missing.args, key=lambda v: float(v)))
     pieces = s.args if isinstance(s, sympy.Union) else (s,)
-    words = []
+    words: list[str] = []
     for piece in pieces:
         if isinstance(piece, sympy.FiniteSet):
             words.extend(f"{name} = {_num(v)}" for v in sorted(piece.args, key=lambda v: float(v)))
@@ -356,7 +359,7 @@ def threshold_summary(phrase: str, holds: bool, items: tuple[Threshold, ...]) ->
         else:
             text = f"{phrase}, and no single parameter can change that within its range"
     else:
-        reachable = [t for t in moving if not t.holds_on.is_empty]
+        reachable = [t for t in moving if t.holds_on is not None and not t.holds_on.is_empty]
         if reachable:
             parts = [f"({t.text})" if " or " in t.text else t.text for t in reachable]
             text = (f"at these values it is not the case that {phrase}; changing one parameter (the others "

@@ -45,6 +45,7 @@ does not consider: that can make a difference only where some mover is indiffere
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ MAX_PIECES = 2_000  # cells held or produced at one node before SolverLimit (sin
 MAX_EXPONENT = 64  # larger powers of parameter expressions are refused
 
 Values = tuple[Ratio | None, ...]
-Out = tuple[Values, Hashable]  # (payoffs of the players who move above, claim data)
+Out = tuple[Values, Any]  # (payoffs of the players who move above, claim data: a Ratio, a label... by mode)
 Cells = dict[frozenset, list[Term]]  # set of SPE outs -> the terms (disjoint) where it is that set
 
 
@@ -306,8 +307,8 @@ class _Solver:
             lowest = [self._frontier(vb, i, lower=True) for vb in sets]
             for a, va in enumerate(sets):
                 for val in self._frontier(va, i, lower=False):
-                    x = val[0][i]
-                    others = [[(x - w[0][i]).num for w in lowest[b]] for b in range(len(sets)) if b != a]
+                    x = _payoff(val[0], i)
+                    others = [[(x - _payoff(w[0], i)).num for w in lowest[b]] for b in range(len(sets)) if b != a]
 
                     def opt(s: Term, others: list = others) -> list[Term]:
                         region = [s]
@@ -547,6 +548,7 @@ class _Solver:
                 if isinstance(node, Decision):
                     results[v] = self._decision(v, node, kids)
                 else:
+                    assert isinstance(node, Chance)  # stage roots are not terminals
                     results[v] = self._chance(v, node, kids)
             else:
                 results[v] = self._one_player_stage(v, results)
@@ -557,7 +559,7 @@ class _Solver:
     def _above(self, root: int) -> dict[int, frozenset[int]]:
         """For each node below ``root``: the players who move at its proper ancestors (from ``root``)."""
         nodes = self.game.nodes
-        out = {root: frozenset()}
+        out: dict[int, frozenset[int]] = {root: frozenset()}
         for v in range(root, self.game.subtree_end[root] + 1):
             node = nodes[v]
             if isinstance(node, Terminal):
@@ -573,6 +575,7 @@ class _Solver:
 
     def _terminal_out(self, v: int) -> Out:
         node = self.game.nodes[v]
+        assert isinstance(node, Terminal)
         values = self._project([self.ratio(f) for f in node.payoffs], v)
         if self.mode == "outcome":
             data: Hashable = self.one if node.outcome in self._outcomes else self.zero
@@ -625,10 +628,9 @@ class _Solver:
                     result.add(out)
             return frozenset(result)
 
-        produced = []
+        produced: list[tuple[Term, frozenset]] = []
         for sets, t in self._product(kids, v):
-            candidates = prepare(sets)
-            produced.extend((s, outs) for s, outs in self.resolve(t, lambda s, c=candidates: evaluate(s, c)))
+            produced.extend(self.resolve(t, functools.partial(evaluate, candidates=prepare(sets))))
         return self._merge(produced, v)
 
     def _decision_out(self, v: int, node: Decision, a: int, val: Out) -> Out:
@@ -662,7 +664,7 @@ class _Solver:
             acc = self.zero
             for w, (vals, _) in zip(weights, choice):
                 if not w.is_zero:
-                    x = vals[j]
+                    x = _payoff(vals, j)
                     acc = acc + (x if w.is_one else w * x)
             values.append(acc)
         data: Hashable = None
@@ -699,8 +701,9 @@ class _Solver:
         plans = space.plans[i] if i is not None else ((),)
         consistent = space.consistent[i] if i is not None else None
         position = -1
-        if self.mode == "plays" and self._plays_infoset in (space.infosets[i] if i is not None else ()):
-            position = space.infosets[i].index(self._plays_infoset)
+        own = space.infosets[i] if i is not None else ()
+        if self.mode == "plays" and self._plays_infoset in own:
+            position = own.index(self._plays_infoset)
             if any(plan[position] is None for plan in plans):
                 raise NotImplementedError(
                     f"the parameter condition of a claim at '{self._plays_infoset}' is only available numerically: "
@@ -710,12 +713,14 @@ class _Solver:
         for chances in space.leaf_chance:
             w = self.one
             for c, k in chances:
-                w = w * self.ratio(game.nodes[c].probs[k])
+                node = game.nodes[c]
+                assert isinstance(node, Chance)
+                w = w * self.ratio(node.probs[k])
             weights.append(w)
         reach = []  # for each plan, the leaves it reaches (positions in ``leaves``)
         for k in range(len(plans)):
             reach.append([n for n, last in enumerate(space.leaf_last)
-                          if consistent is None or k in set(consistent[last[i]])])
+                          if i is None or consistent is None or k in set(consistent[last[i]])])
         cut_pos = [n for n, leaf in enumerate(leaves) if not isinstance(game.nodes[leaf], Terminal)]
         fixed = {n: self._terminal_out(leaf) for n, leaf in enumerate(leaves) if n not in cut_pos}
         kids = [[(outs, t) for outs, terms in results[leaves[n]].items() for t in terms] for n in cut_pos]
@@ -735,7 +740,7 @@ class _Solver:
                 acc = self.zero
                 for n in reach[k]:
                     if not weights[n].is_zero:
-                        acc = acc + weights[n] * val(n)[0][j]
+                        acc = acc + weights[n] * _payoff(val(n)[0], j)
                 if j == i:
                     mover = acc
                 values.append(acc if j in keep else None)
@@ -776,10 +781,9 @@ class _Solver:
                     raise pending
             return frozenset(result)
 
-        produced = []
+        produced: list[tuple[Term, frozenset]] = []
         for sets, t in self._product(kids, v):
-            joint = prepare(sets)
-            produced.extend((s, outs) for s, outs in self.resolve(t, lambda s, j=joint: evaluate(s, j)))
+            produced.extend(self.resolve(t, functools.partial(evaluate, joint=prepare(sets))))
         return self._merge(produced, v)
 
     def _stage_path(self, v: int, space: Any, i: int | None, plan: Sequence[int | None],
@@ -796,10 +800,18 @@ class _Solver:
                 a = plan[space.infosets[i].index(node.infoset)]
                 rest = label(node.children[a])
                 return node.actions[a] + (f" > {rest}" if rest else "")
+            assert isinstance(node, Chance)  # terminals were handled above (the stage root is not one)
             parts = [(o, label(c)) for o, c in zip(node.outcomes, node.children)]
             return "[" + " | ".join(f"{o}: {d}" if d else o for o, d in parts) + "]"
 
         return label(v)
+
+
+def _payoff(values: Values, i: int) -> Ratio:
+    """Player ``i``'s payoff in ``values``; only players who move above a node are kept (``_project``)."""
+    x = values[i]
+    assert x is not None, "a payoff is asked for a player who does not move above the node"
+    return x
 
 
 def _choices(sets: Sequence[frozenset]) -> Iterable[tuple]:

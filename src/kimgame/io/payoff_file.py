@@ -17,7 +17,7 @@ from kimgame.expr.tree import Formula
 from kimgame.io.claims_file import dominates_claim, parse_claim_list, suggest
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode, load_yaml
-from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
+from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large, too_much_memory
 from kimgame.model.claims import Claim
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.parameters import Parameter, resolve_values
@@ -250,6 +250,9 @@ def _payoffs(node, players, strategies, names, values, where, problems) -> tuple
     if n_profiles > current_limits().profiles:  # refused before a single cell is read
         shape = " × ".join(str(len(s)) for s in strategies)
         raise KimgameError(too_large("the game", n_profiles, f"pure profiles ({shape})", "profiles"), where)
+    over = too_much_memory("the game", n_profiles, len(players))  # estimated before a cell is read
+    if over is not None:
+        raise KimgameError(over, where)
     if node is None:
         problems.add("missing 'payoffs:' (nested by each player's strategy, ending in [payoff per player])", where)
         return ()

@@ -106,9 +106,9 @@ class NormalFormGame:
 
         arrays = []
         for flat in self.numeric_lists:
-            a = np.empty(self.num_profiles, dtype=object)
-            a[:] = flat
-            a = a.reshape(self.shape)
+            flat_array = np.empty(self.num_profiles, dtype=object)
+            flat_array[:] = flat
+            a = flat_array.reshape(self.shape)
             a.flags.writeable = False
             arrays.append(a)
         return tuple(arrays)

@@ -36,6 +36,7 @@ from kimgame.model.tree import (
     RUN_LENGTH,
     Chance,
     Decision,
+    DecisionSpec,
     ExtensiveFormGame,
     InfoSet,
     Node,
@@ -362,12 +363,15 @@ class TreeStore(Sequence):
             return label
         if v is None:
             v = int(self.arrays.infoset_first[h])
-        if self._paths is not None:
-            return self._paths[v]
-        self._path_lookups += 1
-        if self._path_lookups > 64:  # many asked for one by one: write them all in one pass
-            return self.path_labels()[v]
-        return self.path_label_of(v)
+        paths = self._paths
+        if paths is None:
+            self._path_lookups += 1
+            if self._path_lookups <= 64:
+                return self.path_label_of(v)
+            paths = self.path_labels()  # many asked for one by one: write them all in one pass
+        path = paths[v]
+        assert path is not None, "the nodes of an information set are decision nodes, which have path labels"
+        return path
 
     def path_label_of(self, v: int) -> str:
         """The default label of node ``v``: its path of moves (see :func:`kimgame.model.tree.path_label`)."""
@@ -700,10 +704,11 @@ def assemble_arrays(players: tuple[str, ...], walked: Walked, parameters: tuple,
     dec = np.flatnonzero(kind == DECISION)
     pidx = {p: i for i, p in enumerate(players)}
     try:
-        movers = list(map(pidx.get, walked.movers))
+        found = list(map(pidx.get, walked.movers))
     except TypeError:
         return None
-    if None in movers:
+    movers = [i for i in found if i is not None]
+    if len(movers) < len(found):
         return None
     player = np.full(n, -1, dtype=np.int64)
     player[dec] = movers
@@ -711,6 +716,7 @@ def assemble_arrays(players: tuple[str, ...], walked: Walked, parameters: tuple,
     by_name: set[str] = set()
     for v in walked.marked:
         spec = walked.resolved.get(v) or walked.items[v][-1]
+        assert isinstance(spec, DecisionSpec), "marked nodes are decision nodes"
         if spec.infoset is not None:
             users.setdefault(str(spec.infoset), []).append(v)
         else:
@@ -841,12 +847,10 @@ def _path_labels_distinct(users: Mapping[str, list[int]], explicit: set[int], la
         history = _read_path(label)
         if history is None:
             continue
-        v: int | None = 0
+        at: int | None = 0
         for m in history:
-            v = child(v, m)
-            if v is None:
-                break
-        if v is not None and by_path(v):
+            at = child(at, m) if at is not None else None
+        if at is not None and by_path(at):
             return False
     return True
 

@@ -47,7 +47,7 @@ def _side(dist, at, rel, included: bool) -> str:
 
 
 def _condition_line(a: ClaimAnalysis, full: bool) -> str:
-    if a.condition_text is None:
+    if a.condition_text is None or a.condition is None:
         return f"No exact condition: {a.note}"
     if full or not is_long(a.condition_text):
         return f"Holds exactly when (within the declared ranges): {a.condition_text}"

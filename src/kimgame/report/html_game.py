@@ -201,12 +201,6 @@ def game_html(game, result=None) -> str:
     return matrix_html(game, pure_cells(game, result) if result is not None else None)
 
 
-def parameter_rows(game) -> list[tuple[str, str, str, str]]:
-    """(name, value, range, meaning) of every parameter, as escaped HTML cells."""
-    return [(escape(p.name), escape(fmt_both(game.values[p.name])), escape(p.range_text()), escape(p.doc))
-            for p in game.parameters]
-
-
 def fraction_pair(q: Fraction) -> list[str]:
     """``q`` as [numerator, denominator] strings (how the page reads exact numbers)."""
     return [str(q.numerator), str(q.denominator)]

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from kimgame.analysis.conditions import is_long
 from kimgame.expr.numbers import fmt, fmt_both
+from kimgame.solvers.dominance import Dominance
 from kimgame.solvers.results import SolveResult
 from kimgame.solvers.scope import ALL_EXTREME, ALL_NASH, ALL_PURE, coverage_text
 
@@ -66,14 +67,14 @@ def matrix_tables(game) -> tuple[Table, ...]:
             tables.append(Table((row_p, "payoff"), rows, title))
             continue
         headers = (f"{row_p} \\ {col_p}", *game.strategies[1])
-        rows = []
+        lines: list[tuple[str, ...]] = []
         for r, label in enumerate(game.strategies[0]):
             cells = [label]
             for c in range(game.shape[1]):
                 idx = (r, c, *tail)
                 cells.append(", ".join(fmt(u[idx]) for u in payoffs))
-            rows.append(tuple(cells))
-        tables.append(Table(headers, tuple(rows), title))
+            lines.append(tuple(cells))
+        tables.append(Table(headers, tuple(lines), title))
     return tuple(tables)
 
 
@@ -119,7 +120,7 @@ def dominance_section(result: SolveResult, limit: int | None = None) -> Section:
     if result.dominance:
         relations = result.dominance
         if limit is not None:  # one line per dominated strategy: its first (strictest) dominator
-            first: dict[tuple[str, str], object] = {}
+            first: dict[tuple[str, str], Dominance] = {}
             for d in relations:
                 key = (d.player, d.dominated)
                 if key not in first or (d.kind == "strict" and first[key].kind != "strict"):

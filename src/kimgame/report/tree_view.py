@@ -187,27 +187,32 @@ def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
     """Nodes reached and edges taken (with positive probability) in the first subgame-perfect equilibrium."""
     if result is None:
         return set(), set()
-    spe = [eq for eq in result.equilibria if eq.subgame_perfect]
+    spe = [eq.behavior for eq in result.equilibria if eq.subgame_perfect and eq.behavior is not None]
     if not spe:
         return set(), set()
     from kimgame.solvers.behavior import flat_behavior
     from kimgame.solvers.subgames import reach_probabilities
 
-    behavior = flat_behavior(game, spe[0].behavior)
+    behavior = flat_behavior(game, spe[0])
     reach = reach_probabilities(game, behavior)
     nodes = {v for v, r in enumerate(reach) if r}
     edges = set()
     for v, node in enumerate(game.nodes):
         if isinstance(node, Decision):
+            probs = behavior[node.infoset]
+            if probs is None:  # no behaviour given where play never goes
+                continue
             for k, c in enumerate(node.children):
-                if behavior[node.infoset][k]:
+                if probs[k]:
                     edges.add(c)
     return nodes, edges
 
 
 def _prob_text(game: ExtensiveFormGame, v: int, k: int) -> str:
-    f = game.nodes[v].probs[k]
-    value = game.chance_values[v][k]
+    node = game.nodes[v]
+    values = game.chance_values[v]
+    assert isinstance(node, Chance) and values is not None
+    f, value = node.probs[k], values[k]
     return fmt(value) if f.constant is not None else f"{f.text} = {fmt(value)}"
 
 
@@ -219,8 +224,10 @@ def _node_text(game: ExtensiveFormGame, v: int) -> str:
         return f"{game.players[node.player]} · {node.infoset}{shared}"
     if isinstance(node, Chance):
         return "chance" + (f" · {node.name}" if node.name else "")
+    values = game.terminal_values[v]
+    assert values is not None
     pays = ", ".join(f"{p} {fmt(x)}" if f.constant is not None else f"{p} {f.text} = {fmt(x)}"
-                     for p, f, x in zip(game.players, node.payoffs, game.terminal_values[v]))
+                     for p, f, x in zip(game.players, node.payoffs, values))
     return f"({pays})" + (f" — {node.outcome}" if node.outcome else "")
 
 
@@ -244,6 +251,7 @@ def rich_tree(game: ExtensiveFormGame, result: SolveResult | None = None, max_no
             if isinstance(node, Decision):
                 move = node.actions[k]
             else:
+                assert isinstance(node, Chance)  # terminals have no children
                 move = f"{node.outcomes[k]} ({_prob_text(game, v, k)})"
             style = "bold green" if c in on_path else ("green" if c in taken else "")
             mark = "★ " if c in taken else ""  # visible without colour too
@@ -280,7 +288,9 @@ def to_dot(game: ExtensiveFormGame, result: SolveResult | None = None) -> str:
         elif isinstance(node, Chance):
             out.append(f'  n{v} [label="chance", shape=diamond{bold}];')
         else:
-            label = ", ".join(fmt(x) for x in game.terminal_values[v])
+            values = game.terminal_values[v]
+            assert values is not None
+            label = ", ".join(fmt(x) for x in values)
             if node.outcome:
                 label += f"\n{node.outcome}"
             out.append(f'  n{v} [label="{_dot_escape(label)}", shape=box{bold}];')
@@ -289,6 +299,7 @@ def to_dot(game: ExtensiveFormGame, result: SolveResult | None = None) -> str:
             if isinstance(node, Decision):
                 label = node.actions[k]
             else:
+                assert isinstance(node, Chance)  # terminals have no children
                 label = f"{node.outcomes[k]}\n{_prob_text(game, v, k)}"
             style = ", penwidth=2.5, style=bold" if c in on_path else (", penwidth=1.8" if c in taken else "")
             out.append(f'  n{v} -> n{c} [label="{_dot_escape(label)}"{style}];')

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from kimgame.model.tree import ExtensiveFormGame, gc_paused
-from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, concat_ranges
+from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, TreeStore, concat_ranges
 from kimgame.solvers.backward_induction import COMBINATION_LIMIT, Option, SPESearch
 from kimgame.solvers.reduced_normal_form import Behavior, unit
 
@@ -152,7 +152,7 @@ def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any], *, 
         return None
     a, levels, _, height, pay, scale, weight, base = prepared
     nodes = game.nodes
-    labels = nodes.infoset_labels() if getattr(nodes, "is_tree_store", False) else list(game.infosets)
+    labels = nodes.infoset_labels() if isinstance(nodes, TreeStore) else list(game.infosets)
     picks = []
     for label in labels:
         probs = behavior.get(label)
@@ -642,8 +642,8 @@ class ArraySPESearch(SPESearch):
         a = sol.arrays
         game = self.game
         nodes = game.nodes
-        store = getattr(nodes, "is_tree_store", False)
-        labels = nodes.infoset_labels() if store else list(game.infosets)
+        store = isinstance(nodes, TreeStore)
+        labels = nodes.infoset_labels() if isinstance(nodes, TreeStore) else list(game.infosets)
         out: Behavior = dict.fromkeys(labels)
         at = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
         k = np.fromiter(profile.values(), dtype=np.int64, count=len(profile))

@@ -13,32 +13,19 @@ equilibria is counted exactly (``total``); they are listed one by one by :meth:`
 to a limit. Large perfect-information trees are solved level by level on arrays in scaled integers
 (:mod:`kimgame.solvers.array_tree`), with the same results: 10^6 nodes in about a second;
 :func:`kimgame.solvers.spe.search` chooses between the two.
-
-For the symbolic analysis of claims, :func:`decision_comparisons` gives for each decision node the
-mover's payoff *formula* of each action, play continuing as in a given equilibrium: the equilibrium
-stays subgame-perfect exactly where its chosen actions' formulas are the largest.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from kimgame.expr.tree import Formula, Num
 from kimgame.limits import DEFAULT_LIMITS, current_limits
-from kimgame.model.tree import (
-    Chance,
-    Decision,
-    ExtensiveFormGame,
-    Terminal,
-    combine_product,
-    combine_sum,
-    expr_text,
-)
-from kimgame.solvers.reduced_normal_form import Behavior, pure_choice, unit
+from kimgame.model.tree import Decision, ExtensiveFormGame
+from kimgame.solvers.reduced_normal_form import Behavior, unit
 from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
 
 COMBINATION_LIMIT = DEFAULT_LIMITS.spe_combinations  # default; the limit in force: --limit spe_combinations=N
@@ -78,8 +65,10 @@ class SPESearch:
 
     def root_values(self) -> list[tuple[Fraction, ...]]:
         """The distinct payoff vectors of the equilibria found."""
-        if not self.stages.roots:
-            return [self.game.terminal_values[0]]
+        if not self.stages.roots:  # the root is a terminal
+            value = self.game.terminal_values[0]
+            assert value is not None
+            return [value]
         return list(self.counts[self.stages.roots[0]])
 
     def profiles(self, limit: int) -> list[dict[int, int]]:
@@ -137,6 +126,7 @@ class SPESearch:
             opt = self.options[v][k]
             node = nodes[v]
             if isinstance(opt.choice, int):
+                assert isinstance(node, Decision), "an action index is chosen at a decision node"
                 out[node.infoset] = unit(len(node.actions), opt.choice)
             elif isinstance(opt.choice, dict):
                 out.update(opt.choice)
@@ -200,13 +190,14 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                     result.cut_short = True
             else:
                 it = iter(below)
-                vals = [terminal[c] if terminal[c] is not None else next(it) for c in node.children]
+                vals = [t if (t := terminal[c]) is not None else next(it) for c in node.children]
                 if isinstance(node, Decision):
                     i = node.player
                     best = max(x[i] for x in vals)
                     found = [(x, k) for k, x in enumerate(vals) if x[i] == best]
                 else:
                     probs = chance[v]
+                    assert probs is not None, "a one-node stage that is not a decision is a chance node"
                     acc = [Fraction(0)] * n
                     for p, x in zip(probs, vals):
                         if p:
@@ -226,75 +217,3 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
         for c in cuts:  # only the values of the subgames below were needed
             del counts[c]
     return result
-
-
-# --------------------------------------------------------------------------------------------------
-# the comparisons made at each decision, as formulas in the parameters
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """At decision node ``node``: the mover's payoff formula for each action (play continuing as in the
-    profile it was computed for) and the action(s) the profile takes there."""
-
-    node: int
-    player: str
-    infoset: str
-    chosen: tuple[str, ...]
-    values: Mapping[str, Formula]
-
-
-def continuation_exprs(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]) -> list[tuple]:
-    """Each node's payoff vector under ``behavior`` as expression trees in the parameters (bottom-up;
-    shared sub-expressions, balanced sums). Free behaviour counts as uniform."""
-    nodes = game.nodes
-    out: list[tuple] = [()] * len(nodes)
-    for v in range(len(nodes) - 1, -1, -1):
-        node = nodes[v]
-        if isinstance(node, Terminal):
-            out[v] = tuple(f.expr for f in node.payoffs)
-            continue
-        if isinstance(node, Chance):
-            weights = [f.expr for f in node.probs]
-        else:
-            probs = behavior.get(node.infoset)
-            if probs is None:
-                probs = tuple(Fraction(1, len(node.actions)) for _ in node.actions)
-            k = pure_choice(probs)
-            if k is not None:
-                out[v] = out[node.children[k]]
-                continue
-            weights = [Num(Fraction(p)) for p in probs]
-        vec = []
-        for i in range(len(game.players)):
-            terms = [combine_product([w, out[c][i]]) for w, c in zip(weights, node.children)
-                     if not (isinstance(w, Num) and w.value == 0)]
-            vec.append(combine_sum(terms))
-        out[v] = tuple(vec)
-    return out
-
-
-def decision_comparisons(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
-                         nodes: Sequence[int] | None = None) -> tuple[Comparison, ...]:
-    """For each decision node (or those in ``nodes``): the mover's payoff formula for each action, play
-    continuing as in ``behavior`` below it, and the actions ``behavior`` takes there.
-
-    In a perfect-information tree the profile is subgame-perfect exactly where, at every node, the chosen
-    actions' formulas are the largest — the pieces of a piecewise condition on the parameters. The
-    formulas' texts grow with the subtree below a node (chance nodes add terms)."""
-    exprs = continuation_exprs(game, behavior)
-    which = range(game.num_nodes) if nodes is None else nodes
-    out = []
-    for v in which:
-        node = game.nodes[v]
-        if not isinstance(node, Decision):
-            continue
-        i = node.player
-        values = {}
-        for a, c in zip(node.actions, node.children):
-            e = exprs[c][i]
-            values[a] = Formula(e, expr_text(e))
-        probs = behavior.get(node.infoset) or ()
-        chosen = tuple(a for a, p in zip(node.actions, probs) if p)
-        out.append(Comparison(v, game.players[i], node.infoset, chosen, values))
-    return tuple(out)

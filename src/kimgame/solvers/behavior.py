@@ -68,12 +68,14 @@ def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fracti
         label = game.node_label(v)
         if isinstance(node, Decision):
             probs = behavior[node.infoset]
-            steps.append(PathStep(label, reach[v], game.players[node.player], node.infoset,
-                                  {a: p for a, p in zip(node.actions, probs) if p}))
+            moves = {} if probs is None else {a: p for a, p in zip(node.actions, probs) if p}
+            steps.append(PathStep(label, reach[v], game.players[node.player], node.infoset, moves))
         elif isinstance(node, Chance):
-            steps.append(PathStep(label, reach[v], "chance",
-                                  moves={o: p for o, p in zip(node.outcomes, game.chance_values[v]) if p}))
+            chance = game.chance_values[v]
+            assert chance is not None
+            steps.append(PathStep(label, reach[v], "chance", moves={o: p for o, p in zip(node.outcomes, chance) if p}))
         else:
-            steps.append(PathStep(label, reach[v], payoffs=dict(zip(game.players, game.terminal_values[v])),
-                                  outcome=node.outcome))
+            payoffs = game.terminal_values[v]
+            assert payoffs is not None
+            steps.append(PathStep(label, reach[v], payoffs=dict(zip(game.players, payoffs)), outcome=node.outcome))
     return steps

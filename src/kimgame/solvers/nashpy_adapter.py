@@ -20,7 +20,6 @@ from kimgame.errors import SolverLimit
 from kimgame.solvers.exact_linalg import solve_unique
 from kimgame.solvers.verify import is_nash
 
-METHODS = ("support", "vertex", "lemke-howson")
 TOLERANCE = 1e-9
 
 

@@ -37,15 +37,15 @@ def suits(shape: Sequence[int]) -> bool:
     return sum(profiles * n for n in shape) <= WORK_LIMIT
 
 
-def _integers(values: Sequence[object]) -> list[int]:
-    fractions = [Fraction(v) for v in values]  # type: ignore[arg-type]
+def _integers(values: Sequence[Fraction]) -> list[int]:
+    fractions = [Fraction(v) for v in values]
     lcm = 1
     for q in fractions:
         lcm = math.lcm(lcm, q.denominator)
     return [int(q * lcm) for q in fractions]
 
 
-def _rows(shape: Sequence[int], payoffs: Sequence[Sequence[object]]) -> tuple[list[Rows], list[list[tuple[int, ...]]]]:
+def _rows(shape: Sequence[int], payoffs: Sequence[Sequence[Fraction]]) -> tuple[list[Rows], list[list[tuple[int, ...]]]]:
     """Per player: one payoff row per own strategy (columns: the others' profiles in row-major order), and
     the others' strategy indices of each column."""
     n = len(shape)
@@ -69,7 +69,7 @@ def _rows(shape: Sequence[int], payoffs: Sequence[Sequence[object]]) -> tuple[li
     return [[tuple(r) for r in player_rows] for player_rows in rows], columns
 
 
-def pure_equilibria_lists(shape: Sequence[int], payoffs: Sequence[Sequence[object]]) -> list[tuple[int, ...]]:
+def pure_equilibria_lists(shape: Sequence[int], payoffs: Sequence[Sequence[Fraction]]) -> list[tuple[int, ...]]:
     """Every pure Nash equilibrium as a tuple of strategy indices, in lexicographic order."""
     rows, _ = _rows(shape, payoffs)
     n = len(shape)
@@ -139,7 +139,7 @@ def _bits(mask: int) -> list[int]:
 
 
 def pure_dominance_lists(players: Sequence[str], strategies: Sequence[Sequence[str]],
-                         payoffs: Sequence[Sequence[object]]) -> tuple[Dominance, ...]:
+                         payoffs: Sequence[Sequence[Fraction]]) -> tuple[Dominance, ...]:
     """All strict and weak dominance relations between pure strategies (as
     :func:`kimgame.solvers.dominance.pure_dominance`: by player, dominated, then dominating strategy)."""
     shape = [len(s) for s in strategies]
@@ -160,7 +160,7 @@ def pure_dominance_lists(players: Sequence[str], strategies: Sequence[Sequence[s
 
 
 def iterated_elimination_lists(players: Sequence[str], strategies: Sequence[Sequence[str]],
-                               payoffs: Sequence[Sequence[object]]) -> Elimination:
+                               payoffs: Sequence[Sequence[Fraction]]) -> Elimination:
     """Iterated elimination of strategies strictly dominated by pure strategies (as
     :func:`kimgame.solvers.dominance.iterated_elimination` with ``mixed=False``)."""
     shape = [len(s) for s in strategies]

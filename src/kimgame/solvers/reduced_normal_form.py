@@ -58,7 +58,9 @@ def leaf_weights(game: ExtensiveFormGame, space: PlanSpace) -> tuple[Fraction, .
     for moves in space.leaf_chance:
         w = Fraction(1)
         for c, k in moves:
-            w *= chance[c][k]
+            probs = chance[c]
+            assert probs is not None, "leaf_chance lists chance nodes only"
+            w *= probs[k]
         out.append(w)
     return tuple(out)
 
@@ -85,7 +87,11 @@ def payoff_arrays(
     for leaf, last, w in zip(space.leaves, space.leaf_last, weights):
         if w == 0:
             continue
-        value = terminal[leaf] if terminal[leaf] is not None else cut_values[leaf]
+        value: Sequence[Fraction] | None = terminal[leaf]
+        if value is None:
+            if cut_values is None:
+                raise ValueError(f"leaf {leaf} is a cut subgame root but no cut_values were given")
+            value = cut_values[leaf]
         index = np.ix_(*(space.consistent[i][last[i]] for i in range(n)))
         for i in range(n):
             if value[i]:
@@ -143,10 +149,3 @@ def mixed_from_behavior(space: PlanSpace, player: int, behavior: Mapping[str, Se
                 break
         out.append(p)
     return tuple(out)
-
-
-def pure_index(space: PlanSpace, player: int, behavior: Mapping[str, Sequence[Fraction] | None]) -> int | None:
-    """Index of the plan played by a pure behaviour strategy (None if the behaviour mixes where it matters)."""
-    mix = mixed_from_behavior(space, player, behavior)
-    ones = [k for k, p in enumerate(mix) if p == 1]
-    return ones[0] if ones else None

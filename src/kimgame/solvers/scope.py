@@ -31,8 +31,6 @@ PURE_SPE = "every pure subgame-perfect equilibrium"
 SPE_EXTREME = "every subgame-perfect equilibrium built from extreme equilibria of the subgames"
 ONE = "one equilibrium"
 
-SCOPES = (ALL_NASH, ALL_EXTREME, ALL_PURE, PURE_SPE, SPE_EXTREME, ONE)
-
 # nashpy's support and vertex enumeration aim at every extreme equilibrium but may miss some on degenerate
 # games: their lists are never marked complete (each equilibrium listed is confirmed exactly).
 UNPROVEN = ("support", "vertex")

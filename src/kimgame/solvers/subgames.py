@@ -17,15 +17,17 @@ actions of what the player collects below them.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 from kimgame.model.tree import (
     Chance,
     Decision,
     ExtensiveFormGame,
+    Node,
     PlanSpace,
     Terminal,
     plan_counts,
@@ -117,11 +119,6 @@ class Stages:
             stack.extend(reversed(nodes[u].children))
         return order
 
-    @cached_property
-    def general(self) -> frozenset[int]:
-        """The stages that are not trivial."""
-        return frozenset(self.roots) - self.trivial
-
 
 class _ArrayCuts(Mapping):
     """The cuts of every stage of a perfect-information tree (its non-terminal children), read from the
@@ -190,7 +187,9 @@ def node_values(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fractio
     for v in range(len(nodes) - 1, -1, -1):
         node = nodes[v]
         if isinstance(node, Terminal):
-            out[v] = terminal[v]
+            payoffs = terminal[v]
+            assert payoffs is not None
+            out[v] = payoffs
             continue
         if isinstance(node, Decision):
             probs = behavior.get(node.infoset)
@@ -200,6 +199,7 @@ def node_values(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fractio
                 probs = tuple(Fraction(1, len(node.actions)) for _ in node.actions)
         else:
             probs = chance[v]
+            assert probs is not None
         k = pure_choice(probs)
         if k is not None:
             out[v] = out[node.children[k]]
@@ -212,6 +212,25 @@ def node_values(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fractio
                     acc[i] += p * val[i]
         out[v] = tuple(acc)
     return out
+
+
+def _infoset_labels(game: ExtensiveFormGame) -> Iterable[str]:
+    """The labels of all information sets; a large tree's store lists them without making the sets."""
+    nodes = game.nodes
+    if isinstance(nodes, tuple):
+        return game.infosets
+    from kimgame.model.tree_arrays import TreeStore  # here only for a store, so numpy is loaded already
+
+    assert isinstance(nodes, TreeStore)
+    return nodes.infoset_labels()
+
+
+def _acting_nodes(nodes: Sequence[Node], region: Iterable[int], root: int, cut: Container[int]) -> Iterator[Decision]:
+    """The decision nodes of a stage's truncated game: its root and the nodes of ``region`` not cut off."""
+    for u in region:
+        node = nodes[u]
+        if isinstance(node, Decision) and (u == root or u not in cut):
+            yield node
 
 
 def reach_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]) -> list[Fraction]:
@@ -270,6 +289,7 @@ def _sequence_contributions(game: ExtensiveFormGame, region_root: int, cut: set[
                 probs = tuple(Fraction(1, len(node.actions)) for _ in node.actions)
         else:
             probs = chance[v]
+            assert probs is not None
         for p, c in zip(probs, node.children):
             stack.append((c, r * p, last))
     return contrib
@@ -327,8 +347,7 @@ def fill_free(game: ExtensiveFormGame, behavior: Behavior, st: Stages | None = N
     Returns a new dict; every information set gets a behaviour."""
     st = st or stages(game)
     out = dict(behavior)
-    nodes = game.nodes
-    for label in nodes.infoset_labels() if getattr(nodes, "is_tree_store", False) else game.infosets:
+    for label in _infoset_labels(game):
         out.setdefault(label, None)
     if all(p is not None for p in out.values()):
         return out
@@ -337,13 +356,12 @@ def fill_free(game: ExtensiveFormGame, behavior: Behavior, st: Stages | None = N
     nodes = game.nodes
 
     def leaf_value(v: int) -> tuple[Fraction, ...]:
-        return terminal[v] if terminal[v] is not None else values[v]
+        return t if (t := terminal[v]) is not None else values[v]
 
     for v in reversed(st.roots):
         cut = set(st.cuts[v])
         region = [v] + list(nodes[v].children) if v in st.trivial else st.region(v)
-        free_players = sorted({nodes[u].player for u in region if isinstance(nodes[u], Decision)
-                               and (u == v or u not in cut) and out[nodes[u].infoset] is None})
+        free_players = sorted({d.player for d in _acting_nodes(nodes, region, v, cut) if out[d.infoset] is None})
         for i in free_players:
             _, choice = sequence_best(game, region, cut, v, i, out, leaf_value, fill=True)
             for label, a in choice.items():
@@ -389,7 +407,7 @@ def subgame_perfection_failure(game: ExtensiveFormGame, behavior: Mapping[str, S
     for v in reversed(st.roots):
         node = nodes[v]
         if v in st.trivial:
-            if isinstance(node, Chance):
+            if not isinstance(node, Decision):  # a chance node (stage roots are not terminals)
                 continue
             i = node.player
             best = max(values[c][i] for c in node.children)
@@ -400,8 +418,7 @@ def subgame_perfection_failure(game: ExtensiveFormGame, behavior: Mapping[str, S
             continue
         cut = set(st.cuts[v])
         region = st.region(v)
-        acting = sorted({nodes[u].player for u in region if isinstance(nodes[u], Decision)
-                         and (u == v or u not in cut)})
+        acting = sorted({d.player for d in _acting_nodes(nodes, region, v, cut)})
         for i in acting:
             best, _ = sequence_best(game, region, cut, v, i, behavior, leaf_value)
             if best != values[v][i]:
@@ -435,8 +452,7 @@ class LocalGame:
         cut = set(self.cuts)
         nodes = game.nodes
         region = st.region(v)
-        self.acting = tuple(sorted({nodes[u].player for u in region
-                                    if isinstance(nodes[u], Decision) and (u == v or u not in cut)}))
+        self.acting = tuple(sorted({d.player for d in _acting_nodes(nodes, region, v, cut)}))
         self.counts = plan_counts(game, v, frozenset(self.cuts))
         self.profiles = 1
         for c in self.counts:
@@ -561,8 +577,11 @@ class LocalGame:
         game, space = self.game, self.space
         n = len(game.players)
         terminal = game.terminal_values
-        leaves = [(leaf, last, w, terminal[leaf] if terminal[leaf] is not None else cut_values[leaf])
-                  for leaf, last, w in zip(space.leaves, space.leaf_last, self.weights) if w]
+        leaves: list[tuple[int, Any, Fraction, Sequence[Fraction]]] = []
+        for leaf, last, w in zip(space.leaves, space.leaf_last, self.weights):
+            if w:
+                own = terminal[leaf]
+                leaves.append((leaf, last, w, own if own is not None else cut_values[leaf]))
         stable = np.ones(space.shape, dtype=bool)
         arrays = []
         for i in range(n):
@@ -581,8 +600,8 @@ class LocalGame:
         out = []
         plan_behavior: dict[tuple[int, int], Behavior] = {}  # (player, plan) -> its pure behaviour
         numbers: dict[tuple[int, int], Fraction] = {}
-        for idx in np.argwhere(stable):
-            idx = tuple(int(k) for k in idx)
+        for found in np.argwhere(stable):
+            idx = tuple(int(k) for k in found)
             value = []
             for arr, scale in arrays:
                 key = (int(arr[idx]), scale)
