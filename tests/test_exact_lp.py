@@ -9,7 +9,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -158,6 +158,7 @@ def random_lp(draw: st.DrawFn):
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(random_lp())
+@example(([-1, 1, 1, 0], [[-3, -1, -3, 3], [1, -2, 5, -3], [-1, 1, -1, 1]], [0, 0, -1], [], []))  # HiGHS: unknown
 def test_random_against_scipy(lp) -> None:
     c, A, b, Ae, be = lp
     res = maximize(c, A, b, Ae, be)
@@ -177,14 +178,18 @@ def test_random_against_scipy(lp) -> None:
     elif res.status == "infeasible":
         assert ref.status == 2, ref.message
     else:
-        # Unbounded: must be feasible, and HiGHS must agree. HiGHS's presolve sometimes
-        # calls an unbounded LP infeasible (e.g. max x4 s.t. x1 + x2 - x4 <= 0,
-        # -x1 - x2 + x4 <= 1, x >= 0, where x = 0 is feasible); ask it again without presolve.
+        # Unbounded: the LP must be feasible and have a recession direction d >= 0 (A d <= 0, Ae d = 0) along
+        # which c increases. HiGHS is asked both as bounded questions (it may call an unbounded LP
+        # infeasible after presolve, or answer "status unknown"): feasibility with a zero objective, and
+        # max c.d over such directions with 0 <= d <= 1, whose value is positive exactly when one exists.
         assert maximize([0] * len(c), A, b, Ae, be).status == "optimal"
-        if ref.status == 2:
-            ref = linprog([-v for v in c], A_ub=A or None, b_ub=b or None, A_eq=Ae or None, b_eq=be or None,
-                          bounds=(0, None), method="highs", options={"presolve": False})
-        assert ref.status == 3 or "nbounded" in ref.message, ref.message
+        feasible = linprog([0] * len(c), A_ub=A or None, b_ub=b or None, A_eq=Ae or None, b_eq=be or None,
+                           bounds=(0, None), method="highs")
+        assert feasible.status == 0, feasible.message
+        direction = linprog([-v for v in c], A_ub=A or None, b_ub=[0] * len(A) or None, A_eq=Ae or None,
+                            b_eq=[0] * len(Ae) or None, bounds=(0, 1), method="highs")
+        assert direction.status == 0, direction.message
+        assert -direction.fun > 1e-9
 
 
 def test_numpy_integers_are_exact_not_int64() -> None:

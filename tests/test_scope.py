@@ -15,7 +15,7 @@ import kimgame
 from clirun import run_cli
 from conftest import GAMES
 from kimgame.model.tree import build_tree, decision, reduced_normal_form, terminal
-from reference import brute_equilibria, is_nash, pure_nash_profiles, pure_spe_count
+from reference import brute_equilibria, is_nash, pure_nash_profiles, pure_spe_count, tree_nash_failure
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gambit" / "contrib-games"
 CORPUS = CORPUS if CORPUS.is_dir() else Path("/work/shared/corpus/gambit/contrib-games")
@@ -104,19 +104,21 @@ def three_player(u) -> kimgame.NormalFormGame:
     return kimgame.game_from_arrays(arrays)
 
 
-def test_default_for_three_players_is_all_pure_equilibria():
+def test_three_players_default_finds_every_equilibrium_and_pure_says_its_scope():
     # each player gets 2 from H if both others play H (else 0) and 1 from T: pure HHH and TTT, and a totally
-    # mixed equilibrium at sqrt(2)/2 that the default does not look for
+    # mixed equilibrium at sqrt(2)/2, irrational
     g = three_player(lambda s: tuple((2 if s == (0, 0, 0) else 0) if s[i] == 0 else 1 for i in range(3)))
-    result = kimgame.solve(g, conditions=False)
-    assert {tuple(int(m.index(1)) for m in eq.strategies) for eq in result.equilibria} == \
+    pure = kimgame.solve(g, method="pure", conditions=False)
+    assert {tuple(int(m.index(1)) for m in eq.strategies) for eq in pure.equilibria} == \
         set(pure_nash_profiles(g.numeric))
-    m = result.method
+    m = pure.method
     assert (m.scope, m.complete, m.listed, m.total, m.more) == ("all pure Nash equilibria", True, 2, 2,
                                                                   "--method polynomial")
+    default = kimgame.solve(g, conditions=False)  # the polynomial method fits the default budget here
     full = kimgame.nash.polynomial(g)  # the two pure ones and the irrational one
-    assert (full.method.scope, full.complete, full.method.listed) == ("all Nash equilibria", True, 3)
-    assert len(full.algebraic_equilibria) == 1
+    for r in (default, full):
+        assert (r.method.scope, r.complete, r.method.listed) == ("all Nash equilibria", True, 3)
+        assert len(r.algebraic_equilibria) == 1
 
 
 def test_polynomial_limits_are_named_and_raisable():
@@ -271,9 +273,12 @@ def test_imperfect_information_pure_method_and_a_form_too_large():
 
 def test_subgame_limit_is_named_and_raisable():
     game = pennies_tree()
-    with pytest.raises(kimgame.KimgameError, match="--limit subgame_profiles=N"):
-        kimgame.solve(game, conditions=False, limits={"subgame_profiles": 3})
-    assert kimgame.solve(game, conditions=False, limits={"subgame_profiles": 4}).complete
+    for method in ("auto", "enummixed"):  # over the limit: one equilibrium of the subgame from the sequence form
+        cut = kimgame.solve(game, method=method, conditions=False, limits={"subgame_profiles": 3})
+        assert any("--limit subgame_profiles=N" in note and "sequence" in note for note in cut.notes)
+        spe = [eq for eq in cut.equilibria if eq.subgame_perfect]
+        assert len(spe) == 1 and tree_nash_failure(game, spe[0].behavior) is None
+    assert not kimgame.solve(game, conditions=False, limits={"subgame_profiles": 4}).notes
 
 
 def test_every_limit_a_solve_note_names_is_a_limit():

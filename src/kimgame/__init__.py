@@ -44,6 +44,9 @@ def solve(game, **options):
     >>> import kimgame
     >>> result = kimgame.solve(kimgame.load("games/three_player_coordination.yaml"))
     >>> result.method.scope, result.complete, result.method.listed
+    ('all Nash equilibria', True, 3)
+    >>> pure = kimgame.solve(kimgame.load("games/three_player_coordination.yaml"), method="pure")
+    >>> pure.method.scope, pure.complete, pure.method.listed
     ('all pure Nash equilibria', True, 2)
     >>> tree = kimgame.solve(kimgame.load("games/centipede.yaml"), limits={"spe_listed": 1})
     >>> tree.method.scope

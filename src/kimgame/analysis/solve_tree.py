@@ -373,10 +373,15 @@ def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tup
         else:
             where = "the game above its proper subgames" if cuts_of.get(v) else "the whole game"
         steps = f", {pivots} pivots" if pivots else ""
-        budget = current_limits().auto_nash_profiles
-        why = (f"its reduced normal form ({size} plans) is over the budget of {budget} pure profiles "
-               "for enumerating every extreme equilibrium, --limit auto_nash_profiles=N" if method != used
-               else f"method '{used}'")
+        limits = current_limits()
+        if math.prod(counts) > limits.subgame_profiles:
+            why = (f"its reduced normal form ({size} plans) is over the subgame_profiles limit of "
+                   f"{limits.subgame_profiles} pure profiles, --limit subgame_profiles=N")
+        elif method != used:
+            why = (f"its reduced normal form ({size} plans) is over the budget of {limits.auto_nash_profiles} pure "
+                   "profiles for enumerating every extreme equilibrium, --limit auto_nash_profiles=N")
+        else:
+            why = f"method '{used}'"
         out.append(f"{where}: one equilibrium by {_SEQUENCE_NAMES[used]} ({why}{steps}), so other "
                    "subgame-perfect equilibria may exist; for every extreme equilibrium use "
                    "--method enummixed --timeout 600")

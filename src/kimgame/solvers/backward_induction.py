@@ -175,7 +175,8 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             result.cut_short = True
             result.notes.append(f"the subgame at '{game.node_label(v)}' has {size} plan profiles, too many for its "
                                 "mixed equilibria: only its pure equilibria are used (pure subgame-perfect "
-                                "equilibria, by backward induction on the tree)")
+                                "equilibria, by backward induction on the tree; raise the limit with --limit "
+                                "subgame_profiles=N)")
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:
@@ -208,10 +209,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                 opts.append(Option(value, choice, below))
                 cnt[value] = cnt.get(value, 0) + mult
         if not opts and local is not None and not any(not options[u] for u in st.roots if u > v and u in options):
+            why = ("only pure equilibria are searched with --method pure" if pure_only else
+                   "three or more players move in it and only pure equilibria of such subgames are searched")
             result.notes.append(
-                f"the subgame at '{game.node_label(v)}' has no pure equilibrium (three or more players move in it "
-                "and only pure equilibria of such subgames are searched): no subgame-perfect equilibrium built from "
-                "pure equilibria of the subgames exists")
+                f"the subgame at '{game.node_label(v)}' has no pure equilibrium ({why}): no subgame-perfect "
+                "equilibrium built from pure equilibria of the subgames exists")
         options[v] = opts
         counts[v] = cnt
         for c in cuts:  # only the values of the subgames below were needed

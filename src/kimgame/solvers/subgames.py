@@ -479,12 +479,15 @@ class LocalGame:
     def chooses_sequence_form(self, method: str, enumerate_up_to: int) -> str | None:
         """The sequence-form method that solves this stage under ``method`` (None: the reduced normal
         form): always for ``sequence-lcp`` / ``sequence-lp`` with two acting players; for ``auto`` when
-        the estimated reduced normal form has more than ``enumerate_up_to`` pure profiles."""
+        the estimated reduced normal form has more than ``enumerate_up_to`` pure profiles; for any method
+        when it has more than the ``subgame_profiles`` limit (:attr:`large`)."""
         if len(self.acting) != 2:
             return None
         if method in SEQUENCE_METHODS:
             return method
         if method == "auto" and self.profiles > enumerate_up_to:
+            return "sequence-lcp"
+        if self.large:  # over the subgame_profiles limit under any method: one equilibrium, not none
             return "sequence-lcp"
         return None
 
