@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from kimgame.analysis.sign_regions import NEG, POS, ZERO, Box, Poly, Term, simplify_region
+from kimgame.analysis.sign_box import Box
+from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
+from kimgame.analysis.sign_regions import simplify_region
 from kimgame.model.claims import Claim, Plays
 
 __all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "constraint_parts", "region_pieces",

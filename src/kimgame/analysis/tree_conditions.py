@@ -27,7 +27,7 @@ are handled exactly.
 Cells with the same set are merged (a region becomes a union of cells, its constraints implied by the
 others dropped), and only what the claim needs is carried — the payoffs of the players who still move
 above, the claim's data — so cells merge as much as possible. A cell is dropped only when it is proved
-empty on the box of declared ranges (:class:`~kimgame.analysis.sign_regions.Box`: exact ranges, exact
+empty on the box of declared ranges (:class:`~kimgame.analysis.sign_box.Box`: exact ranges, exact
 linear programs with nonlinear terms relaxed); a set that comes out empty proves its cell empty too,
 since every point has an SPE.
 
@@ -51,19 +51,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kimgame.analysis.sign_regions import (
-    NEG,
-    POS,
-    TRUE,
-    ZERO,
-    Box,
-    Poly,
-    Ratio,
-    Term,
-    drop_subsumed,
-    region_to_sympy,
-    simplify_region,
-)
+from kimgame.analysis.sign_box import Box
+from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Poly, Ratio, Term
+from kimgame.analysis.sign_regions import drop_subsumed, region_to_sympy, simplify_region
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr.tree import Call, Expr, Formula, Neg, Num, Param
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
