@@ -333,7 +333,8 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     either one node whose children are terminals or subgames, or lies in a subgame where the claimer is
     the only mover above the next subgames (e.g. the US not knowing Kim's type). Raises
     :class:`~kimgame.errors.SolverLimit` as the symbolic backward induction does."""
-    from kimgame.analysis.tree_conditions import MAX_PIECES, _Solver
+    from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInduction
+    from kimgame.analysis.tree_conditions import MAX_PIECES
     from kimgame.model.tree import Terminal
 
     spec = claim.spec
@@ -342,8 +343,8 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     h = game.infosets.get(spec.infoset)
     if h is None or spec.action not in h.actions:
         return None
-    solver = _Solver(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
-    v = solver._stage_of(h.nodes[0])
+    solver = SymbolicBackwardInduction(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
+    v = solver.stage_of(h.nodes[0])
     i = h.player
     shape = _plan_shape(game, solver, v, h, spec.action)
     if shape is None:
@@ -356,7 +357,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     for label, c in zip(labels, slots):
         groups: dict[tuple, list[Term]] = {}
         if isinstance(game.nodes[c], Terminal):
-            (values, _), = [solver._terminal_out(c)]
+            (values, _), = [solver.terminal_out(c)]
             groups[(values[i], "")] = [Term({})]
         else:
             for outs, terms in results[c].items():
@@ -372,7 +373,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     for groups in per_slot:
         nxt = []
         for chosen, region in combos:
-            solver._check_time(v)
+            solver.check_time(v)
             for key, terms in groups.items():
                 meet = []
                 for s in region:
@@ -383,7 +384,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
                             meet.append(u)
                 if meet:
                     nxt.append((chosen + (key,), meet))
-        solver._count(len(nxt), v)
+        solver.count_pieces(len(nxt), v)
         combos = nxt
     rows: list[tuple[tuple[str, ...], list[Term], list[Term]]] = []
     own_name = game.players[i]
