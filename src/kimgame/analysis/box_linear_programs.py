@@ -76,4 +76,3 @@ def whole(x: Fraction | None) -> Exact | None:
     if x is not None and x.denominator == 1:
         return x.numerator
     return x
-

@@ -355,6 +355,7 @@ def _finite(x: Fraction | float) -> Fraction | None:
     """An end of an interval from :meth:`Box.bounds`: None when infinite (the only floats it holds)."""
     return x if isinstance(x, Fraction) else None
 
+
 def _components(linear: Sequence[tuple[Poly, int]]) -> list[list[tuple[Poly, int]]]:
     """Group constraints that share variables (connected components)."""
     parent: dict[int, int] = {}
@@ -397,4 +398,3 @@ def _power_interval(a: Fraction | float, b: Fraction | float, e: int) -> tuple[F
     if b <= 0:
         return b**e, a**e
     return Fraction(0), max(a**e, b**e)
-

@@ -149,6 +149,7 @@ class SymbolicBackwardInduction(CellAlgebra):
         return tuple(x if i in keep else None for i, x in enumerate(values))
 
     def terminal_out(self, v: int) -> Out:
+        """The out of terminal ``v``: its payoffs (players who move above) and the claim data."""
         node = self.game.nodes[v]
         assert isinstance(node, Terminal)
         values = self._project([self.ratio(f) for f in node.payoffs], v)
@@ -380,7 +381,6 @@ class SymbolicBackwardInduction(CellAlgebra):
             return "[" + " | ".join(f"{o}: {d}" if d else o for o, d in parts) + "]"
 
         return label(v)
-
 
 
 def choices(sets: Sequence[frozenset]) -> Iterable[tuple]:

@@ -34,13 +34,11 @@ class Undecided(Exception):
         self.mask = mask
 
 
-
 def payoff(values: Values, i: int) -> Ratio:
     """Player ``i``'s payoff in ``values``; only players who move above a node are kept (``_project``)."""
     x = values[i]
     assert x is not None, "a payoff is asked for a player who does not move above the node"
     return x
-
 
 
 class CellAlgebra:
@@ -107,12 +105,15 @@ class CellAlgebra:
         return out
 
     def check_time(self, v: int) -> None:
+        """Raise :class:`~kimgame.errors.SolverLimit` when the deadline has passed (at node ``v``)."""
         if self.clock.expired:
             raise SolverLimit(f"the time limit was reached during the symbolic backward induction (at "
                               f"'{self.game.node_label(v)}'); the claim can still be judged at given "
                               "parameter values (kimgame solve, sweep)")
 
     def count_pieces(self, n: int, v: int) -> None:
+        """Record ``n`` cells at node ``v``: :class:`~kimgame.errors.SolverLimit` above ``max_pieces`` or past
+        the deadline."""
         self.check_time(v)
         self.largest = max(self.largest, n)
         if n > self.max_pieces:

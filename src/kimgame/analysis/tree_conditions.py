@@ -264,4 +264,3 @@ class _ClaimSolver(SymbolicBackwardInduction):
 
                     candidates.append((self._decision_out(root, node, a, val), opt, notopt))
             yield t, candidates
-
