@@ -143,8 +143,6 @@ def test_deep_tree_reads_without_recursion(tmp_path):
     ('EFG 2 R "t" { "A" }\nt "" 0 "n" { 1 }', 2, 6, "outcome 0 is the null outcome"),
     (('EFG 2 R "t" { "A" "B" }\np "" 1 1 "h" { "a" "b" } 0\np "" 2 1 "g" { "c" "d" } 0\nt "" 0\nt "" 0\n'
       'p "" 2 1 "g" { "c" "e" } 0\nt "" 0\nt "" 0'), 6, 8, "information set of player 2 1 was described differently"),
-    ('EFG 2 R "t" { "A" }\np "" 1 1 "h" { "a" "b" } 0\np "" 1 1 "h" { "a" "b" } 0\nt "" 0\nt "" 0\nt "" 0', 3, 1,
-     "perfect recall"),
     ('EFG 2 R "t" { "A" }\n', 2, 1, "the file has no nodes"),
     ('EFG 2 R "t" { "A" }\np "" 1 1 "h" { "a" 1/2 } 0\nt "" 0', 2, 20, "expected a quoted action label"),
     ('EFG 2 R "t" { "A" }\nc "" 1 "" { "a" "b" } 0\nt "" 0\nt "" 0', 2, 17, "expected the probability of \"a\""),

@@ -397,8 +397,12 @@ def test_cli_polynomial_json():
     run = run_cli("solve", str(ROOT / "games" / "three_player_coordination.yaml"), "--method", "polynomial", "--format", "json")
     assert run.code == 0, run.err
     doc = json.loads(run.out)
-    assert "sqrt(43)" in json.dumps(doc["algebraic_equilibria"])
+    irrational = [eq for eq in doc["equilibria"] if eq.get("rational") is False]  # the contract's marker
+    assert irrational and "sqrt(43)" in json.dumps(irrational)
     for eq in doc["equilibria"]:
+        if eq.get("rational") is False:
+            assert all(0 <= p <= 1 for mix in eq["approx"].values() for p in mix.values())
+            continue
         assert all(Fraction(p) >= 0 for mix in eq["strategies"].values() for p in mix.values())
 
 

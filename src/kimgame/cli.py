@@ -188,8 +188,12 @@ def show(
     game = _load(file, set_)
     if game.form == "extensive":
         from kimgame.analysis.solve_tree import solve_tree
+        from kimgame.model.tree import recall_problem
+        from kimgame.solvers.results import SolveResult
 
-        result = solve_tree(game, method="spe", conditions=False)
+        no_recall = recall_problem(game) is not None  # no subgame perfection without perfect recall: nothing starred
+        result = (SolveResult(game, game.values, "none", (), False) if no_recall
+                  else solve_tree(game, method="spe", conditions=False))
         if dot:
             from kimgame.report.tree_view import to_dot
 
@@ -199,6 +203,9 @@ def show(
 
             legend = "★ marks the moves of the subgame-perfect equilibrium" + (
                 " (the first of several)" if sum(1 for e in result.equilibria if e.subgame_perfect) > 1 else "")
+            if no_recall:
+                legend = ("this tree does not have perfect recall: subgame perfection is not defined for it and no "
+                          "move is marked (kimgame solve gives the equilibria of its reduced normal form)")
             tree = rich_tree(game, result)
             if output is None and sys.stdout.isatty():  # colours on a terminal
                 from rich.console import Console

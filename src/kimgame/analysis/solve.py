@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
@@ -55,6 +56,10 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     with limits_in_force(limits) as chosen:
         if getattr(game, "form", "normal") == "extensive":
             from kimgame.analysis.solve_tree import solve_tree
+            from kimgame.model.tree import recall_problem
+
+            if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
+                return _solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
 
             result = solve_tree(game, method=method, timeout=timeout, conditions=conditions)
         else:
@@ -93,6 +98,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
         deadline = deadline_after(timeout) if deadline is None else deadline
         base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
         return solve_polynomial(game, base, timeout=timeout, deadline=deadline)
+    if method == "auto" and len(game.players) > 2:  # pure, then polynomial within a budget, else approximate
+        return solve_n_player(game, timeout=timeout, deadline=deadline)
     payoffs = game.numeric
     if deadline is None:
         deadline = deadline_after(timeout)
@@ -113,9 +120,12 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             raise KimgameError(f"method '{method}' is for two-player games; this game has {len(game.players)} players")
         profiles = [_pure_profile(game.shape, p) for p in pure]
         used = "pure best-response check"
-        if not two_player:
+        if len(game.players) > 2:
             notes.append("all pure equilibria are listed; mixed equilibria of games with more than two players "
                          "are not enumerated (--method polynomial enumerates them on small games)")
+        elif len(game.players) == 1:
+            notes.append("one player: the equilibria are the player's best pure strategies (any mixture of them is "
+                         "optimal too)")
     else:
         A, B = payoffs
         if budget is not None:
@@ -325,3 +335,114 @@ def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):
     from fractions import Fraction
 
     return tuple(tuple(Fraction(int(k == j)) for k in range(n)) for n, j in zip(shape, idx))
+
+
+def solve_n_player(game, *, timeout: float | None = None, deadline: float | None = None) -> SolveResult:
+    """``kimgame.solve`` (``auto``) for a normal-form game with three or more players (see the notes of
+    :mod:`kimgame.solvers.n_player`): pure equilibria, then the polynomial method within its budget, then (if
+    nothing exact beyond the pure equilibria was found and the search did not finish) an approximate
+    equilibrium, ``result.approximate``, with its exact ε. Complete when the polynomial method finished."""
+    import dataclasses
+
+    from kimgame.expr.numbers import fmt
+    from kimgame.solvers.n_player import (
+        APPROX_PROFILE_LIMIT,
+        AUTO_SUPPORT_PROFILES,
+        POLYNOMIAL_BUDGET,
+        SUPPORT_UNKNOWNS,
+        approximate_equilibrium,
+    )
+    from kimgame.solvers.polynomial import (
+        MAX_PLAYERS,
+        MAX_SUPPORT_PROFILES,
+        _support_count,
+        algebraic_notes,
+        algebraic_results,
+        solve_polynomial,
+        support_equilibria,
+    )
+    from kimgame.solvers.results import ApproximateEquilibrium
+    from kimgame.solvers.verify import profile_payoffs
+
+    start = time.monotonic()
+    if deadline is None and timeout is not None:
+        deadline = start + timeout
+    budget = POLYNOMIAL_BUDGET if deadline is None else max(0.0, min(POLYNOMIAL_BUDGET, deadline - start))
+    shape = game.shape
+    supports = _support_count(shape)
+    fits = len(shape) <= MAX_PLAYERS and supports <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES)
+    if fits and budget > 0:
+        poly_deadline = start + budget
+        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=poly_deadline, conditions=True)
+        result = solve_polynomial(game, base, timeout=budget, deadline=poly_deadline)
+        if result.complete:
+            return result
+        why = (f"the polynomial method did not finish within its budget of {budget:g} s "
+               f"(--method polynomial --timeout 600 runs it longer)")
+    else:
+        result = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=True)
+        if not fits:
+            why = (f"the game has {len(shape)} players and {supports:,} support profiles, more than the polynomial "
+                   f"method does by default ({MAX_PLAYERS} players, {AUTO_SUPPORT_PROFILES} support profiles"
+                   + (f"; --method polynomial goes up to {MAX_SUPPORT_PROFILES})" if supports <= MAX_SUPPORT_PROFILES
+                      and len(shape) <= MAX_PLAYERS else ")"))
+        else:
+            why = "no time was left for the polynomial method"
+    notes = [n for n in result.notes if "not enumerated" not in n]
+    pure = "; ".join("(" + ", ".join(p) + ")" for p in result.pure_equilibria) or "none"
+    notes.append(f"mixed equilibria are not all found: {why}. The pure equilibria are listed ({pure})")
+    approximate = None
+    if game.num_profiles <= APPROX_PROFILE_LIMIT and not result.algebraic_equilibria \
+            and not any(not eq.is_pure for eq in result.equilibria):
+        payoffs = game.numeric
+        profile, eps, sigma = approximate_equilibrium(payoffs, deadline=None if deadline is None
+                                                      else max(deadline, time.monotonic() + 1.0))
+        support = tuple(tuple(k for k, x in enumerate(m) if x > 1e-6) for m in sigma)
+        unknowns = sum(len(s) - 1 for s in support)
+        converged = eps < Fraction(1, 10**5)  # the float search found an equilibrium's neighbourhood
+        if eps != 0 and converged and 0 < unknowns <= SUPPORT_UNKNOWNS:  # exact on its support (a small system)
+            rational, algebraic = support_equilibria(payoffs, support)
+            if rational:
+                profile, eps = rational[0], Fraction(0)
+            elif algebraic:
+                result = dataclasses.replace(result, algebraic_equilibria=algebraic_results(game, algebraic))
+                notes.extend(algebraic_notes(game, algebraic))
+        mixes = "; ".join(
+            f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(game.strategies[i], profile[i]) if x)
+            for i, p in enumerate(game.players))
+        if eps == 0:
+            notes.append(f"a mixed equilibrium found by a float search and verified exactly (ε = 0): {mixes}")
+            if all(tuple(eq.strategies) != profile for eq in result.equilibria):
+                result = dataclasses.replace(result, equilibria=(
+                    *result.equilibria, Equilibrium(profile, profile_payoffs(payoffs, profile), game=game)))
+        else:
+            notes.append(f"an APPROXIMATE equilibrium (not exact; no player gains more than ε = {fmt(eps)} ≈ "
+                         f"{float(eps):.3g} by deviating, computed exactly): {mixes}")
+        approximate = ApproximateEquilibrium(
+            {p: dict(zip(game.strategies[i], profile[i])) for i, p in enumerate(game.players)}, eps)
+    cov = coverage("polynomial", game_kind(game), len(result.equilibria) + len(result.algebraic_equilibria),
+                   unsolved=True, more="--method polynomial --timeout 600")
+    record = Method.of("polynomial", f"{result.method.algorithm}; mixed equilibria not all found ({why})", cov,
+                       partial=result.partial)
+    return dataclasses.replace(result, method=record, notes=tuple(notes), approximate=approximate)
+
+
+def _solve_without_recall(game, *, method: str, timeout: float | None, conditions: bool) -> SolveResult:
+    """A tree without perfect recall solved in its reduced normal form
+    (:mod:`kimgame.solvers.imperfect_recall`): the normal form's result, its ``game`` the normal form, with
+    a first note saying why and what is not offered, and ``perfect_recall`` False."""
+    import dataclasses
+
+    from kimgame.model.tree import recall_problem
+    from kimgame.solvers.imperfect_recall import recall_note, reduced_normal_form_without_recall
+
+    problem = recall_problem(game)
+    if method not in NORMAL_FORM_METHODS:
+        raise KimgameError(f"method '{method}': this tree does not have perfect recall, so it is solved in its reduced "
+                           "normal form, where subgame perfection and behaviour strategies are not defined; choose one "
+                           f"of {', '.join(NORMAL_FORM_METHODS)}", problem.where if problem else None)
+    result = solve(reduced_normal_form_without_recall(game), method=method, timeout=timeout, conditions=conditions)
+    record = dataclasses.replace(
+        result.method, algorithm=f"reduced normal form of a tree without perfect recall; {result.method.algorithm}")
+    return dataclasses.replace(result, method=record, notes=(recall_note(problem), *result.notes),
+                               perfect_recall=False)

@@ -239,7 +239,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         nash_step = "partial" if status == "partial" else "done"
         partial = partial or status == "partial"
         stopped = stopped or status == "partial"
-        nf_step = "extreme" if nf_method.startswith("enummixed") else "pure"
+        nf_step = "extreme" if nf_method.startswith(("enummixed", "polynomial")) else "pure"
         finite = status == "complete" and nf_step == "extreme" and finite_nash_set(found_nash)
         others: list[Equilibrium] = []
         reasons: list[str] = []
@@ -427,6 +427,15 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         return pure_mixes, pure_labels, dominance, elimination, "pure equilibria", "partial" if stopped else "incomplete"
     if len(shape) != 2 or method == "pure":
         status = "partial" if stopped else "incomplete"
+        if len(shape) > 2 and method != "pure":  # N players: kimgame.solvers.n_player (polynomial, budgeted)
+            from kimgame.solvers.n_player import mixed_equilibria_notes
+
+            mixed, complete_mixed = mixed_equilibria_notes(nf, deadline, notes)
+            found = pure_mixes + [m for m in mixed if m not in pure_mixes]
+            status = "partial" if stopped else ("complete" if complete_mixed else "incomplete")
+            used = ("polynomial: every isolated equilibrium (exact)" if complete_mixed else
+                    "pure equilibria; polynomial method within its budget (not finished)")
+            return found, pure_labels, dominance, elimination, used, status
         if len(shape) != 2:
             notes.append("all pure equilibria of the reduced normal form are listed; mixed equilibria of games with "
                          "more than two players are not enumerated")

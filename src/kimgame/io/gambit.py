@@ -296,8 +296,7 @@ def parse_nfg(text: str, name: str = "<nfg>"):
     n = len(player_labels)
     players = _distinct(player_labels, "Player {}")
     open_tok = p.expect("lb", "'{' opening the numbers of strategies { 2 2 } or their labels { { \"a\" \"b\" } ... }")
-    outcome_version = p.peek().kind == "lb"
-    if outcome_version:
+    if p.peek().kind == "lb":
         strategy_lists = []
         while p.peek().kind != "rb":
             who = players[len(strategy_lists)] if len(strategy_lists) < n else None
@@ -332,6 +331,9 @@ def parse_nfg(text: str, name: str = "<nfg>"):
                                           "profiles"))
     if p.peek().kind == "str":  # the optional comment
         p.take()
+    # either version may name the strategies or count them; what follows tells them apart: the outcome
+    # version's list of outcomes opens with '{', the payoff version's payoffs are numbers
+    outcome_version = p.peek().kind == "lb"
 
     # flat[k] is the payoff vector of the k-th profile in Gambit's order (first player fastest)
     flat: list[tuple[Fraction, ...]] = []
@@ -650,7 +652,7 @@ def _build_tree(p: _Parser, title: str, players: tuple[str, ...], raw_nodes: lis
             out.append(Chance(actions[id(h)], tuple(const(q) for q in h.probs), tuple(raw.children), name, where))
     game = ExtensiveFormGame(players=players, nodes=tuple(out), values=MappingProxyType({}),
                              title=title or Path(p.name).stem, path=p.name)
-    errors = tree_problems(game)
+    errors = tree_problems(game, recall=False)  # Gambit allows imperfect recall: see solvers.imperfect_recall
     if errors:
         raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
     return game

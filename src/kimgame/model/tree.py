@@ -924,16 +924,17 @@ def _expanded_size(root: Spec, subtrees: Mapping[str, Spec], errors: list[Kimgam
 # checks of an assembled tree
 
 
-def tree_problems(game: ExtensiveFormGame) -> list[KimgameError]:
+def tree_problems(game: ExtensiveFormGame, *, recall: bool = True) -> list[KimgameError]:
     """Everything wrong with an assembled tree: information sets whose nodes differ in player or actions,
-    perfect recall, chance probabilities (sum to one symbolically; in [0, 1] at the values and over the
-    declared parameter ranges), payoffs that cannot be evaluated at the values."""
+    perfect recall (unless ``recall`` is False: Gambit files may lack it, see :func:`recall_problem`),
+    chance probabilities (sum to one symbolically; in [0, 1] at the values and over the declared parameter
+    ranges), payoffs that cannot be evaluated at the values."""
     store = _store(game)
     if store is not None and store.passes_checks(game):
         return []
     errors: list[KimgameError] = []
     errors.extend(_infoset_problems(game))
-    if not errors:
+    if not errors and recall:
         errors.extend(_perfect_recall_problems(game))
     errors.extend(_chance_problems(game))
     seen: set[int] = set()
@@ -947,6 +948,16 @@ def tree_problems(game: ExtensiveFormGame) -> list[KimgameError]:
                     except KimgameError as err:
                         errors.append(err)
     return errors
+
+
+def recall_problem(game: ExtensiveFormGame) -> KimgameError | None:
+    """None when the tree has perfect recall, else the first place where a player forgets (an
+    information set reached twice on one path — absent-mindedness — included). Cached on the game."""
+    cached = game.__dict__.get("_recall_problem", ())
+    if cached == ():
+        problems = _perfect_recall_problems(game) if _store(game) is None else []  # array stores are checked
+        cached = game.__dict__["_recall_problem"] = problems[0] if problems else None
+    return cached
 
 
 def _infoset_problems(game: ExtensiveFormGame) -> list[KimgameError]:

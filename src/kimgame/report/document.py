@@ -70,8 +70,14 @@ def result_document(result: SolveResult) -> dict[str, Any]:
         }
     if result.tree is not None:
         doc.update(tree_data(result.tree))
-    if result.algebraic_equilibria:
-        doc["algebraic_equilibria"] = [dataclasses.asdict(a) for a in result.algebraic_equilibria]
+    for a in result.algebraic_equilibria:  # irrational equilibria join the list, marked "rational": false
+        doc["equilibria"].append({"rational": False, **dataclasses.asdict(a)})
+    if result.approximate is not None:
+        doc["approximate_equilibrium"] = {
+            "approximate": result.approximate.epsilon != 0, "epsilon": fmt(result.approximate.epsilon),
+            "strategies": {p: {s: fmt(x) for s, x in mix.items()} for p, mix in result.approximate.strategies.items()}}
+    if not result.perfect_recall:
+        doc["perfect_recall"] = False
     return doc
 
 

@@ -169,6 +169,13 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
         if (local is not None and not pure_only and local.chooses_sequence_form(method, enumerate_up_to)
                 and len(class_lists) and any(len(c) > 1 for c in class_lists)):
             combos = [next(iter(combos))]  # one equilibrium is sought: the first values of the subgames below
+        if (local is not None and local.large
+                and (pure_only or not local.chooses_sequence_form(method, enumerate_up_to))):
+            size = " × ".join(str(k) for k in local.counts)
+            result.cut_short = True
+            result.notes.append(f"the subgame at '{game.node_label(v)}' has {size} plan profiles, too many for its "
+                                "mixed equilibria: only its pure equilibria are used (pure subgame-perfect "
+                                "equilibria, by backward induction on the tree)")
         opts: list[Option] = []
         cnt: dict[tuple[Fraction, ...], int] = {}
         for combo in combos:
@@ -200,6 +207,11 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             for value, choice in found:
                 opts.append(Option(value, choice, below))
                 cnt[value] = cnt.get(value, 0) + mult
+        if not opts and local is not None and not any(not options[u] for u in st.roots if u > v and u in options):
+            result.notes.append(
+                f"the subgame at '{game.node_label(v)}' has no pure equilibrium (three or more players move in it "
+                "and only pure equilibria of such subgames are searched): no subgame-perfect equilibrium built from "
+                "pure equilibria of the subgames exists")
         options[v] = opts
         counts[v] = cnt
         for c in cuts:  # only the values of the subgames below were needed

@@ -191,6 +191,33 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | No
     return result
 
 
+def support_equilibria(payoffs: Sequence[np.ndarray], support: Sequence[tuple[int, ...]]
+                       ) -> tuple[list[Profile], list[AlgebraicEquilibrium]]:
+    """The isolated equilibria whose supports are exactly ``support`` (one strategy tuple per player): the
+    rational ones (verified with :func:`kimgame.solvers.verify.is_nash`) and the irrational ones (checked
+    in exact algebraic arithmetic). Used to make a float equilibrium exact on its support."""
+    import sympy
+
+    from kimgame.solvers.verify import is_nash
+
+    frac = _as_fractions(payoffs)
+    shape = tuple(frac[0].shape)
+    rat = [np.vectorize(lambda q: sympy.Rational(q.numerator, q.denominator), otypes=[object])(u) for u in frac]
+    status, points = _System(rat, shape, tuple(tuple(s) for s in support), sympy).solve()
+    rational: list[Profile] = []
+    algebraic: list[AlgebraicEquilibrium] = []
+    if status not in ("points", "linear"):
+        return rational, algebraic
+    for point in points:
+        if point.rational:
+            prof = point.fractions()
+            if is_nash(frac, prof):
+                rational.append(prof)
+        elif point.is_equilibrium():
+            algebraic.append(point.to_equilibrium())
+    return rational, algebraic
+
+
 def _as_fractions(payoffs: Sequence[np.ndarray]) -> list[np.ndarray]:
     out = []
     for u in payoffs:
@@ -495,6 +522,40 @@ def _show(x, sympy) -> str:
     return f"{sympy.sstr(x)} (≈{float(sympy.N(x, 20)):.6g})"
 
 
+def algebraic_notes(game, found: Sequence[AlgebraicEquilibrium], shown: int = 20) -> list[str]:
+    """One note per irrational equilibrium (at most ``shown``): exact algebraic numbers with decimals beside."""
+    import sympy
+
+    players, strategies = game.players, game.strategies
+    notes = []
+    for eq in found[:shown]:
+        mixes = "; ".join(
+            f"{p}: " + ", ".join(f"{s} = {_show(x, sympy)}" for s, x in zip(strategies[i], eq.strategies[i]) if x != 0)
+            for i, p in enumerate(players))
+        notes.append(f"an equilibrium with irrational probabilities (exact algebraic numbers, checked in exact "
+                     f"algebraic arithmetic; not in the table, whose probabilities are rational): {mixes}")
+    if len(found) > shown:
+        notes.append(f"{len(found) - shown} more equilibria with irrational probabilities are in the JSON "
+                     "output (equilibria marked \"rational\": false)")
+    return notes
+
+
+def algebraic_results(game, found: Sequence[AlgebraicEquilibrium]) -> tuple[AlgebraicResult, ...]:
+    """Irrational equilibria as result objects (``result.algebraic_equilibria``): exact probabilities and
+    payoffs as sympy strings (``sqrt(...)``, ``CRootOf(...)``), decimals beside; the JSON lists them among
+    the equilibria marked ``"rational": false``."""
+    import sympy
+
+    players, strategies = game.players, game.strategies
+    return tuple(
+        AlgebraicResult(
+            {p: {s: sympy.sstr(x) for s, x in zip(strategies[i], eq.strategies[i])} for i, p in enumerate(players)},
+            {p: {s: float(x) for s, x in zip(strategies[i], eq.approx_strategies[i])} for i, p in enumerate(players)},
+            {p: sympy.sstr(v) for p, v in zip(players, eq.payoffs)},
+            dict(zip(players, eq.approx_payoffs)))
+        for eq in found)
+
+
 def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, deadline: float | None = None
                      ) -> SolveResult:
     """``kimgame.solve(game, method="polynomial")``: every isolated equilibrium of a small N-player
@@ -511,8 +572,6 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
     """
     import dataclasses
 
-    import sympy
-
     from kimgame.solvers.verify import profile_payoffs
 
     if getattr(game, "form", "normal") != "normal":
@@ -522,15 +581,7 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
     found = polynomial_equilibria(payoffs, deadline=deadline)
     notes = [note for note in base.notes if "not enumerated" not in note]
     players, strategies = game.players, game.strategies
-    for eq in found.algebraic[:20]:
-        mixes = "; ".join(
-            f"{p}: " + ", ".join(f"{s} = {_show(x, sympy)}" for s, x in zip(strategies[i], eq.strategies[i]) if x != 0)
-            for i, p in enumerate(players))
-        notes.append(f"an equilibrium with irrational probabilities (exact algebraic numbers, checked in exact "
-                     f"algebraic arithmetic; not in the table, whose probabilities are rational): {mixes}")
-    if len(found.algebraic) > 20:
-        notes.append(f"{len(found.algebraic) - 20} more equilibria with irrational probabilities are in the JSON "
-                     "output ('algebraic_equilibria')")
+    notes.extend(algebraic_notes(game, found.algebraic))
 
     def supports_text(support) -> str:
         return "; ".join(f"{p}: {{{', '.join(strategies[i][k] for k in support[i])}}}" for i, p in enumerate(players))
@@ -551,13 +602,7 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
         notes.append(f"time limit of {timeout:g} s reached after {found.supports_checked} of {found.supports_total} "
                      "support profiles: the equilibria listed are those found so far")
     equilibria = tuple(Equilibrium(p, profile_payoffs(payoffs, p), game=game) for p in found.rational)
-    algebraic = tuple(
-        AlgebraicResult(
-            {p: {s: sympy.sstr(x) for s, x in zip(strategies[i], eq.strategies[i])} for i, p in enumerate(players)},
-            {p: {s: float(x) for s, x in zip(strategies[i], eq.approx_strategies[i])} for i, p in enumerate(players)},
-            {p: sympy.sstr(v) for p, v in zip(players, eq.payoffs)},
-            dict(zip(players, eq.approx_payoffs)))
-        for eq in found.algebraic)
+    algebraic = algebraic_results(game, found.algebraic)
     algorithm = ("polynomial: support enumeration, indifference equations solved exactly (sympy Groebner bases); "
                  f"{found.supports_checked} of {found.supports_total} support profiles")
     continua = bool(found.continua or found.unsolved)

@@ -253,13 +253,25 @@ class AlgebraicEquilibrium:
 
 
 @dataclass(frozen=True)
+class ApproximateEquilibrium:
+    """An approximate equilibrium of an N-player game past the exact methods' budget
+    (:mod:`kimgame.solvers.n_player`): a rational profile ``strategies[player][strategy]`` and ``epsilon``,
+    the largest gain any player gets by deviating from it, computed exactly (0: an exact equilibrium)."""
+
+    strategies: Mapping[str, Mapping[str, Fraction]]
+    epsilon: Fraction
+
+
+@dataclass(frozen=True)
 class SolveResult:
     """Everything ``kimgame solve`` reports for one game at one set of parameter values.
 
     ``equilibria``: the list named by ``method.scope`` (see :class:`Method`; ``method.complete`` says
     whether it holds all of them); ``pure_equilibria``: every pure equilibrium's labels; ``dominance``,
     ``elimination``, ``claims``; ``notes``: what a reader should know (what was cut or not done).
-    Trees: ``tree`` (:class:`TreeSolution`); the polynomial method: ``algebraic_equilibria``.
+    Trees: ``tree`` (:class:`TreeSolution`); the polynomial method: ``algebraic_equilibria``; N-player
+    games past the budget: ``approximate`` (:class:`ApproximateEquilibrium`); trees without perfect recall
+    (solved in their reduced normal form, ``game`` being that form): ``perfect_recall`` False.
 
     >>> import kimgame
     >>> result = kimgame.solve(kimgame.load("games/singapore_matrix.yaml"))
@@ -278,6 +290,8 @@ class SolveResult:
     notes: tuple[str, ...] = field(default=())
     tree: TreeSolution | None = None
     algebraic_equilibria: tuple[AlgebraicEquilibrium, ...] = ()
+    approximate: ApproximateEquilibrium | None = None
+    perfect_recall: bool = True
 
     @property
     def complete(self) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 from kimgame.model.tree import (
     Chance,
@@ -41,6 +42,10 @@ from kimgame.solvers.reduced_normal_form import (
     pure_choice,
     unit,
 )
+
+PURE_STAGE_LIMIT = 20_000_000  # pure profiles of a truncated game past the subgame_profiles limit up to which
+# its pure equilibria are found on integer arrays
+
 
 ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
 
@@ -454,9 +459,16 @@ class LocalGame:
             self.profiles *= c
         self.used: str | None = None  # the method that solved it last ("sequence-lcp", ...)
         self.pivots = 0
+        # past the subgame_profiles limit (and not solved by the sequence form) only pure equilibria are
+        # searched, on integer arrays: N-player trees such as Gambit's 4-player cs.efg still get their pure SPE
+        from kimgame.limits import current_limits
+
+        self.large = self.profiles > current_limits().subgame_profiles
 
     @cached_property
     def space(self) -> PlanSpace:
+        if self.large:  # pure equilibria only, on integer arrays
+            return plan_space(self.game, self.root, self.cuts, limit=PURE_STAGE_LIMIT)
         # at most the subgame_profiles limit in force (--limit subgame_profiles=N)
         return plan_space(self.game, self.root, self.cuts, limit_name="subgame_profiles")
 
@@ -500,6 +512,8 @@ class LocalGame:
 
         game, space = self.game, self.space
         n = len(game.players)
+        if self.large:
+            return self._pure_on_integers(cut_values)
         arrays = payoff_arrays(game, space, cut_values, self.weights)
         acting = self.acting
         squeeze = tuple(i for i in range(n) if i not in acting)
@@ -549,6 +563,63 @@ class LocalGame:
         behavior = form.behavior(0, x)
         behavior.update(form.behavior(1, y))
         return form.value(x, y), behavior
+
+
+    def _pure_on_integers(self, cut_values: Mapping[int, Sequence[Fraction]]
+                          ) -> list[tuple[tuple[Fraction, ...], Behavior]]:
+        """The pure equilibria of a large truncated game: each player's payoff array scaled to integers (the
+        LCM of the denominators of the weighted leaf payoffs; int64 when the sums fit, else Python ints),
+        a vectorised best-response check, exact values read back."""
+        import math
+
+        import numpy as np
+
+        game, space = self.game, self.space
+        n = len(game.players)
+        terminal = game.terminal_values
+        leaves: list[tuple[int, Any, Fraction, Sequence[Fraction]]] = []
+        for leaf, last, w in zip(space.leaves, space.leaf_last, self.weights):
+            if w:
+                own = terminal[leaf]
+                leaves.append((leaf, last, w, own if own is not None else cut_values[leaf]))
+        stable = np.ones(space.shape, dtype=bool)
+        arrays = []
+        for i in range(n):
+            scale = 1
+            for _, _, w, value in leaves:
+                scale = math.lcm(scale, (w * value[i]).denominator)
+            ints = [(last, int(w * value[i] * scale)) for _, last, w, value in leaves]
+            bound = sum(abs(x) for _, x in ints)
+            arr = np.zeros(space.shape, dtype=np.int64 if bound < 2**62 else object)
+            for last, x in ints:
+                if x:
+                    arr[np.ix_(*(space.consistent[j][last[j]] for j in range(n)))] += x
+            arrays.append((arr, scale))
+            if i in self.acting:
+                stable &= arr == arr.max(axis=i, keepdims=True)
+        out = []
+        plan_behavior: dict[tuple[int, int], Behavior] = {}  # (player, plan) -> its pure behaviour
+        numbers: dict[tuple[int, int], Fraction] = {}
+        for found in np.argwhere(stable):
+            idx = tuple(int(k) for k in found)
+            value = []
+            for arr, scale in arrays:
+                key = (int(arr[idx]), scale)
+                q = numbers.get(key)
+                if q is None:
+                    q = numbers[key] = Fraction(*key)
+                value.append(q)
+            behavior: Behavior = {}
+            for i in self.acting:
+                part = plan_behavior.get((i, idx[i]))
+                if part is None:
+                    plan = space.plans[i][idx[i]]
+                    part = plan_behavior[(i, idx[i])] = {
+                        label: (None if a is None else unit(len(game.infosets[label].actions), a))
+                        for label, a in zip(space.infosets[i], plan)}
+                behavior.update(part)
+            out.append((tuple(value), behavior))
+        return out
 
 
 def combinations(class_lists: Sequence[Sequence], limit: int):
