@@ -52,7 +52,8 @@ def main() -> None:
 
     import kimgame
     from kimgame.analysis.solve_samples import sample_solves
-    from kimgame.analysis.sweep import _stream_chunk, sweep_plan, sweep_to_csv
+    from kimgame.analysis.sweep import sweep_plan
+    from kimgame.analysis.sweep_stream import _stream_chunk, sweep_to_csv
 
     load_start = load_average()
     began = time.perf_counter()
@@ -150,7 +151,7 @@ def _timed(fn) -> float:
 
 
 def _csv_bytes(plan, size: int) -> int:
-    from kimgame.analysis.sweep import _stream_chunk
+    from kimgame.analysis.sweep_stream import _stream_chunk
 
     return len(_stream_chunk(plan, (0, min(size, 100_000)), True).text.encode()) * size // min(size, 100_000)
 

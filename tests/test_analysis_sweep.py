@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import kimgame
-from kimgame.analysis.sweep import grid_values, parse_vary, sweep
+from kimgame.analysis.sweep import sweep
+from kimgame.analysis.sweep_grid import grid_values, parse_vary
 from kimgame.errors import KimgameError
 from kimgame.solvers.dominance import dominates
 from kimgame.solvers.pure import pure_equilibria

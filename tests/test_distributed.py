@@ -17,7 +17,8 @@ from tests.reference import spe_path_label
 import kimgame
 from kimgame.analysis.conditions import claim_condition, evaluate_condition
 from kimgame.analysis.solve_samples import draw_points, path_label, sample_solves
-from kimgame.analysis.sweep import sweep, sweep_to_csv
+from kimgame.analysis.sweep import sweep
+from kimgame.analysis.sweep_stream import sweep_to_csv
 from kimgame.errors import KimgameError
 
 GAMES = Path(__file__).resolve().parent.parent / "games"
@@ -72,7 +73,7 @@ def test_streamed_csv_is_the_same_text_locally_and_on_dask(client, tmp_path):
 
 
 def test_interrupted_stream_leaves_no_file_that_looks_complete(tmp_path, monkeypatch):
-    import kimgame.analysis.sweep as sweep_module
+    import kimgame.analysis.sweep_stream as sweep_module
 
     game = kimgame.load(TREE, {"L": 10})
     out = tmp_path / "grid.csv"

@@ -15,7 +15,9 @@ import kimgame
 from clirun import run_cli
 from conftest import GAMES
 from kimgame.analysis.analyze import holds_here
-from kimgame.analysis.regimes import claim_regimes, evaluate_pieces, indifference_at
+from kimgame.analysis.indifference import indifference_at
+from kimgame.analysis.regimes import claim_regimes
+from kimgame.analysis.region_words import evaluate_pieces
 from kimgame.analysis.views import parameter_owners
 
 

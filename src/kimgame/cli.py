@@ -417,8 +417,8 @@ def sweep(
                                                       "chunk (default 1,000,000).")] = None,
 ) -> None:
     """Evaluate claims and the equilibrium outcome on a grid of parameter values (vectorised)."""
-    from kimgame.analysis.sweep import parse_vary
     from kimgame.analysis.sweep import sweep as run_sweep
+    from kimgame.analysis.sweep_grid import parse_vary
 
     game = _load(file, set_)
     axes = dict(parse_vary(v) for v in vary)
@@ -450,7 +450,7 @@ def _streamed_sweep(game, axes, claim, output: str | None, plot: str | None, das
                     ) -> None:
     """``sweep --dask``: CSV chunks evaluated and formatted on the workers, written in order (to a temporary
     file renamed when complete), the plot drawn from a sub-grid; a summary on stderr."""
-    from kimgame.analysis.sweep import STREAM_CHUNK, sweep_to_csv
+    from kimgame.analysis.sweep_stream import STREAM_CHUNK, sweep_to_csv
 
     with _dask_client(dask) as client:
         sink = output if output else (None if plot else sys.stdout)  # as without --dask: a plot alone prints no table

@@ -29,16 +29,15 @@ satisfies that regime's own condition.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any
 
-from kimgame.analysis.sign_regions import NEG, POS, ZERO, Box, Poly, Term, simplify_region
+from kimgame.analysis.path_words import play_words, tie_words
+from kimgame.analysis.region_words import evaluate_pieces, pieces_text, region_pieces, region_text
+from kimgame.analysis.sign_box import Box
+from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
+from kimgame.analysis.sign_regions import simplify_region
 from kimgame.model.claims import Claim, Plays
 
-__all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "constraint_parts", "region_pieces",
-           "region_text"]
-
-OPS = {POS: ">", POS | ZERO: ">=", NEG: "<", NEG | ZERO: "<=", ZERO: "==", NEG | POS: "!="}
+__all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "full_dimensional"]
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,6 @@ class Regime:
         return pieces_text(self.own)
 
 
-def play_words(actions: tuple[str, ...], paths: tuple[str, ...]) -> str:
-    """The continuation after each action in words: ``"pressure → insulted: stall, crack down; not
-    insulted: dismantle, ease ┃ silence → dismantle, status quo"``."""
-    return " ┃ ".join(f"{a.replace('_', ' ')} → {path_words(p) if p else '(end)'}" for a, p in zip(actions, paths))
-
-
 @dataclass(frozen=True)
 class KnifeEdge:
     """Lower-dimensional pieces where ``who`` is indifferent (``pieces`` as in :class:`Regime`)."""
@@ -98,66 +91,6 @@ class Regimes:
     action: str
     rows: tuple[Regime, ...]
     knife_edges: tuple[KnifeEdge, ...]
-
-
-# ---- writing constraints ------------------------------------------------------------------------------
-
-
-def _side(items: list[tuple[tuple[int, ...], int]], names: tuple[str, ...]) -> str:
-    parts = []
-    for m, c in sorted(items, key=lambda item: (-sum(item[0]), [-e for e in item[0]])):
-        factors = [names[j] if e == 1 else f"{names[j]}**{e}" for j, e in enumerate(m) if e]
-        if not factors:
-            parts.append(str(c))
-        else:
-            parts.append("*".join(([str(c)] if c != 1 else []) + factors))
-    return " + ".join(parts) if parts else "0"
-
-
-def constraint_parts(q: Poly, mask: int, names: tuple[str, ...]) -> tuple[str, str, str]:
-    """The constraint "``q`` has a sign in ``mask``" as ``(lhs, op, rhs)``: integer coefficients,
-    positive terms on each side, the parameters on the left (``("K + W*p_insult", ">", "H")``)."""
-    import math
-
-    if mask in (NEG, NEG | ZERO):
-        q, mask = -q, {NEG: POS, NEG | ZERO: POS | ZERO}[mask]
-    den = math.lcm(*(c.denominator for c in q.terms.values()))
-    ints = {m: int(c * den) for m, c in q.terms.items()}
-    g = math.gcd(*ints.values())
-    pos = [(m, c // g) for m, c in ints.items() if c > 0]
-    neg = [(m, -c // g) for m, c in ints.items() if c < 0]
-    op = OPS[mask]
-    if not any(any(m) for m, _ in pos):  # only a constant on the left: put the parameters first
-        pos, neg = neg, pos
-        op = {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(op, op)
-    return _side(pos, names), op, _side(neg, names)
-
-
-def region_pieces(terms: list[Term], box: Box) -> tuple[tuple[tuple[str, str, str], ...], ...]:
-    """A region (list of terms) as pieces of ``(lhs, op, rhs)``, sorted; ``((),)`` for the whole box."""
-    out = []
-    for t in terms:
-        parts = tuple(sorted((constraint_parts(q, m, box.names) for q, m in t.cons.items()),
-                             key=lambda p: (len(p[0]) + len(p[2]), p)))
-        out.append(parts)
-    if any(not p for p in out):
-        return ((),)
-    return tuple(sorted(set(out), key=lambda p: (len(p), p)))
-
-
-def pieces_text(pieces) -> str:
-    """Pieces in words: ``"R > M and G > c, or R < M"``; ``"always"`` / ``"never"``."""
-    if not pieces:
-        return "never"
-    if any(not p for p in pieces):
-        return "always"
-    ops = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠"}
-    words = [" and ".join(f"{lhs} {ops.get(op, op)} {rhs}" for lhs, op, rhs in p) for p in pieces]
-    return words[0] if len(words) == 1 else "; or ".join(words)
-
-
-def region_text(terms: list[Term], box: Box) -> str:
-    return pieces_text(region_pieces(terms, box))
 
 
 # ---- the full-dimensional part of a region ----------------------------------------------------------
@@ -215,112 +148,6 @@ def full_dimensional(terms: list[Term], box: Box) -> list[Term]:
         current = opened
 
 
-# ---- path labels ----------------------------------------------------------------------------------
-
-
-def parse_path(label: str) -> list[Any]:
-    """A path label (``"pressure > [insulted: stall > status_quo | not_insulted: dismantle]"``) as a
-    list of steps: an action name, or a list of ``(outcome, steps)`` for a chance node."""
-    pos = 0
-
-    def seq() -> list[Any]:
-        nonlocal pos
-        steps: list[Any] = []
-        while pos < len(label):
-            if label[pos] == "[":
-                pos += 1
-                branches = []
-                while True:
-                    end = pos
-                    while end < len(label) and label[end] not in ":|]":
-                        end += 1
-                    name = label[pos:end].strip()
-                    pos = end
-                    rest: list[Any] = []
-                    if label[pos] == ":":
-                        pos += 1
-                        rest = seq()
-                    branches.append((name, rest))
-                    if label[pos] == "|":
-                        pos += 1
-                        continue
-                    pos += 1  # "]"
-                    break
-                steps.append(branches)
-            else:
-                end = pos
-                while end < len(label) and label[end] not in ">|]":
-                    end += 1
-                word = label[pos:end].strip()
-                if word:
-                    steps.append(word)
-                pos = end
-            while pos < len(label) and label[pos] == " ":
-                pos += 1
-            if pos < len(label) and label[pos] == ">":
-                pos += 1
-                while pos < len(label) and label[pos] == " ":
-                    pos += 1
-                continue
-            if pos >= len(label) or label[pos] in "|]":
-                return steps
-        return steps
-
-    return seq()
-
-
-def _words(steps: list[Any]) -> str:
-    out = []
-    for s in steps:
-        if isinstance(s, str):
-            out.append(s.replace("_", " "))
-        else:
-            out.append("; ".join(f"{o.replace('_', ' ')}: {_words(rest)}" if rest else o.replace("_", " ")
-                                 for o, rest in s))
-    return ", ".join(out) if out else "(end)"
-
-
-def path_words(label: str) -> str:
-    """A path label in words: ``"insulted: stall, crack down; not insulted: dismantle, status quo"``."""
-    return _words(parse_path(label))
-
-
-def _divergence(game, v: int, a: list[Any], b: list[Any]) -> tuple[int, str, str] | None:
-    """The first node below ``v`` (inclusive) where two parsed paths differ: (node, action a, action b)."""
-    nodes = game.nodes
-    for x, y in zip(a, b):
-        node = nodes[v]
-        if isinstance(x, str) and isinstance(y, str):
-            if x != y:
-                return v, x, y
-            v = node.children[node.actions.index(x)]
-            continue
-        if isinstance(x, list) and isinstance(y, list):
-            for (o, rx), (_, ry) in zip(x, y):
-                found = _divergence(game, node.children[node.outcomes.index(o)], rx, ry)
-                if found is not None:
-                    return found
-            return None
-        return None
-    return None
-
-
-def tie_words(game, v: int, paths: list[str]) -> str:
-    """Who is indifferent where the subgame at ``v`` has several subgame-perfect continuations."""
-    parsed = [parse_path(p) for p in sorted(paths)]
-    seen = []
-    for other in parsed[1:]:
-        d = _divergence(game, v, parsed[0], other)
-        if d is None:
-            continue
-        node = game.nodes[d[0]]
-        text = (f"{game.players[node.player]} indifferent between {d[1].replace('_', ' ')} and "
-                f"{d[2].replace('_', ' ')} at '{node.infoset}'")
-        if text not in seen:
-            seen.append(text)
-    return "; ".join(seen) if seen else "several subgame-perfect continuations"
-
-
 # ---- the regimes ------------------------------------------------------------------------------------
 
 
@@ -331,7 +158,8 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     either one node whose children are terminals or subgames, or lies in a subgame where the claimer is
     the only mover above the next subgames (e.g. the US not knowing Kim's type). Raises
     :class:`~kimgame.errors.SolverLimit` as the symbolic backward induction does."""
-    from kimgame.analysis.tree_conditions import MAX_PIECES, _Solver
+    from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInduction
+    from kimgame.analysis.tree_conditions import MAX_PIECES
     from kimgame.model.tree import Terminal
 
     spec = claim.spec
@@ -340,8 +168,8 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     h = game.infosets.get(spec.infoset)
     if h is None or spec.action not in h.actions:
         return None
-    solver = _Solver(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
-    v = solver._stage_of(h.nodes[0])
+    solver = SymbolicBackwardInduction(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
+    v = solver.stage_of(h.nodes[0])
     i = h.player
     shape = _plan_shape(game, solver, v, h, spec.action)
     if shape is None:
@@ -354,7 +182,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     for label, c in zip(labels, slots):
         groups: dict[tuple, list[Term]] = {}
         if isinstance(game.nodes[c], Terminal):
-            (values, _), = [solver._terminal_out(c)]
+            (values, _), = [solver.terminal_out(c)]
             groups[(values[i], "")] = [Term({})]
         else:
             for outs, terms in results[c].items():
@@ -370,7 +198,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     for groups in per_slot:
         nxt = []
         for chosen, region in combos:
-            solver._check_time(v)
+            solver.check_time(v)
             for key, terms in groups.items():
                 meet = []
                 for s in region:
@@ -381,7 +209,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
                             meet.append(u)
                 if meet:
                     nxt.append((chosen + (key,), meet))
-        solver._count(len(nxt), v)
+        solver.count_pieces(len(nxt), v)
         combos = nxt
     rows: list[tuple[tuple[str, ...], list[Term], list[Term]]] = []
     own_name = game.players[i]
@@ -503,92 +331,3 @@ def _merge_rows(rows: list[tuple[tuple[str, ...], list[Term], list[Term]]], acti
         pieces = region_pieces(full_dimensional(terms, box), box)
         out.append(Regime(tuple(plays), actions, pieces, own_pieces, evaluate_pieces(pieces, values)))
     return sorted(out, key=lambda r: (r.own == (), r.own == ((),), -len(r.plays)))
-
-
-def evaluate_pieces(pieces, values) -> bool:
-    """Whether pieces hold at exact ``values`` (a mapping of names to Fractions)."""
-    return any(all(_holds(lhs, op, rhs, values) for lhs, op, rhs in p) for p in pieces)
-
-
-def _value(side: str, values) -> Fraction:
-    total = Fraction(0)
-    for part in side.split(" + "):
-        factor = Fraction(1)
-        for f in part.replace("**", "^").split("*"):
-            base, _, power = f.strip().partition("^")
-            x = Fraction(base) if base[0].isdigit() else values[base]
-            factor *= x ** int(power or 1)
-        total += factor
-    return total
-
-
-def _holds(lhs: str, op: str, rhs: str, values) -> bool:
-    a, b = _value(lhs, values), _value(rhs, values)
-    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b, "==": a == b, "!=": a != b}[op]
-
-
-def indifference_at(game, values, spe=None) -> str:
-    """Who is indifferent at exact parameter ``values`` (a mapping with every parameter), on the paths of
-    subgame-perfect play: ``"DPRK indifferent between dismantle and stall at 'DPRK deal (silence)'"``;
-    empty when no mover on those paths is. Exact backward induction (Kuhn 1953) on the tree at those
-    values; with imperfect information, where the pure subgame-perfect equilibria the tree solver lists
-    choose differently (``"subgame-perfect equilibria differ: DPRK dismantle or stall at '...'"``): ``spe(game)``
-    gives their behaviours (mappings player -> information set -> action -> probability)."""
-    from kimgame.model.tree import Chance, Decision
-
-    if getattr(game, "form", "normal") != "extensive":
-        return ""
-    if not game.is_perfect_information:
-        return _differing_choices(spe(game.with_values(dict(values)))) if spe is not None else ""
-    g = game.with_values(dict(values))
-    nodes = g.nodes
-    pay = g.terminal_values
-    probs = g.chance_values
-    value: dict[int, tuple[Fraction, ...]] = {}
-    best: dict[int, list[int]] = {}
-    for v in range(len(nodes) - 1, -1, -1):
-        node = nodes[v]
-        if isinstance(node, Decision):
-            i = node.player
-            top = max(value[c][i] for c in node.children)
-            best[v] = [a for a, c in enumerate(node.children) if value[c][i] == top]
-            value[v] = value[node.children[best[v][0]]]
-        elif isinstance(node, Chance):
-            n = len(g.players)
-            value[v] = tuple(sum((p * value[c][j] for p, c in zip(probs[v], node.children)), Fraction(0))
-                             for j in range(n))
-        else:
-            value[v] = pay[v]
-    found: list[str] = []
-    stack = [0]
-    while stack:
-        v = stack.pop()
-        node = nodes[v]
-        if isinstance(node, Decision):
-            if len(best[v]) > 1:
-                acts = " and ".join(node.actions[a].replace("_", " ") for a in best[v])
-                text = f"{g.players[node.player]} indifferent between {acts} at '{node.infoset}'"
-                if text not in found:
-                    found.append(text)
-            stack.extend(node.children[a] for a in best[v])
-        elif isinstance(node, Chance):
-            stack.extend(c for p, c in zip(probs[v], node.children) if p)
-    return "; ".join(found)
-
-
-def _differing_choices(behaviors) -> str:
-    """Where subgame-perfect equilibria (their behaviours) choose differently."""
-    eqs = list(behaviors)
-    found: list[str] = []
-    for player, sets in (eqs[0].items() if eqs else ()):
-        for label in sets:
-            chosen = []
-            for e in eqs:
-                probs = e[player][label]
-                for action, p in probs.items():
-                    if p and action not in chosen:
-                        chosen.append(action)
-            if len(chosen) > 1:
-                acts = " or ".join(a.replace("_", " ") for a in chosen)
-                found.append(f"{player} {acts} at '{label}'")
-    return f"subgame-perfect equilibria differ: {'; '.join(found)}" if found else ""

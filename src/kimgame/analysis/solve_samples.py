@@ -315,7 +315,7 @@ def _labels(game, result) -> tuple[str, ...]:
     equilibria (``"private/dismantle"``; ``"none"`` when there is none)."""
     if getattr(game, "form", "normal") == "extensive":
         return tuple(sorted({path_label(game, e.behavior) for e in result.equilibria if e.subgame_perfect}))
-    from kimgame.analysis.sweep import NO_EQUILIBRIUM, PROFILE_SEPARATOR
+    from kimgame.analysis.sweep_outcomes import NO_EQUILIBRIUM, PROFILE_SEPARATOR
 
     return tuple(PROFILE_SEPARATOR.join(p) for p in result.pure_equilibria) or (NO_EQUILIBRIUM,)
 

@@ -403,8 +403,8 @@ def split_knife_edges(game, items: tuple[Threshold, ...], spe=None
     values) has an isolated point, in it or missing from it, the claim changes there only at a tie.
     The returned thresholds count only moves that change the claim on an interval; the points are
     returned as :class:`KnifeEdgeValue` with who is indifferent there
-    (:func:`kimgame.analysis.regimes.indifference_at`, with ``spe`` for trees with imperfect information)."""
-    from kimgame.analysis.regimes import indifference_at
+    (:func:`kimgame.analysis.indifference.indifference_at`, with ``spe`` for trees with imperfect information)."""
+    from kimgame.analysis.indifference import indifference_at
 
     kept, edges = [], []
     for t in items:

@@ -16,7 +16,7 @@ import sympy
 from kimgame._version import __version__
 from kimgame.analysis.analyze import ClaimAnalysis
 from kimgame.analysis.conditions import condition_pieces, is_long
-from kimgame.analysis.regimes import play_words
+from kimgame.analysis.path_words import play_words
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.report.document import game_header
 from kimgame.report.sections import Section, Table
