@@ -8,11 +8,10 @@ centipede) are handled.
 Large trees are assembled into numpy arrays instead (:mod:`kimgame.model.tree_arrays`), with the same
 nodes, checks and messages; solvers then work on the arrays (:attr:`ExtensiveFormGame.arrays`).
 
-Three kinds of node: :class:`Decision` (a player moves; ``infoset`` names its information set),
-:class:`Chance` (outcomes with probabilities) and :class:`Terminal` (payoffs, an optional outcome label).
-
-Trees are written as nested *specs* (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) and
-assembled by :func:`build_tree`, which checks everything a payoff file is checked for and reports every
+The node classes (:class:`Decision`, :class:`Chance`, :class:`Terminal`) and the specs trees are written
+in (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) live in :mod:`kimgame.model.nodes`;
+the checks of chance probabilities in :mod:`kimgame.model.probabilities`. Trees are assembled by
+:func:`build_tree`, which checks everything a payoff file is checked for and reports every
 problem with its place: information sets (same player, same actions), perfect recall, chance
 probabilities (summing to one symbolically, lying in [0, 1]), the size limit.
 
@@ -30,152 +29,48 @@ by its actions in information-set order (order of first appearance in the tree, 
 
 from __future__ import annotations
 
-import gc
 import math
-from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
 from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
+from kimgame.model.nodes import (
+    RUN_LENGTH,
+    Chance,
+    ChanceSpec,
+    Decision,
+    DecisionSpec,
+    InfoSet,
+    Node,
+    Spec,
+    Terminal,
+    TerminalSpec,
+    UseSpec,
+    gc_paused,
+    path_label,
+    walk_specs,
+)
 from kimgame.model.parameters import Parameter, bind_values, resolve_values
 from kimgame.model.presentation import present
+from kimgame.model.probabilities import (
+    outside_unit_interval_on_box,
+    sum_error,
+    sums_to_one,
+)
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
 MAX_NODES = DEFAULT_LIMITS.nodes
 MAX_REDUCED_PROFILES = DEFAULT_LIMITS.reduced_profiles  # the reduced normal form is built only up to this many profiles
 PLAN_COUNT_CAP = 2**53  # plan and profile counts saturate here (exact below it, also in float64 arithmetic)
-RUN_LENGTH = 3  # a run of this many equal labels in a default path label is written "label ×k"
 ARRAY_MIN_NODES = 2_000  # trees of at least this many nodes are assembled into arrays (see tree_arrays)
-
-
-# --------------------------------------------------------------------------------------------------
-# nodes of an assembled tree
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """``player`` (index into the game's players) chooses one of ``actions`` at information set ``infoset``."""
-
-    player: int
-    infoset: str
-    actions: tuple[str, ...]
-    children: tuple[int, ...]
-    name: str | None = None
-    where: Location | None = None
-
-    kind = "decision"
-
-
-@dataclass(frozen=True, slots=True)
-class Chance:
-    """Nature draws one of ``outcomes`` with probabilities ``probs`` (exact formulas)."""
-
-    outcomes: tuple[str, ...]
-    probs: tuple[Formula, ...]
-    children: tuple[int, ...]
-    name: str | None = None
-    where: Location | None = None
-
-    kind = "chance"
-
-
-@dataclass(frozen=True, slots=True)
-class Terminal:
-    """An end of the game: one payoff formula per player, and an optional outcome label."""
-
-    payoffs: tuple[Formula, ...]
-    outcome: str | None = None
-    name: str | None = None
-    where: Location | None = None
-
-    kind = "terminal"
-    children = ()
-
-
-Node = Decision | Chance | Terminal
-
-
-@dataclass(frozen=True, slots=True)
-class InfoSet:
-    """An information set: its label, the player who moves, the actions, and its nodes (preorder)."""
-
-    label: str
-    player: int
-    actions: tuple[str, ...]
-    nodes: tuple[int, ...]
-
-
-# --------------------------------------------------------------------------------------------------
-# specs: how trees are written (by the YAML reader or in code)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class DecisionSpec:
-    player: str
-    moves: tuple[tuple[str, Spec], ...]
-    infoset: str | None = None
-    name: str | None = None
-    where: Location | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ChanceSpec:
-    outcomes: tuple[tuple[str, Any, Spec], ...]  # (label, probability, node)
-    name: str | None = None
-    where: Location | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class TerminalSpec:
-    payoffs: tuple[Any, ...]  # numbers, expression strings or Formulas, in player order
-    outcome: str | None = None
-    name: str | None = None
-    where: Location | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class UseSpec:
-    subtree: str
-    where: Location | None = None
-
-
-Spec = DecisionSpec | ChanceSpec | TerminalSpec | UseSpec
-
-
-def decision(player: str, moves: Mapping[str, Spec] | Sequence[tuple[str, Spec]], *, infoset: str | None = None,
-             name: str | None = None) -> DecisionSpec:
-    """A decision node: ``player`` chooses among ``moves`` (action label -> node, order kept)."""
-    items = tuple(moves.items()) if isinstance(moves, Mapping) else tuple(moves)
-    return DecisionSpec(player, items, infoset, name)
-
-
-def chance(outcomes: Mapping[str, tuple[Any, Spec]] | Sequence[tuple[str, Any, Spec]], *,
-           name: str | None = None) -> ChanceSpec:
-    """A chance node: ``{label: (probability, node)}``; probabilities are numbers or expressions."""
-    if isinstance(outcomes, Mapping):
-        items = tuple((label, p, node) for label, (p, node) in outcomes.items())
-    else:
-        items = tuple(outcomes)
-    return ChanceSpec(items, name)
-
-
-def terminal(*payoffs: Any, outcome: str | None = None, name: str | None = None) -> TerminalSpec:
-    """A terminal node with one payoff per player (numbers, ``Fraction``s or expression strings)."""
-    return TerminalSpec(tuple(payoffs), outcome, name)
-
-
-def use(subtree: str) -> UseSpec:
-    """A reference to the sub-tree named ``subtree`` (see ``subtrees`` of :func:`build_tree`)."""
-    return UseSpec(subtree)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -254,9 +149,10 @@ class ExtensiveFormGame:
     @cached_property
     def arrays(self):
         """The tree as flat numpy arrays (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
-        from kimgame.model.tree_arrays import arrays_of
+        from kimgame.model.tree_arrays import arrays_from_nodes
 
-        return arrays_of(self)
+        store = _store(self)
+        return store.arrays if store is not None else arrays_from_nodes(self.players, self.nodes)
 
     @cached_property
     def parent(self) -> tuple[int, ...]:
@@ -498,22 +394,6 @@ def _value(f: Formula, values: Mapping[str, Fraction], memo: dict[int, Fraction]
     return memo[key]
 
 
-def path_label(history: Sequence[str]) -> str:
-    """The default label of a node reached by ``history``: moves joined by ``" > "``, ``"root"`` if none,
-    a run of three or more equal moves written ``"label ×k"``."""
-    if not history:
-        return "root"
-    parts: list[str] = []
-    i = 0
-    while i < len(history):
-        j = i
-        while j < len(history) and history[j] == history[i]:
-            j += 1
-        k = j - i
-        parts.extend([history[i]] * k if k < RUN_LENGTH else [f"{history[i]} ×{k}"])
-        i = j
-    return " > ".join(parts)
-
 
 def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
     """For each decision node: the mover's previous own (infoset label, action index) and own depth."""
@@ -586,13 +466,14 @@ def assemble(
         max_nodes = current_limits().nodes
     with gc_paused():  # the walk allocates one entry per node and frees nothing: no cycles to collect
         try:
-            walked = _walk(root, subtrees, max_nodes)
+            walked = walk_specs(root, subtrees, max_nodes)
             if walked is not None and len(walked.items) >= ARRAY_MIN_NODES:
                 from kimgame.model.tree_arrays import assemble_arrays
 
-                game = assemble_arrays(players, walked, parameters, values)
-                if game is not None:
-                    return game, []
+                store = assemble_arrays(players, walked, parameters, values)
+                if store is not None:
+                    return ExtensiveFormGame(players=players, nodes=store, parameters=parameters,  # type: ignore[arg-type]
+                                             values=MappingProxyType(dict(values))), []
         except (TypeError, IndexError, AttributeError):  # specs of an unexpected shape: checked node by node
             pass
         walked = None
@@ -729,124 +610,6 @@ def assemble(
     return game, errors
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (restored on exit). Work on a large tree allocates millions of
-    acyclic objects, and every full collection triggered meanwhile would scan the whole heap again (with a
-    tree of a million nodes in memory, a second or more each time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-class Walked(NamedTuple):
-    """What one walk over the specs records (see :func:`_walk`), node by node in preorder."""
-
-    items: list  # the move entry each node was reached by: (label, spec), (label, probability, spec), (None, root)
-    resolved: dict[int, Spec]  # the spec of each node reached through a reference ('use')
-    kinds: bytearray  # 0 terminal, 1 decision, 2 chance
-    arity: array  # number of moves
-    labels: list  # label of the move into each node (None for the root)
-    payoffs: list  # the payoffs of each terminal (in preorder of the terminals)
-    payoff_codes: dict  # each distinct payoff vector (with the terminal's location if it has one) -> its code
-    payoff_code: array  # the code of each terminal's payoffs
-    outcomes: list  # the outcome entries of each chance node
-    movers: list  # the player of each decision node
-    marked: list[int]  # decision nodes with 'infoset:' or 'name:'
-    wheres: dict[int, Location]  # terminals and chance nodes that have a location
-    parents: array  # the parent of each node (-1 for the root)
-    ends: dict[int, int]  # the last node of each non-terminal node's subtree
-
-
-def _walk(root: Spec, subtrees: Mapping[str, Spec], max_nodes: int) -> Walked | None:
-    """One preorder walk over the specs with references expanded, recording what assembling needs while each
-    spec is at hand (a second pass over a million scattered objects costs as much as the walk).
-
-    None when a reference is unknown or circular, a spec is of no known kind, or there are more than
-    ``max_nodes`` nodes: the node-by-node path then words the problem."""
-    items: list = []
-    resolved: dict[int, Spec] = {}
-    kinds = bytearray()
-    arity = array("q")
-    labels: list = []
-    payoffs: list = []
-    outcomes: list = []
-    movers: list = []
-    marked: list[int] = []
-    wheres: dict[int, Location] = {}
-    codes: dict = {}
-    payoff_code = array("q")
-    add_code = payoff_code.append
-    parents = array("q")
-    ends: dict[int, int] = {}
-    above = [-1]  # the nodes whose subtrees are being walked
-    stack: list = [(None, root)]
-    pop, push, add, add_kind, add_arity, add_label = (stack.pop, stack.extend, items.append, kinds.append,
-                                                      arity.append, labels.append)
-    add_payoffs, add_outcomes, add_mover, add_parent = payoffs.append, outcomes.append, movers.append, parents.append
-    hops_limit = len(subtrees) + 1
-    while stack:
-        item = pop()
-        if item is None:  # pushed below a node's moves: its subtree is done
-            ends[above.pop()] = len(items) - 1
-            continue
-        add(item)
-        add_parent(above[-1])
-        add_label(item[0])
-        spec = item[-1]
-        t = type(spec)
-        if t is UseSpec:
-            hops = 0
-            while t is UseSpec:
-                spec = subtrees.get(spec.subtree)
-                t = type(spec)
-                hops += 1
-                if hops > hops_limit:
-                    return None
-            resolved[len(items) - 1] = spec
-        if t is TerminalSpec:
-            add_kind(0)
-            add_arity(0)
-            key = spec.payoffs
-            add_payoffs(key)
-            if spec.where is not None:
-                wheres[len(items) - 1] = spec.where
-                key = (key, spec.where)
-            code = codes.get(key)
-            if code is None:
-                code = codes[key] = len(codes)
-            add_code(code)
-            continue
-        if t is DecisionSpec:
-            moves = spec.moves
-            add_kind(1)
-            add_mover(spec.player)
-            if spec.infoset is not None or spec.name is not None:
-                marked.append(len(items) - 1)
-        elif t is ChanceSpec:
-            moves = spec.outcomes
-            add_kind(2)
-            add_outcomes(moves)
-            if spec.where is not None:
-                wheres[len(items) - 1] = spec.where
-        else:
-            return None
-        add_arity(len(moves))
-        above.append(len(items) - 1)
-        push((None,))
-        push(moves[::-1])
-        if len(items) > max_nodes:
-            return None
-    if len(items) > max_nodes:
-        return None
-    return Walked(items, resolved, kinds, arity, labels, payoffs, codes, payoff_code, outcomes, movers, marked, wheres,
-                  parents, ends)
-
-
 def _where_text(where: Location | None) -> str:
     if where is None:
         return "another place"
@@ -930,7 +693,7 @@ def tree_problems(game: ExtensiveFormGame, *, recall: bool = True) -> list[Kimga
     chance probabilities (sum to one symbolically; in [0, 1] at the values and over the declared parameter
     ranges), payoffs that cannot be evaluated at the values."""
     store = _store(game)
-    if store is not None and store.passes_checks(game):
+    if store is not None and store.passes_checks(game.values, game.parameters):
         return []
     errors: list[KimgameError] = []
     errors.extend(_infoset_problems(game))
@@ -1053,112 +816,20 @@ def _chance_problems(game: ExtensiveFormGame) -> list[KimgameError]:
             continue
         key = tuple(f.expr for f in node.probs)
         if key not in checked_sums:
-            checked_sums[key] = _sums_to_one(node.probs, game.values)
+            checked_sums[key] = sums_to_one(node.probs, game.values)
         if not checked_sums[key]:
-            errors.append(_sum_error(node.outcomes, node.probs, node.where))
+            errors.append(sum_error(node.outcomes, node.probs, node.where))
         for label, f in zip(node.outcomes, node.probs):
             if not f.parameters or id(f.expr) in checked_box:
                 continue
             checked_box.add(id(f.expr))
-            problem = _outside_unit_interval_on_box(f, bounded)
+            problem = outside_unit_interval_on_box(f, bounded)
             if problem:
                 errors.append(KimgameError(
                     f"the probability of '{label}' ({f.text}) leaves [0, 1] within the declared parameter ranges: "
                     f"{problem}; narrow the ranges or rewrite the probability", f.where or node.where))
     return errors
 
-
-def chance_sum_problem(outcomes: Sequence[str], probs: Sequence[Formula], values: Mapping[str, Fraction],
-                       where: Location | None) -> KimgameError | None:
-    """The error for chance probabilities that do not sum to one (symbolically), or None."""
-    return None if _sums_to_one(probs, values) else _sum_error(outcomes, probs, where)
-
-
-def _sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Location | None) -> KimgameError:
-    total = " + ".join(f"({f.text})" if f.parameters else f.text for f in probs)
-    return KimgameError(f"the chance probabilities ({', '.join(outcomes)}) do not sum to 1 for all parameter values: "
-                        f"{total} ≠ 1", where)
-
-
-def _sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> bool:
-    """True when the formulas sum to exactly one as functions of the parameters.
-
-    Polynomial probabilities are compared by their exact normal form (:mod:`kimgame.expr.polynomial`);
-    others (division by a parameter, min/max) go to sympy."""
-    if all(f.constant is not None for f in probs):
-        return sum((f.constant for f in probs), Fraction(0)) == 1
-    try:  # a quick refutation at the current values before asking sympy
-        if sum((f.evaluate(values) for f in probs), Fraction(0)) != 1:
-            return False
-    except KimgameError:
-        pass
-    from kimgame.expr.polynomial import equal_as_functions
-    from kimgame.expr.tree import Num
-
-    exact = equal_as_functions([f.expr for f in probs], Num(Fraction(1)))
-    if exact is not None:  # polynomial probabilities: decided exactly without sympy
-        return exact
-    import sympy
-
-    difference = sympy.Add(*(f.to_sympy() for f in probs)) - 1
-    if sympy.cancel(sympy.together(difference)) == 0:
-        return True
-    return sympy.simplify(difference) == 0
-
-
-def _outside_unit_interval_on_box(f: Formula, params: Mapping[str, Parameter]) -> str | None:
-    """Where ``f`` leaves [0, 1] at a corner of the box of declared ranges of its parameters.
-
-    A cheap, sufficient check: only when ``f`` is multilinear (degree at most one in each parameter, by
-    its structure) and every parameter it uses has a finite range — a multilinear function takes its
-    extreme values at the corners of a box. Other probabilities are checked at the current values only.
-    """
-    names = sorted(f.parameters)
-    if len(names) > 10 or any(n not in params or params[n].low is None or params[n].high is None for n in names):
-        return None
-    degrees = _degrees(f.expr)
-    if degrees is None or any(d > 1 for d in degrees.values()):
-        return None
-    import itertools
-
-    for corner in itertools.product(*((params[n].low, params[n].high) for n in names)):
-        point = dict(zip(names, corner))
-        try:
-            p = f.evaluate(point)
-        except KimgameError:
-            continue
-        if not 0 <= p <= 1:
-            at = ", ".join(f"{n} = {fmt(x)}" for n, x in point.items())
-            return f"it is {fmt(p)} at {at}"
-    return None
-
-
-def _degrees(e) -> dict[str, int] | None:
-    """An upper bound on the degree of ``e`` in each parameter, or None if ``e`` is not a polynomial
-    by its structure (division by a non-constant, min/max/abs, non-integer powers)."""
-    if isinstance(e, Num):
-        return {}
-    if isinstance(e, Param):
-        return {e.name: 1}
-    if isinstance(e, Neg):
-        return _degrees(e.operand)
-    if isinstance(e, Call):
-        return None
-    left = _degrees(e.left)
-    right = _degrees(e.right)
-    if left is None or right is None:
-        return None
-    if e.op in "+-":
-        return {k: max(left.get(k, 0), right.get(k, 0)) for k in left.keys() | right.keys()}
-    if e.op == "*":
-        return {k: left.get(k, 0) + right.get(k, 0) for k in left.keys() | right.keys()}
-    if e.op == "/":
-        return left if not right else None
-    # power: only a constant non-negative integer exponent
-    if right or not isinstance(e.right, Num) or e.right.value.denominator != 1 or e.right.value < 0:
-        return None
-    n = int(e.right.value)
-    return {k: d * n for k, d in left.items()}
 
 
 # --------------------------------------------------------------------------------------------------
