@@ -46,8 +46,8 @@ def make_game(payoffs, params, strategies=None, players=("P1", "P2")):
     if strategies is None:
         n = round(len(payoffs) ** 0.5)
         strategies = (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(n)))
-    return NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies), vectors, tuple(params),
-                          resolve_values(params))
+    return NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies), vectors, parameters=tuple(params),
+                          values=resolve_values(params))
 
 
 def same_truth_everywhere(cond_a, cond_b, symbols, points) -> None:

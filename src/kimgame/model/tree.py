@@ -31,17 +31,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
 from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
+from kimgame.model.game import Game
 from kimgame.model.nodes import (
     RUN_LENGTH,
     Chance,
@@ -58,8 +59,7 @@ from kimgame.model.nodes import (
     path_label,
     walk_specs,
 )
-from kimgame.model.parameters import Parameter, bind_values, resolve_values
-from kimgame.model.presentation import present
+from kimgame.model.parameters import Parameter, resolve_values
 from kimgame.model.probabilities import (
     outside_unit_interval_on_box,
     sum_error,
@@ -78,8 +78,9 @@ ARRAY_MIN_NODES = 2_000  # trees of at least this many nodes are assembled into 
 
 
 @dataclass(frozen=True, eq=False)
-class ExtensiveFormGame:
-    """A finite game tree with perfect recall, addressed by labels (players, information sets, actions).
+class ExtensiveFormGame(Game):
+    """A finite game tree with perfect recall, addressed by labels (players, information sets, actions;
+    header fields: :class:`kimgame.model.game.Game`).
 
     ``nodes`` are in preorder with the root first. ``values`` are the parameter values the game is
     evaluated at; :meth:`with_values` returns the same game at other values.
@@ -89,23 +90,12 @@ class ExtensiveFormGame:
     read-only sequence equal to the tuple of nodes, whose node objects are made when first asked for.
     """
 
-    players: tuple[str, ...]
     nodes: tuple[Node, ...]
-    parameters: tuple[Parameter, ...] = ()
-    values: Mapping[str, Fraction] = field(default_factory=lambda: MappingProxyType({}))
-    title: str = ""
-    source: str = ""
-    claims: tuple[Claim, ...] = ()
-    path: str | None = None
 
-    form = "extensive"
-
-    def _repr_html_(self) -> str:
-        """The tree in a notebook, as SVG with the subgame-perfect path marked (:mod:`kimgame.report.notebook`)."""
-        return present("html", self)
+    form: ClassVar[str] = "extensive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
+        super().__post_init__()
         n = len(self.nodes)
         if n == 0:
             raise ValueError("a tree needs at least one node")
@@ -328,8 +318,7 @@ class ExtensiveFormGame:
     def with_values(self, overrides: Mapping[str, object] | None = None, **kw: object) -> ExtensiveFormGame:
         """The same game at other parameter values (each checked against its range; chance
         probabilities must stay in [0, 1])."""
-        merged = {**dict(self.values), **(overrides or {}), **kw}
-        game = self.replace(values=resolve_values(self.parameters, merged))
+        game = super().with_values(overrides, **kw)
         errors = _probabilities_at_values(game)
         if errors:
             raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
