@@ -329,7 +329,8 @@ def centipede_spec(k: int, types: int = 1):
 def case_reduced_normal_form(ks: list[int], bayes_ks: list[int], reps: int) -> list[Row]:
     """Building the reduced normal form (plans, then exact payoff formulas) of centipedes with k binary
     information sets per player: time and size; the scaling exponent is fitted against the reduced size."""
-    from kimgame.model.tree import build_tree, full_normal_form_size, plan_space, reduced_normal_form
+    from kimgame.model.reduced_form import reduced_normal_form
+    from kimgame.model.tree import build_tree, full_normal_form_size, plan_space
 
     rows = []
     for family, types, sizes in (("centipede, perfect information", 1, ks),

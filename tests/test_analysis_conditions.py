@@ -281,7 +281,7 @@ claims:
 
 
 def test_trees_go_through_their_reduced_normal_form_and_symbolic_backward_induction(write_yaml):
-    from kimgame.model.tree import reduced_normal_form
+    from kimgame.model.reduced_form import reduced_normal_form
 
     tree = kimgame.load(write_yaml(TREE))
     f = sympy.Symbol("f", real=True)

@@ -15,7 +15,8 @@ import kimgame
 from clirun import run_cli
 from conftest import GAMES
 from kimgame.model.nodes import decision, terminal
-from kimgame.model.tree import build_tree, reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import build_tree
 from reference import brute_equilibria, is_nash, pure_nash_profiles, pure_spe_count
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gambit" / "contrib-games"

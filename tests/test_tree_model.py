@@ -13,7 +13,8 @@ from conftest import GAMES
 from kimgame.errors import KimgameError, ValidationErrors
 from kimgame.model.nodes import chance, decision, terminal, use
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import build_tree, full_normal_form_size, plan_space, reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import build_tree, full_normal_form_size, plan_space
 
 GOOD = """
 kimgame: 1

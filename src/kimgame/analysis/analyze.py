@@ -35,7 +35,8 @@ from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.presentation import present
-from kimgame.model.tree import ExtensiveFormGame, reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]

@@ -34,7 +34,8 @@ from kimgame.analysis.condition_simplify import simplify_condition
 from kimgame.errors import KimgameError
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.normal_form import NormalFormGame
-from kimgame.model.tree import ExtensiveFormGame, reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.deadline import Clock, why_stopped
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +94,7 @@ def symbolic_game(game, keep: Iterable[str] | None = None) -> SymbolicGame:
 
     This is the single dispatch on the game's type: normal-form games are read directly; a tree
     (extensive form) gives its reduced normal form, whose payoffs stay formulas in the parameters
-    (:func:`kimgame.model.tree.reduced_normal_form`), so dominance between plans, pure-equilibrium
+    (:func:`kimgame.model.reduced_form.reduced_normal_form`), so dominance between plans, pure-equilibrium
     conditions and parametric mixed equilibria work on trees too. Claims about what is played in the
     tree's subgame-perfect equilibria do not come through here: see :func:`claim_condition`.
 

@@ -14,7 +14,8 @@ from types import MappingProxyType
 
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, substitute
-from kimgame.model.tree import ExtensiveFormGame, expr_text
+from kimgame.model.reduced_form import expr_text
+from kimgame.model.tree import ExtensiveFormGame
 
 
 def _fix(value, fixed):

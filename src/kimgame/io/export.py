@@ -30,7 +30,8 @@ from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
-from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, path_label, reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, path_label
 
 __all__ = ["EXPORT_SUFFIXES", "YAML_CUT_LEVELS", "convert", "export_text", "game_document", "to_efg", "to_json",
            "to_nfg", "to_yaml"]
