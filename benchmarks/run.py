@@ -208,7 +208,7 @@ def random_tree_spec(depth: int, seed: int):
     chance move (1/3, 2/3); payoffs are random integers 0..9."""
     import random
 
-    from kimgame.model.tree import chance, decision, terminal
+    from kimgame.model.nodes import chance, decision, terminal
 
     rng = random.Random(seed)
 
@@ -310,7 +310,7 @@ def centipede_spec(k: int, types: int = 1):
     each. With ``types`` = 2, chance first picks A's type (1/3, 2/3), seen by A and not by B: A then has 2k
     information sets, B's k span both types (imperfect information). A plan stops at its first 'stop', so a
     player has k + 1 reduced plans per type, against 2^(information sets) plans in the unreduced form."""
-    from kimgame.model.tree import chance, decision, terminal
+    from kimgame.model.nodes import chance, decision, terminal
 
     def node(move: int, t: int):
         if move == 2 * k:
@@ -329,7 +329,8 @@ def centipede_spec(k: int, types: int = 1):
 def case_reduced_normal_form(ks: list[int], bayes_ks: list[int], reps: int) -> list[Row]:
     """Building the reduced normal form (plans, then exact payoff formulas) of centipedes with k binary
     information sets per player: time and size; the scaling exponent is fitted against the reduced size."""
-    from kimgame.model.tree import build_tree, full_normal_form_size, plan_space, reduced_normal_form
+    from kimgame.model.reduced_form import reduced_normal_form
+    from kimgame.model.tree import build_tree, full_normal_form_size, plan_space
 
     rows = []
     for family, types, sizes in (("centipede, perfect information", 1, ks),

@@ -16,15 +16,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from kimgame.expr.tree import Formula, Num
-from kimgame.model.tree import (
-    Chance,
-    Decision,
-    ExtensiveFormGame,
-    Terminal,
-    combine_product,
-    combine_sum,
-    expr_text,
-)
+from kimgame.model.reduced_form import combine_product, combine_sum, expr_text
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 
 F = Fraction
 Matrix = list[list[Fraction]]

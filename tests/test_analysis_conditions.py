@@ -46,8 +46,8 @@ def make_game(payoffs, params, strategies=None, players=("P1", "P2")):
     if strategies is None:
         n = round(len(payoffs) ** 0.5)
         strategies = (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(n)))
-    return NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies), vectors, tuple(params),
-                          resolve_values(params))
+    return NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies), vectors, parameters=tuple(params),
+                          values=resolve_values(params))
 
 
 def same_truth_everywhere(cond_a, cond_b, symbols, points) -> None:
@@ -281,7 +281,7 @@ claims:
 
 
 def test_trees_go_through_their_reduced_normal_form_and_symbolic_backward_induction(write_yaml):
-    from kimgame.model.tree import reduced_normal_form
+    from kimgame.model.reduced_form import reduced_normal_form
 
     tree = kimgame.load(write_yaml(TREE))
     f = sympy.Symbol("f", real=True)

@@ -14,7 +14,9 @@ from kimgame.io.export import game_document, to_efg, to_json, to_nfg, to_yaml
 from kimgame.io.gambit import parse_efg, parse_nfg
 from kimgame.io.payoff_file import parse_game
 from kimgame.io.yaml_source import parse_yaml
-from kimgame.model.tree import build_tree, decision, reduced_normal_form, terminal
+from kimgame.model.nodes import decision, terminal
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import build_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GAMES = sorted(p for p in (ROOT / "games").glob("*.yaml") if p.stem != "kuhn_poker")  # Kuhn: test_gambit_kuhn

@@ -11,7 +11,8 @@ import pytest
 import kimgame
 from kimgame.io.export import to_efg
 from kimgame.io.gambit import parse_efg
-from kimgame.model.tree import Chance, plan_space, reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import Chance, plan_space
 from kimgame.solvers.lemke_howson import lemke_howson
 from kimgame.solvers.reduced_normal_form import mixed_from_behavior
 from kimgame.solvers.subgames import subgame_roots

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import GAMES, ROOT
 from kimgame.io.loader import load
-from kimgame.model.tree import reduced_normal_form
+from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.solvers import pure_lists
 from kimgame.solvers.dominance import iterated_elimination, pure_dominance
 from kimgame.solvers.pure import pure_equilibria

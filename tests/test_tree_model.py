@@ -11,17 +11,10 @@ import kimgame
 from clirun import run_cli
 from conftest import GAMES
 from kimgame.errors import KimgameError, ValidationErrors
+from kimgame.model.nodes import chance, decision, terminal, use
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import (
-    build_tree,
-    chance,
-    decision,
-    full_normal_form_size,
-    plan_space,
-    reduced_normal_form,
-    terminal,
-    use,
-)
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import build_tree, full_normal_form_size, plan_space
 
 GOOD = """
 kimgame: 1

@@ -9,8 +9,9 @@ import kimgame
 from clirun import run_cli
 from conftest import GAMES
 from kimgame.analysis.solve_tree import solve_tree
+from kimgame.model.nodes import chance, decision, terminal
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import build_tree, chance, decision, terminal
+from kimgame.model.tree import build_tree
 from kimgame.report.document import result_document, to_json
 from kimgame.report.render import render_markdown, render_text
 from kimgame.report.tree_view import rich_tree, to_dot, tree_sections

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import kimgame
 from conftest import GAMES
 from kimgame.analysis.solve_tree import solve_tree
-from kimgame.model.tree import Decision, Terminal, build_tree, chance, decision, terminal
+from kimgame.model.nodes import chance, decision, terminal
+from kimgame.model.tree import Decision, Terminal, build_tree
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import subgame_roots

@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from kimgame.errors import KimgameError
+from kimgame.model.normal_form import NormalFormGame
 
 app = typer.Typer(
     name="kimgame",
@@ -137,7 +138,7 @@ def solve(
     game = _load(file, set_)
     hint = ""
     if conditions is None:  # derive only what is printed
-        conditions = not (format is not Format.json and game.form == "extensive" and game.claims
+        conditions = not (format is not Format.json and not isinstance(game, NormalFormGame) and game.claims
                           and len(game.parameters) > TEXT_CONDITION_PARAMETERS)
         if not conditions:
             hint = (f"\nThe claims' exact conditions on these {len(game.parameters)} parameters: kimgame analyze "
@@ -159,7 +160,7 @@ def render_result(result, format: Format, full: bool = False) -> str:
 
     game = result.game
     subtitle = f"Source: {game.source}" if game.source else ""
-    if game.form == "extensive":
+    if not isinstance(game, NormalFormGame):
         from kimgame.report.tree_view import tree_sections
 
         sections = tree_sections(result)
@@ -186,7 +187,7 @@ def show(
 ) -> None:
     """Draw the game: the tree (subgame-perfect path highlighted) or the payoff matrix."""
     game = _load(file, set_)
-    if game.form == "extensive":
+    if not isinstance(game, NormalFormGame):
         from kimgame.analysis.solve_tree import solve_tree
         from kimgame.model.tree import recall_problem
         from kimgame.solvers.results import SolveResult
@@ -496,7 +497,7 @@ def report(
 def validate(file: FileArg, set_: SetOption = None, limit: LimitOption = None) -> None:
     """Check a payoff file and explain every problem found (exit 2 if there are any)."""
     game = _load(file, set_)
-    size = " × ".join(str(k) for k in game.shape) if game.form == "normal" else f"{game.num_nodes} nodes"
+    size = " × ".join(str(k) for k in game.shape) if isinstance(game, NormalFormGame) else f"{game.num_nodes} nodes"
     _emit(f"{file}: OK — {game.form}-form game '{game.title}', players {', '.join(game.players)}, {size}, "
           f"{len(game.parameters)} parameter(s), {len(game.claims)} claim(s)")
 

@@ -35,6 +35,8 @@ from kimgame.analysis.views import ConditionView
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.presentation import present
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.deadline import Clock, deadline_after
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
@@ -134,9 +136,7 @@ def holds_here(game, claim: Claim) -> bool:
 
     spec = claim.spec
     if not isinstance(spec, (Plays, Outcome)):
-        if getattr(game, "form", "normal") == "extensive":
-            from kimgame.model.tree import reduced_normal_form
-
+        if isinstance(game, ExtensiveFormGame):
             return judge(reduced_normal_form(game), claim).holds
         return judge(game, claim).holds
     from kimgame.analysis.solve_tree import solve_tree
@@ -160,7 +160,7 @@ def _numeric_only(game, claim: Claim, phrase: str, message: str, partial: bool =
 
 def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | None, clock: Clock) -> ClaimAnalysis:
     phrase = claim_phrase(claim)
-    tree = getattr(game, "form", "normal") == "extensive" and isinstance(claim.spec, (Plays, Outcome))
+    tree = isinstance(game, ExtensiveFormGame) and isinstance(claim.spec, (Plays, Outcome))
     views: tuple[ConditionView, ...] = ()
     regimes = None
     univariate = None

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kimgame._version import __version__
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 
 ENTRY_VERSION = "3"  # bump when what is stored can change for the same content
 
@@ -65,17 +66,16 @@ def game_content(game, *, values: bool = False) -> Iterable[str]:
         yield f"title {game.title}\0{game.source}"
     for c in game.claims:
         yield f"claim {c.id}\0{_claim_text(c)}" + (f"\0{c.says}" if values else "")
-    if game.form == "normal":
+    if not isinstance(game, ExtensiveFormGame):
         yield "strategies " + "\0".join("\1".join(s) for s in game.strategies)
         for vector in game.payoffs:
             yield "payoff " + "\0".join(_formula(f) for f in vector)
         return
     sep = "\1"
     for node in game.nodes:
-        kind = node.kind
-        if kind == "decision":
+        if isinstance(node, Decision):
             yield f"D {node.player} {node.infoset}\0{sep.join(node.actions)} {node.children}"
-        elif kind == "chance":
+        elif isinstance(node, Chance):
             probs = sep.join(_formula(f) for f in node.probs)
             yield f"C {sep.join(node.outcomes)}\0{probs} {node.children}"
         else:

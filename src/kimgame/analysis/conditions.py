@@ -18,7 +18,7 @@ the declared ranges the simplified condition may differ from the raw one; kimgam
 a game there (``with_values`` refuses such values). ``claim_condition(..., simplify=False)`` gives
 the raw condition, exact everywhere.
 
-The payoffs are taken from :func:`symbolic_game`, the one place that dispatches on ``game.form``;
+The payoffs are taken from :func:`symbolic_game`, the one place that dispatches on the game's type;
 extensive-form games (trees) plug in there.
 """
 
@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING, Any
 from kimgame.analysis.condition_simplify import simplify_condition
 from kimgame.errors import KimgameError
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
+from kimgame.model.normal_form import NormalFormGame
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.deadline import Clock, why_stopped
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,22 +92,19 @@ class SymbolicGame:
 def symbolic_game(game, keep: Iterable[str] | None = None) -> SymbolicGame:
     """The game's payoffs as sympy expressions in its parameters.
 
-    This is the single dispatch on ``game.form``: normal-form games are read directly; a tree
+    This is the single dispatch on the game's type: normal-form games are read directly; a tree
     (extensive form) gives its reduced normal form, whose payoffs stay formulas in the parameters
-    (:func:`kimgame.model.tree.reduced_normal_form`), so dominance between plans, pure-equilibrium
+    (:func:`kimgame.model.reduced_form.reduced_normal_form`), so dominance between plans, pure-equilibrium
     conditions and parametric mixed equilibria work on trees too. Claims about what is played in the
     tree's subgame-perfect equilibria do not come through here: see :func:`claim_condition`.
 
     ``keep``: the parameters to keep symbolic (default: all); the others are replaced by their exact
     values in ``game.values``.
     """
-    form = getattr(game, "form", "normal")
-    if form == "extensive":
-        from kimgame.model.tree import reduced_normal_form
-
+    if isinstance(game, ExtensiveFormGame):
         return _keep_only(game, _symbolic_normal_form(reduced_normal_form(game)), keep)
-    if form != "normal":
-        raise TypeError(f"unknown game form {form!r}")
+    if not isinstance(game, NormalFormGame):
+        raise TypeError(f"not a game: {type(game).__name__}")
     return _keep_only(game, _symbolic_normal_form(game), keep)
 
 
@@ -189,7 +189,7 @@ def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplif
     """
     spec = claim.spec if isinstance(claim, Claim) else claim
     if isinstance(spec, (Plays, Outcome)):
-        if getattr(game, "form", "normal") != "extensive":
+        if not isinstance(game, ExtensiveFormGame):
             raise UnsupportedCondition(f"'{spec.describe()}' is a claim about a game tree; this game is a matrix")
         from kimgame.analysis.tree_conditions import MAX_PIECES, tree_claim_condition
 

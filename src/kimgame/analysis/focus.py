@@ -14,14 +14,14 @@ from types import MappingProxyType
 
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, substitute
+from kimgame.model.reduced_form import expr_text
+from kimgame.model.tree import ExtensiveFormGame
 
 
 def _fix(value, fixed):
     if isinstance(value, Formula):
         if not value.parameters & fixed.keys():
             return value
-        from kimgame.model.tree import expr_text
-
         expr = substitute(value.expr, fixed)
         return Formula(expr, expr_text(expr), value.where)
     if isinstance(value, tuple) and value and all(isinstance(v, Formula) for v in value):
@@ -45,7 +45,7 @@ def focus(game, free: Iterable[str]):
     fixed = {n: game.values[n] for n in names if n not in free}
     kept = tuple(p for p in game.parameters if p.name in free)
     values = MappingProxyType({n: game.values[n] for n in free})
-    if game.form == "normal":
+    if not isinstance(game, ExtensiveFormGame):
         payoffs = tuple(tuple(_fix(f, fixed) for f in vector) for vector in game.payoffs)
         return dataclasses.replace(game, payoffs=payoffs, parameters=kept, values=values, path=None)
     nodes = tuple(_fix_fields(node, fixed) for node in game.nodes)

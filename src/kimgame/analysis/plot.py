@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kimgame.errors import KimgameError
+from kimgame.model.tree import ExtensiveFormGame
 
 __all__ = ["plot_regions"]
 
@@ -64,7 +65,7 @@ def _share(arr) -> str:
 
 
 def _outcome_title(game) -> str:
-    return "subgame-perfect paths" if getattr(game, "form", "normal") == "extensive" else "pure Nash equilibria"
+    return "subgame-perfect paths" if isinstance(game, ExtensiveFormGame) else "pure Nash equilibria"
 
 
 def plot_regions(sweep_result, out_path: str | Path, game=None) -> Path:

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
+from kimgame.model.tree import ExtensiveFormGame, recall_problem
 from kimgame.solvers.budget import enumeration_seconds
 from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, Method, SolveResult
@@ -54,10 +55,8 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
 
     start = time.perf_counter()
     with limits_in_force(limits) as chosen:
-        if getattr(game, "form", "normal") == "extensive":
+        if isinstance(game, ExtensiveFormGame):
             from kimgame.analysis.solve_tree import solve_tree
-            from kimgame.model.tree import recall_problem
-
             if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
                 return _solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
 
@@ -433,7 +432,6 @@ def _solve_without_recall(game, *, method: str, timeout: float | None, condition
     a first note saying why and what is not offered, and ``perfect_recall`` False."""
     import dataclasses
 
-    from kimgame.model.tree import recall_problem
     from kimgame.solvers.imperfect_recall import recall_note, reduced_normal_form_without_recall
 
     problem = recall_problem(game)

@@ -30,6 +30,7 @@ from typing import Any
 from kimgame.analysis.montecarlo import progress_bar, wilson_interval
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr.numbers import fmt
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 
 __all__ = ["RESOLUTION", "ClaimShare", "PointIssue", "SolveSamples", "draw_points", "path_label", "sample_solves"]
 
@@ -190,11 +191,11 @@ def sample_solves(game, samples: int, seed: int = 0, claims=None, *, method: str
         raise KimgameError("--solve needs --samples N with N > 0 points to solve")
     chosen = resolve_claims(game, None if claims is None else list(claims))
     if method is None:
-        spe_only = getattr(game, "form", "normal") == "extensive" and all(
+        spe_only = isinstance(game, ExtensiveFormGame) and all(
             isinstance(c.spec, (Plays, Outcome)) and c.spec.equilibrium == "spe" for c in chosen)
         method = "spe" if spe_only else "auto"
     deadline = None if timeout is None else time.time() + timeout  # wall clock: workers may be elsewhere
-    tree = getattr(game, "form", "normal") == "extensive"
+    tree = isinstance(game, ExtensiveFormGame)
     narrowed = game.replace(claims=tuple(chosen)) if tree else dataclasses.replace(game, claims=tuple(chosen))
     job = _Job(narrowed, method, deadline, point_timeout, as_limits(limits))
     draws = _draws(game, samples, seed)
@@ -313,7 +314,7 @@ def _ctrl_c_noted() -> Iterator[None]:
 def _labels(game, result) -> tuple[str, ...]:
     """The subgame-perfect paths of play of a tree's result (distinct, sorted), or a matrix game's pure
     equilibria (``"private/dismantle"``; ``"none"`` when there is none)."""
-    if getattr(game, "form", "normal") == "extensive":
+    if isinstance(game, ExtensiveFormGame):
         return tuple(sorted({path_label(game, e.behavior) for e in result.equilibria if e.subgame_perfect}))
     from kimgame.analysis.sweep_outcomes import NO_EQUILIBRIUM, PROFILE_SEPARATOR
 
@@ -324,8 +325,6 @@ def path_label(game, behavior: Mapping[str, Mapping[str, Mapping[str, Fraction]]
     """The path of play of a behaviour profile as the sweep labels it: the actions taken from the root
     joined by ``" > "``; at a chance node every outcome's continuation, ``"[insulted: stall | not_insulted:
     dismantle]"``; a mixed move lists its actions with their probabilities, ``"{a 1/3: ... | b 2/3: ...}"``."""
-    from kimgame.model.tree import Chance, Decision
-
     nodes = game.nodes
     players = game.players
 

@@ -23,6 +23,7 @@ from fractions import Fraction
 import sympy
 
 from kimgame.model.claims import Claim
+from kimgame.model.tree import ExtensiveFormGame
 
 __all__ = ["MAX_VIEW_PARAMETERS", "NATURE", "SHARED", "ConditionView", "condition_views", "owned_phrase",
            "parameter_owners", "player_parameters"]
@@ -73,7 +74,7 @@ def parameter_owners(game) -> dict[str, str]:
     order = [p.name for p in game.parameters]
     used: dict[str, set[str]] = {n: set() for n in order}
     chance: set[str] = set()
-    if game.form == "normal":
+    if not isinstance(game, ExtensiveFormGame):
         vectors = game.payoffs
     else:
         vectors = [n.payoffs for n in game.nodes if hasattr(n, "payoffs")]

@@ -30,6 +30,8 @@ from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
+from kimgame.model.reduced_form import reduced_normal_form
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, path_label
 
 __all__ = ["EXPORT_SUFFIXES", "YAML_CUT_LEVELS", "convert", "export_text", "game_document", "to_efg", "to_json",
            "to_nfg", "to_yaml"]
@@ -59,9 +61,7 @@ def _gambit_label(text: str) -> str:
 
 def _numeric_normal_form(game):
     """A normal-form game for ``game``: itself, or the reduced normal form of a tree."""
-    if getattr(game, "form", "normal") == "extensive":
-        from kimgame.model.tree import reduced_normal_form
-
+    if isinstance(game, ExtensiveFormGame):
         return reduced_normal_form(game)
     return game
 
@@ -100,9 +100,7 @@ def to_efg(game) -> str:
     and carry kimgame's labels as names; each chance node is its own chance event; terminals sharing an
     outcome label and payoffs share an outcome. Raises :class:`KimgameError` for a normal-form game.
     """
-    from kimgame.model.tree import Chance, Decision
-
-    if getattr(game, "form", "normal") != "extensive":
+    if not isinstance(game, ExtensiveFormGame):
         raise KimgameError("an .efg file holds a game tree, and a normal-form game has no unique tree (who moves "
                            "first, what is observed); write it as .nfg, .yaml or .json — or write the tree you mean "
                            "as a YAML 'tree:' and convert that")
@@ -125,10 +123,10 @@ def to_efg(game) -> str:
             lines.append(f"p {name} {node.player + 1} {number} {_gambit_label(node.infoset)} {{ {actions} }} 0")
         elif isinstance(node, Chance):
             events += 1
-            moves = " ".join(f"{_gambit_label(o)} {fmt(q)}" for o, q in zip(node.outcomes, probs[v]))
+            moves = " ".join(f"{_gambit_label(o)} {fmt(q)}" for o, q in zip(node.outcomes, probs[v] or ()))
             lines.append(f'c {name} {events} "" {{ {moves} }} 0')
         else:
-            values = pays[v]
+            values = pays[v] or ()
             key = (node.outcome or "", values)
             number = outcome_numbers.get(key)
             if number is None:
@@ -245,7 +243,7 @@ def to_yaml(game) -> str:
     """The game in kimgame's YAML payoff-file format (see the module notes); reads back with
     :func:`kimgame.load` to the same game: players, labels, parameters, formulas, claims."""
     lines = _header_yaml(game)
-    if getattr(game, "form", "normal") == "extensive":
+    if isinstance(game, ExtensiveFormGame):
         lines += _tree_yaml(game)
     else:
         lines += _matrix_yaml(game)
@@ -274,8 +272,6 @@ def _matrix_yaml(game) -> list[str]:
 
 
 def _tree_yaml(game) -> list[str]:
-    from kimgame.model.tree import Chance, Decision, path_label
-
     nodes = game.nodes
     infosets = game.infosets
 
@@ -379,9 +375,7 @@ def game_document(game) -> dict[str, Any]:
         for p in game.parameters
     }
     symbolic = game.is_symbolic
-    if game.form == "extensive":
-        from kimgame.model.tree import Chance, Decision
-
+    if isinstance(game, ExtensiveFormGame):
         probs, pays = game.chance_values, game.terminal_values
         nodes = []
         for v, node in enumerate(game.nodes):
@@ -393,9 +387,9 @@ def game_document(game) -> dict[str, Any]:
             elif isinstance(node, Chance):
                 item["moves"] = [{"label": o, "probability": fmt(q), "child": c}
                                  | ({"formula": f.text} if symbolic else {})
-                                 for o, q, f, c in zip(node.outcomes, probs[v], node.probs, node.children)]
+                                 for o, q, f, c in zip(node.outcomes, probs[v] or (), node.probs, node.children)]
             else:
-                item["payoffs"] = dict(zip(game.players, (fmt(q) for q in pays[v])))
+                item["payoffs"] = dict(zip(game.players, (fmt(q) for q in pays[v] or ())))
                 if symbolic:
                     item["formulas"] = dict(zip(game.players, (f.text for f in node.payoffs)))
                 item["outcome"] = node.outcome
@@ -472,7 +466,7 @@ def convert(source: str | Path, target: str | Path, overrides: Mapping[str, obje
     if out.is_dir():
         raise KimgameError(f"'{out}' is a folder; give a file name", Location(str(target)))
     atomic_write(out, text)
-    what = "the reduced normal form of the tree" if game.form == "extensive" and suffix == ".nfg" else \
+    what = "the reduced normal form of the tree" if isinstance(game, ExtensiveFormGame) and suffix == ".nfg" else \
         f"the {game.form}-form game"
     values = "" if not game.parameters or suffix in (".yaml", ".yml") else \
         " at " + ", ".join(f"{k} = {fmt(v)}" for k, v in game.values.items())

@@ -39,18 +39,10 @@ from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode
 from kimgame.limits import current_limits
 from kimgame.model.claims import Claim, Outcome, Plays
+from kimgame.model.nodes import ChanceSpec, DecisionSpec, Spec, TerminalSpec, UseSpec
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import (
-    ChanceSpec,
-    DecisionSpec,
-    ExtensiveFormGame,
-    Spec,
-    TerminalSpec,
-    UseSpec,
-    assemble,
-    chance_sum_problem,
-    tree_problems,
-)
+from kimgame.model.probabilities import chance_sum_problem
+from kimgame.model.tree import ExtensiveFormGame, assemble, tree_problems
 
 DECISION_KEYS = ("player", "moves", "infoset", "name")
 CHANCE_KEYS = ("chance", "name")

@@ -3,50 +3,36 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, constant
-from kimgame.model.claims import Claim
-from kimgame.model.parameters import Parameter, bind_values, resolve_values
-from kimgame.model.presentation import present
+from kimgame.model.game import Game
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 
 @dataclass(frozen=True, eq=False)
-class NormalFormGame:
-    """An N-player game in strategic form, addressed by labels.
+class NormalFormGame(Game):
+    """An N-player game in strategic form, addressed by labels (header fields: :class:`Game`).
 
     ``payoffs`` lists, for every pure profile in row-major order (the last player's strategy varies
     fastest), one formula per player. ``values`` are the parameter values the game is evaluated at.
     Games are immutable: :meth:`with_values` returns a new game.
     """
 
-    players: tuple[str, ...]
     strategies: tuple[tuple[str, ...], ...]
     payoffs: tuple[tuple[Formula, ...], ...]
-    parameters: tuple[Parameter, ...] = ()
-    values: Mapping[str, Fraction] = field(default_factory=lambda: MappingProxyType({}))
-    title: str = ""
-    source: str = ""
-    claims: tuple[Claim, ...] = ()
-    path: str | None = None
 
-    form = "normal"
-
-    def _repr_html_(self) -> str:
-        """The game in a notebook: parameters and payoff table (:mod:`kimgame.report.notebook`)."""
-        return present("html", self)
+    form: ClassVar[str] = "normal"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
+        super().__post_init__()
         if len(self.players) != len(self.strategies):
             raise ValueError("one tuple of strategies per player")
         if len(self.payoffs) != self.num_profiles:
@@ -117,11 +103,6 @@ class NormalFormGame:
     def is_symbolic(self) -> bool:
         """True when some payoff depends on a parameter."""
         return any(f.parameters for vec in self.payoffs for f in vec)
-
-    def with_values(self, overrides: Mapping[str, object] | None = None, **kw: object) -> NormalFormGame:
-        """The same game at other parameter values (each checked against its declared range)."""
-        merged = {**dict(self.values), **(overrides or {}), **kw}
-        return replace(self, values=resolve_values(self.parameters, merged))
 
 
 def game_from_arrays(

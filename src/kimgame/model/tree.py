@@ -8,11 +8,10 @@ centipede) are handled.
 Large trees are assembled into numpy arrays instead (:mod:`kimgame.model.tree_arrays`), with the same
 nodes, checks and messages; solvers then work on the arrays (:attr:`ExtensiveFormGame.arrays`).
 
-Three kinds of node: :class:`Decision` (a player moves; ``infoset`` names its information set),
-:class:`Chance` (outcomes with probabilities) and :class:`Terminal` (payoffs, an optional outcome label).
-
-Trees are written as nested *specs* (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) and
-assembled by :func:`build_tree`, which checks everything a payoff file is checked for and reports every
+The node classes (:class:`Decision`, :class:`Chance`, :class:`Terminal`) and the specs trees are written
+in (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) live in :mod:`kimgame.model.nodes`;
+the checks of chance probabilities in :mod:`kimgame.model.probabilities`. Trees are assembled by
+:func:`build_tree`, which checks everything a payoff file is checked for and reports every
 problem with its place: information sets (same player, same actions), perfect recall, chance
 probabilities (summing to one symbolically, lying in [0, 1]), the size limit.
 
@@ -22,7 +21,7 @@ with a run of three or more equal labels written ``"pass ×5"`` so deep trees ke
 share a label form one information set only if each of them says so with ``infoset:``; a label that
 several nodes got by default (a name used twice, e.g. in a sub-tree used twice) is an error.
 
-The reduced normal form (:func:`reduced_normal_form`) has one strategy per *plan*: a choice at every
+The reduced normal form (:func:`kimgame.model.reduced_form.reduced_normal_form`) has one strategy per *plan*: a choice at every
 information set of the player that the player's own earlier choices do not exclude. A plan is labelled
 by its actions in information-set order (order of first appearance in the tree, preorder) joined by
 ``"/"``; a player with one information set has plain action labels.
@@ -30,152 +29,48 @@ by its actions in information-set order (order of first appearance in the tree, 
 
 from __future__ import annotations
 
-import gc
 import math
-from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, ClassVar
 
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.numbers import fmt
-from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
+from kimgame.expr.tree import Formula, Num
 from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
 from kimgame.model.claims import Claim
-from kimgame.model.parameters import Parameter, bind_values, resolve_values
-from kimgame.model.presentation import present
+from kimgame.model.game import Game
+from kimgame.model.nodes import (
+    RUN_LENGTH,
+    Chance,
+    ChanceSpec,
+    Decision,
+    DecisionSpec,
+    InfoSet,
+    Node,
+    Spec,
+    Terminal,
+    TerminalSpec,
+    UseSpec,
+    gc_paused,
+    path_label,
+    walk_specs,
+)
+from kimgame.model.parameters import Parameter, resolve_values
+from kimgame.model.probabilities import (
+    outside_unit_interval_on_box,
+    sum_error,
+    sums_to_one,
+)
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
 MAX_NODES = DEFAULT_LIMITS.nodes
 MAX_REDUCED_PROFILES = DEFAULT_LIMITS.reduced_profiles  # the reduced normal form is built only up to this many profiles
 PLAN_COUNT_CAP = 2**53  # plan and profile counts saturate here (exact below it, also in float64 arithmetic)
-RUN_LENGTH = 3  # a run of this many equal labels in a default path label is written "label ×k"
 ARRAY_MIN_NODES = 2_000  # trees of at least this many nodes are assembled into arrays (see tree_arrays)
-
-
-# --------------------------------------------------------------------------------------------------
-# nodes of an assembled tree
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """``player`` (index into the game's players) chooses one of ``actions`` at information set ``infoset``."""
-
-    player: int
-    infoset: str
-    actions: tuple[str, ...]
-    children: tuple[int, ...]
-    name: str | None = None
-    where: Location | None = None
-
-    kind = "decision"
-
-
-@dataclass(frozen=True, slots=True)
-class Chance:
-    """Nature draws one of ``outcomes`` with probabilities ``probs`` (exact formulas)."""
-
-    outcomes: tuple[str, ...]
-    probs: tuple[Formula, ...]
-    children: tuple[int, ...]
-    name: str | None = None
-    where: Location | None = None
-
-    kind = "chance"
-
-
-@dataclass(frozen=True, slots=True)
-class Terminal:
-    """An end of the game: one payoff formula per player, and an optional outcome label."""
-
-    payoffs: tuple[Formula, ...]
-    outcome: str | None = None
-    name: str | None = None
-    where: Location | None = None
-
-    kind = "terminal"
-    children = ()
-
-
-Node = Decision | Chance | Terminal
-
-
-@dataclass(frozen=True, slots=True)
-class InfoSet:
-    """An information set: its label, the player who moves, the actions, and its nodes (preorder)."""
-
-    label: str
-    player: int
-    actions: tuple[str, ...]
-    nodes: tuple[int, ...]
-
-
-# --------------------------------------------------------------------------------------------------
-# specs: how trees are written (by the YAML reader or in code)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class DecisionSpec:
-    player: str
-    moves: tuple[tuple[str, Spec], ...]
-    infoset: str | None = None
-    name: str | None = None
-    where: Location | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ChanceSpec:
-    outcomes: tuple[tuple[str, Any, Spec], ...]  # (label, probability, node)
-    name: str | None = None
-    where: Location | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class TerminalSpec:
-    payoffs: tuple[Any, ...]  # numbers, expression strings or Formulas, in player order
-    outcome: str | None = None
-    name: str | None = None
-    where: Location | None = None
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class UseSpec:
-    subtree: str
-    where: Location | None = None
-
-
-Spec = DecisionSpec | ChanceSpec | TerminalSpec | UseSpec
-
-
-def decision(player: str, moves: Mapping[str, Spec] | Sequence[tuple[str, Spec]], *, infoset: str | None = None,
-             name: str | None = None) -> DecisionSpec:
-    """A decision node: ``player`` chooses among ``moves`` (action label -> node, order kept)."""
-    items = tuple(moves.items()) if isinstance(moves, Mapping) else tuple(moves)
-    return DecisionSpec(player, items, infoset, name)
-
-
-def chance(outcomes: Mapping[str, tuple[Any, Spec]] | Sequence[tuple[str, Any, Spec]], *,
-           name: str | None = None) -> ChanceSpec:
-    """A chance node: ``{label: (probability, node)}``; probabilities are numbers or expressions."""
-    if isinstance(outcomes, Mapping):
-        items = tuple((label, p, node) for label, (p, node) in outcomes.items())
-    else:
-        items = tuple(outcomes)
-    return ChanceSpec(items, name)
-
-
-def terminal(*payoffs: Any, outcome: str | None = None, name: str | None = None) -> TerminalSpec:
-    """A terminal node with one payoff per player (numbers, ``Fraction``s or expression strings)."""
-    return TerminalSpec(tuple(payoffs), outcome, name)
-
-
-def use(subtree: str) -> UseSpec:
-    """A reference to the sub-tree named ``subtree`` (see ``subtrees`` of :func:`build_tree`)."""
-    return UseSpec(subtree)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -183,8 +78,9 @@ def use(subtree: str) -> UseSpec:
 
 
 @dataclass(frozen=True, eq=False)
-class ExtensiveFormGame:
-    """A finite game tree with perfect recall, addressed by labels (players, information sets, actions).
+class ExtensiveFormGame(Game):
+    """A finite game tree with perfect recall, addressed by labels (players, information sets, actions;
+    header fields: :class:`kimgame.model.game.Game`).
 
     ``nodes`` are in preorder with the root first. ``values`` are the parameter values the game is
     evaluated at; :meth:`with_values` returns the same game at other values.
@@ -194,23 +90,12 @@ class ExtensiveFormGame:
     read-only sequence equal to the tuple of nodes, whose node objects are made when first asked for.
     """
 
-    players: tuple[str, ...]
     nodes: tuple[Node, ...]
-    parameters: tuple[Parameter, ...] = ()
-    values: Mapping[str, Fraction] = field(default_factory=lambda: MappingProxyType({}))
-    title: str = ""
-    source: str = ""
-    claims: tuple[Claim, ...] = ()
-    path: str | None = None
 
-    form = "extensive"
-
-    def _repr_html_(self) -> str:
-        """The tree in a notebook, as SVG with the subgame-perfect path marked (:mod:`kimgame.report.notebook`)."""
-        return present("html", self)
+    form: ClassVar[str] = "extensive"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "parameters", bind_values(self.parameters, self.values))
+        super().__post_init__()
         n = len(self.nodes)
         if n == 0:
             raise ValueError("a tree needs at least one node")
@@ -254,9 +139,10 @@ class ExtensiveFormGame:
     @cached_property
     def arrays(self):
         """The tree as flat numpy arrays (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
-        from kimgame.model.tree_arrays import arrays_of
+        from kimgame.model.tree_arrays import arrays_from_nodes
 
-        return arrays_of(self)
+        store = _store(self)
+        return store.arrays if store is not None else arrays_from_nodes(self.players, self.nodes)
 
     @cached_property
     def parent(self) -> tuple[int, ...]:
@@ -432,8 +318,7 @@ class ExtensiveFormGame:
     def with_values(self, overrides: Mapping[str, object] | None = None, **kw: object) -> ExtensiveFormGame:
         """The same game at other parameter values (each checked against its range; chance
         probabilities must stay in [0, 1])."""
-        merged = {**dict(self.values), **(overrides or {}), **kw}
-        game = self.replace(values=resolve_values(self.parameters, merged))
+        game = super().with_values(overrides, **kw)
         errors = _probabilities_at_values(game)
         if errors:
             raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
@@ -497,22 +382,6 @@ def _value(f: Formula, values: Mapping[str, Fraction], memo: dict[int, Fraction]
         memo[key] = f.evaluate(values)
     return memo[key]
 
-
-def path_label(history: Sequence[str]) -> str:
-    """The default label of a node reached by ``history``: moves joined by ``" > "``, ``"root"`` if none,
-    a run of three or more equal moves written ``"label ×k"``."""
-    if not history:
-        return "root"
-    parts: list[str] = []
-    i = 0
-    while i < len(history):
-        j = i
-        while j < len(history) and history[j] == history[i]:
-            j += 1
-        k = j - i
-        parts.extend([history[i]] * k if k < RUN_LENGTH else [f"{history[i]} ×{k}"])
-        i = j
-    return " > ".join(parts)
 
 
 def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
@@ -586,13 +455,14 @@ def assemble(
         max_nodes = current_limits().nodes
     with gc_paused():  # the walk allocates one entry per node and frees nothing: no cycles to collect
         try:
-            walked = _walk(root, subtrees, max_nodes)
+            walked = walk_specs(root, subtrees, max_nodes)
             if walked is not None and len(walked.items) >= ARRAY_MIN_NODES:
                 from kimgame.model.tree_arrays import assemble_arrays
 
-                game = assemble_arrays(players, walked, parameters, values)
-                if game is not None:
-                    return game, []
+                store = assemble_arrays(players, walked, parameters, values)
+                if store is not None:
+                    return ExtensiveFormGame(players=players, nodes=store, parameters=parameters,  # type: ignore[arg-type]
+                                             values=MappingProxyType(dict(values))), []
         except (TypeError, IndexError, AttributeError):  # specs of an unexpected shape: checked node by node
             pass
         walked = None
@@ -729,124 +599,6 @@ def assemble(
     return game, errors
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (restored on exit). Work on a large tree allocates millions of
-    acyclic objects, and every full collection triggered meanwhile would scan the whole heap again (with a
-    tree of a million nodes in memory, a second or more each time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-class Walked(NamedTuple):
-    """What one walk over the specs records (see :func:`_walk`), node by node in preorder."""
-
-    items: list  # the move entry each node was reached by: (label, spec), (label, probability, spec), (None, root)
-    resolved: dict[int, Spec]  # the spec of each node reached through a reference ('use')
-    kinds: bytearray  # 0 terminal, 1 decision, 2 chance
-    arity: array  # number of moves
-    labels: list  # label of the move into each node (None for the root)
-    payoffs: list  # the payoffs of each terminal (in preorder of the terminals)
-    payoff_codes: dict  # each distinct payoff vector (with the terminal's location if it has one) -> its code
-    payoff_code: array  # the code of each terminal's payoffs
-    outcomes: list  # the outcome entries of each chance node
-    movers: list  # the player of each decision node
-    marked: list[int]  # decision nodes with 'infoset:' or 'name:'
-    wheres: dict[int, Location]  # terminals and chance nodes that have a location
-    parents: array  # the parent of each node (-1 for the root)
-    ends: dict[int, int]  # the last node of each non-terminal node's subtree
-
-
-def _walk(root: Spec, subtrees: Mapping[str, Spec], max_nodes: int) -> Walked | None:
-    """One preorder walk over the specs with references expanded, recording what assembling needs while each
-    spec is at hand (a second pass over a million scattered objects costs as much as the walk).
-
-    None when a reference is unknown or circular, a spec is of no known kind, or there are more than
-    ``max_nodes`` nodes: the node-by-node path then words the problem."""
-    items: list = []
-    resolved: dict[int, Spec] = {}
-    kinds = bytearray()
-    arity = array("q")
-    labels: list = []
-    payoffs: list = []
-    outcomes: list = []
-    movers: list = []
-    marked: list[int] = []
-    wheres: dict[int, Location] = {}
-    codes: dict = {}
-    payoff_code = array("q")
-    add_code = payoff_code.append
-    parents = array("q")
-    ends: dict[int, int] = {}
-    above = [-1]  # the nodes whose subtrees are being walked
-    stack: list = [(None, root)]
-    pop, push, add, add_kind, add_arity, add_label = (stack.pop, stack.extend, items.append, kinds.append,
-                                                      arity.append, labels.append)
-    add_payoffs, add_outcomes, add_mover, add_parent = payoffs.append, outcomes.append, movers.append, parents.append
-    hops_limit = len(subtrees) + 1
-    while stack:
-        item = pop()
-        if item is None:  # pushed below a node's moves: its subtree is done
-            ends[above.pop()] = len(items) - 1
-            continue
-        add(item)
-        add_parent(above[-1])
-        add_label(item[0])
-        spec = item[-1]
-        t = type(spec)
-        if t is UseSpec:
-            hops = 0
-            while t is UseSpec:
-                spec = subtrees.get(spec.subtree)
-                t = type(spec)
-                hops += 1
-                if hops > hops_limit:
-                    return None
-            resolved[len(items) - 1] = spec
-        if t is TerminalSpec:
-            add_kind(0)
-            add_arity(0)
-            key = spec.payoffs
-            add_payoffs(key)
-            if spec.where is not None:
-                wheres[len(items) - 1] = spec.where
-                key = (key, spec.where)
-            code = codes.get(key)
-            if code is None:
-                code = codes[key] = len(codes)
-            add_code(code)
-            continue
-        if t is DecisionSpec:
-            moves = spec.moves
-            add_kind(1)
-            add_mover(spec.player)
-            if spec.infoset is not None or spec.name is not None:
-                marked.append(len(items) - 1)
-        elif t is ChanceSpec:
-            moves = spec.outcomes
-            add_kind(2)
-            add_outcomes(moves)
-            if spec.where is not None:
-                wheres[len(items) - 1] = spec.where
-        else:
-            return None
-        add_arity(len(moves))
-        above.append(len(items) - 1)
-        push((None,))
-        push(moves[::-1])
-        if len(items) > max_nodes:
-            return None
-    if len(items) > max_nodes:
-        return None
-    return Walked(items, resolved, kinds, arity, labels, payoffs, codes, payoff_code, outcomes, movers, marked, wheres,
-                  parents, ends)
-
-
 def _where_text(where: Location | None) -> str:
     if where is None:
         return "another place"
@@ -930,7 +682,7 @@ def tree_problems(game: ExtensiveFormGame, *, recall: bool = True) -> list[Kimga
     chance probabilities (sum to one symbolically; in [0, 1] at the values and over the declared parameter
     ranges), payoffs that cannot be evaluated at the values."""
     store = _store(game)
-    if store is not None and store.passes_checks(game):
+    if store is not None and store.passes_checks(game.values, game.parameters):
         return []
     errors: list[KimgameError] = []
     errors.extend(_infoset_problems(game))
@@ -1053,112 +805,20 @@ def _chance_problems(game: ExtensiveFormGame) -> list[KimgameError]:
             continue
         key = tuple(f.expr for f in node.probs)
         if key not in checked_sums:
-            checked_sums[key] = _sums_to_one(node.probs, game.values)
+            checked_sums[key] = sums_to_one(node.probs, game.values)
         if not checked_sums[key]:
-            errors.append(_sum_error(node.outcomes, node.probs, node.where))
+            errors.append(sum_error(node.outcomes, node.probs, node.where))
         for label, f in zip(node.outcomes, node.probs):
             if not f.parameters or id(f.expr) in checked_box:
                 continue
             checked_box.add(id(f.expr))
-            problem = _outside_unit_interval_on_box(f, bounded)
+            problem = outside_unit_interval_on_box(f, bounded)
             if problem:
                 errors.append(KimgameError(
                     f"the probability of '{label}' ({f.text}) leaves [0, 1] within the declared parameter ranges: "
                     f"{problem}; narrow the ranges or rewrite the probability", f.where or node.where))
     return errors
 
-
-def chance_sum_problem(outcomes: Sequence[str], probs: Sequence[Formula], values: Mapping[str, Fraction],
-                       where: Location | None) -> KimgameError | None:
-    """The error for chance probabilities that do not sum to one (symbolically), or None."""
-    return None if _sums_to_one(probs, values) else _sum_error(outcomes, probs, where)
-
-
-def _sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Location | None) -> KimgameError:
-    total = " + ".join(f"({f.text})" if f.parameters else f.text for f in probs)
-    return KimgameError(f"the chance probabilities ({', '.join(outcomes)}) do not sum to 1 for all parameter values: "
-                        f"{total} ≠ 1", where)
-
-
-def _sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> bool:
-    """True when the formulas sum to exactly one as functions of the parameters.
-
-    Polynomial probabilities are compared by their exact normal form (:mod:`kimgame.expr.polynomial`);
-    others (division by a parameter, min/max) go to sympy."""
-    if all(f.constant is not None for f in probs):
-        return sum((f.constant for f in probs), Fraction(0)) == 1
-    try:  # a quick refutation at the current values before asking sympy
-        if sum((f.evaluate(values) for f in probs), Fraction(0)) != 1:
-            return False
-    except KimgameError:
-        pass
-    from kimgame.expr.polynomial import equal_as_functions
-    from kimgame.expr.tree import Num
-
-    exact = equal_as_functions([f.expr for f in probs], Num(Fraction(1)))
-    if exact is not None:  # polynomial probabilities: decided exactly without sympy
-        return exact
-    import sympy
-
-    difference = sympy.Add(*(f.to_sympy() for f in probs)) - 1
-    if sympy.cancel(sympy.together(difference)) == 0:
-        return True
-    return sympy.simplify(difference) == 0
-
-
-def _outside_unit_interval_on_box(f: Formula, params: Mapping[str, Parameter]) -> str | None:
-    """Where ``f`` leaves [0, 1] at a corner of the box of declared ranges of its parameters.
-
-    A cheap, sufficient check: only when ``f`` is multilinear (degree at most one in each parameter, by
-    its structure) and every parameter it uses has a finite range — a multilinear function takes its
-    extreme values at the corners of a box. Other probabilities are checked at the current values only.
-    """
-    names = sorted(f.parameters)
-    if len(names) > 10 or any(n not in params or params[n].low is None or params[n].high is None for n in names):
-        return None
-    degrees = _degrees(f.expr)
-    if degrees is None or any(d > 1 for d in degrees.values()):
-        return None
-    import itertools
-
-    for corner in itertools.product(*((params[n].low, params[n].high) for n in names)):
-        point = dict(zip(names, corner))
-        try:
-            p = f.evaluate(point)
-        except KimgameError:
-            continue
-        if not 0 <= p <= 1:
-            at = ", ".join(f"{n} = {fmt(x)}" for n, x in point.items())
-            return f"it is {fmt(p)} at {at}"
-    return None
-
-
-def _degrees(e) -> dict[str, int] | None:
-    """An upper bound on the degree of ``e`` in each parameter, or None if ``e`` is not a polynomial
-    by its structure (division by a non-constant, min/max/abs, non-integer powers)."""
-    if isinstance(e, Num):
-        return {}
-    if isinstance(e, Param):
-        return {e.name: 1}
-    if isinstance(e, Neg):
-        return _degrees(e.operand)
-    if isinstance(e, Call):
-        return None
-    left = _degrees(e.left)
-    right = _degrees(e.right)
-    if left is None or right is None:
-        return None
-    if e.op in "+-":
-        return {k: max(left.get(k, 0), right.get(k, 0)) for k in left.keys() | right.keys()}
-    if e.op == "*":
-        return {k: left.get(k, 0) + right.get(k, 0) for k in left.keys() | right.keys()}
-    if e.op == "/":
-        return left if not right else None
-    # power: only a constant non-negative integer exponent
-    if right or not isinstance(e.right, Num) or e.right.value.denominator != 1 or e.right.value < 0:
-        return None
-    n = int(e.right.value)
-    return {k: d * n for k, d in left.items()}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1365,154 +1025,3 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
                 stack.append((node.children[k], last, chances + ((v, k),)))
     return PlanSpace(root, cuts, tuple(tuple(x) for x in region_infosets), tuple(parents), tuple(plans_out),
                      tuple(labels_out), tuple(leaves), tuple(leaf_last), tuple(leaf_chance))
-
-
-def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None, check=None):
-    """The reduced normal form as a :class:`~kimgame.model.normal_form.NormalFormGame` whose payoffs are
-    exact formulas: for each profile of plans, the expected payoff over the terminals it reaches (chance
-    probabilities multiplied along the way), so the game stays parametric.
-
-    Strategies are plans (see the module notes for their labels). The work is proportional to the
-    number of (profile, reached terminal) pairs; :class:`KimgameError` beyond ``limit`` pure profiles
-    (default: the ``reduced_profiles`` limit in force). ``check``, if given, is called once per leaf
-    (a solver's deadline check: whatever it raises stops the build).
-    """
-    import itertools
-
-    from kimgame.model.normal_form import NormalFormGame
-
-    space = plan_space(game, limit=limit)
-    n = len(game.players)
-    shape = space.shape
-    strides = [1] * n
-    for i in range(n - 2, -1, -1):
-        strides[i] = strides[i + 1] * shape[i + 1]
-    cells: list[list[list]] = [[[] for _ in range(n)] for _ in range(math.prod(shape))]
-    for leaf, last, chances in zip(space.leaves, space.leaf_last, space.leaf_chance):
-        if check is not None:
-            check()
-        node = game.nodes[leaf]
-        weight = _product([game.nodes[c].probs[k].expr for c, k in chances])
-        terms = []
-        for f in node.payoffs:
-            terms.append(f if isinstance(weight, Num) and weight.value == 1 else _product([weight, f.expr]))
-        sets = [space.consistent[i][last[i]] for i in range(n)]
-        for combo in itertools.product(*sets):
-            flat = sum(k * s for k, s in zip(combo, strides))
-            for i in range(n):
-                cells[flat][i].append(terms[i])
-    payoffs = []
-    for cell in cells:
-        vec = []
-        for terms in cell:
-            if len(terms) == 1 and isinstance(terms[0], Formula):
-                vec.append(terms[0])
-            else:
-                expr = _sum([t.expr if isinstance(t, Formula) else t for t in terms])
-                vec.append(Formula(expr, expr_text(expr)))
-        payoffs.append(tuple(vec))
-    return NormalFormGame(
-        players=game.players,
-        strategies=space.labels,
-        payoffs=tuple(payoffs),
-        parameters=game.parameters,
-        values=game.values,
-        title=f"{game.title} (reduced normal form)" if game.title else "reduced normal form",
-        source=game.source,
-        path=game.path,
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# building expressions (balanced, constants folded) and writing them back as text
-
-
-def _balanced(op: str, items: list) -> Any:
-    while len(items) > 1:
-        items = [BinOp(op, items[k], items[k + 1]) if k + 1 < len(items) else items[k]
-                 for k in range(0, len(items), 2)]
-    return items[0]
-
-
-def _sum(exprs: Sequence[Any]) -> Any:
-    """The sum of expressions, constants added up, as a balanced tree (depth log n)."""
-    const = Fraction(0)
-    rest = []
-    for e in exprs:
-        if isinstance(e, Num):
-            const += e.value
-        else:
-            rest.append(e)
-    if not rest:
-        return Num(const)
-    if const:
-        rest.append(Num(const))
-    return _balanced("+", rest)
-
-
-def _product(exprs: Sequence[Any]) -> Any:
-    """The product of expressions, constants multiplied, as a balanced tree."""
-    const = Fraction(1)
-    rest = []
-    for e in exprs:
-        if isinstance(e, Num):
-            const *= e.value
-        else:
-            rest.append(e)
-    if const == 0 or not rest:
-        return Num(const)
-    if const != 1:
-        rest.insert(0, Num(const))
-    return _balanced("*", rest)
-
-
-def combine_sum(exprs: Sequence[Any]) -> Any:
-    """Public alias of the balanced, constant-folding sum of expression trees."""
-    return _sum(exprs)
-
-
-def combine_product(exprs: Sequence[Any]) -> Any:
-    """Public alias of the balanced, constant-folding product of expression trees."""
-    return _product(exprs)
-
-
-_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
-
-
-def _prec(e) -> int:
-    if isinstance(e, Num):
-        if e.value < 0:
-            return 3 if e.value.denominator == 1 else 2
-        return 5 if e.value.denominator == 1 else 2
-    if isinstance(e, Neg):
-        return 3
-    if isinstance(e, BinOp):
-        return _PREC[e.op]
-    return 5
-
-
-def expr_text(e) -> str:
-    """``e`` written as an expression that kimgame's parser (and sympy) reads back to the same value."""
-    if isinstance(e, Num):
-        return fmt(e.value)
-    if isinstance(e, Param):
-        return e.name
-    if isinstance(e, Neg):
-        inner = expr_text(e.operand)
-        return f"-({inner})" if _prec(e.operand) < 3 else f"-{inner}"
-    if isinstance(e, Call):
-        return f"{e.func}({', '.join(expr_text(a) for a in e.args)})"
-    p = _PREC[e.op]
-    left, right = expr_text(e.left), expr_text(e.right)
-    if e.op == "**":
-        if _prec(e.left) <= 4:
-            left = f"({left})"
-        if _prec(e.right) < 4:
-            right = f"({right})"
-        return f"{left}**{right}"
-    if _prec(e.left) < p:
-        left = f"({left})"
-    if _prec(e.right) < p or (_prec(e.right) == p and e.op in "-/") or (e.op in "*/" and _prec(e.right) == 2):
-        right = f"({right})"
-    sep = " " if p == 1 else ""
-    return f"{left}{sep}{e.op}{sep}{right}"

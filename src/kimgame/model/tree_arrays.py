@@ -3,11 +3,12 @@
 :class:`TreeArrays` describes any tree (nodes in preorder, as in :mod:`kimgame.model.tree`) by flat
 arrays — kind, parent, children (CSR), subtree end, mover, information set, the label code of the move
 into each node — and small tables of the distinct payoff vectors and chance probabilities (``Formula``
-objects), so solvers work on integer codes. :func:`arrays_of` gives them for any game: from the store
-below, or computed once from the node objects.
+objects), so solvers work on integer codes. :attr:`kimgame.model.tree.ExtensiveFormGame.arrays` gives them for any
+game: from the store below, or computed once from the node objects (:func:`arrays_from_nodes`). This
+module builds on :mod:`kimgame.model.nodes` only; :mod:`kimgame.model.tree` wraps what it assembles in the game.
 
 :func:`assemble_arrays` is the fast path of :func:`kimgame.model.tree.assemble` for large trees. One
-walk over the specs (:func:`kimgame.model.tree._walk`) records, while each spec is at hand, what the
+walk over the specs (:func:`kimgame.model.nodes.walk_specs`) records, while each spec is at hand, what the
 arrays need: parent, subtree end, kind, number of moves, move label, mover, payoff vector code. The rest
 is numpy (children, sibling label checks, information sets) and work per *distinct* label, payoff
 vector and probability (a generated tree has few). Default information-set labels (paths of moves)
@@ -25,19 +26,17 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import numpy as np
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.tree import Formula
-from kimgame.model.tree import (
+from kimgame.model.nodes import (
     RUN_LENGTH,
     Chance,
     Decision,
     DecisionSpec,
-    ExtensiveFormGame,
     InfoSet,
     Node,
     Terminal,
@@ -45,6 +44,8 @@ from kimgame.model.tree import (
     gc_paused,
     path_label,
 )
+from kimgame.model.parameters import Parameter
+from kimgame.model.probabilities import outside_unit_interval_on_box, sums_to_one
 
 T = TypeVar("T")
 
@@ -53,7 +54,7 @@ _EXACT_TYPES = frozenset({int, str, Fraction, Formula})  # raw payloads whose eq
 
 
 def _without_gc(method: Callable[..., T]) -> Callable[..., T]:
-    """Run ``method`` with the cyclic garbage collector paused (see :func:`kimgame.model.tree.gc_paused`)."""
+    """Run ``method`` with the cyclic garbage collector paused (see :func:`kimgame.model.nodes.gc_paused`)."""
 
     @functools.wraps(method)
     def paused(*args: Any, **kw: Any) -> T:
@@ -232,14 +233,6 @@ def arrays_from_nodes(players: Sequence[str], nodes: Sequence[Node]) -> TreeArra
                       pay_table)
 
 
-def arrays_of(game: ExtensiveFormGame) -> TreeArrays:
-    """The arrays of ``game``: those of its :class:`TreeStore`, or computed from its node objects."""
-    nodes = game.nodes
-    if isinstance(nodes, TreeStore):
-        return nodes.arrays
-    return arrays_from_nodes(game.players, nodes)
-
-
 # --------------------------------------------------------------------------------------------------
 # lazily created nodes
 
@@ -374,7 +367,7 @@ class TreeStore(Sequence):
         return path
 
     def path_label_of(self, v: int) -> str:
-        """The default label of node ``v``: its path of moves (see :func:`kimgame.model.tree.path_label`)."""
+        """The default label of node ``v``: its path of moves (see :func:`kimgame.model.nodes.path_label`)."""
         return path_label(self.history(v))
 
     def history(self, v: int) -> tuple[str, ...]:
@@ -497,26 +490,23 @@ class TreeStore(Sequence):
 
     # ---- checks -----------------------------------------------------------------------------------
 
-    def passes_checks(self, game: ExtensiveFormGame) -> bool:
+    def passes_checks(self, values: Mapping[str, Fraction], parameters: Sequence[Parameter]) -> bool:
         """True when :func:`kimgame.model.tree.tree_problems` would find nothing: information sets, perfect
         recall, chance probabilities and payoffs checked per information set with several nodes and per
         distinct formula. False when the node-by-node checks must run (they word the problems)."""
-        from kimgame.model.tree import _outside_unit_interval_on_box, _sums_to_one
-
         a = self.arrays
-        values = game.values
         if not a.is_perfect_information and not self._shared_infosets_ok():
             return False
         # chance probabilities: each distinct formula in [0, 1] at the values and over the ranges, each
         # distinct tuple of a chance node's formulas summing to one
         if not self.probabilities_ok(values):
             return False
-        bounded = {p.name: p for p in game.parameters}
+        bounded = {p.name: p for p in parameters}
         for f in a.probs:
-            if f.parameters and _outside_unit_interval_on_box(f, bounded):
+            if f.parameters and outside_unit_interval_on_box(f, bounded):
                 return False
         for row in _distinct_probability_rows(a):
-            if not _sums_to_one([a.probs[c] for c in row], values):
+            if not sums_to_one([a.probs[c] for c in row], values):
                 return False
         for vec in a.payoffs:
             for f in vec:
@@ -660,9 +650,9 @@ def value_at(f: Formula, values: Mapping[str, Fraction]) -> Fraction:
 
 
 def assemble_arrays(players: tuple[str, ...], walked: Walked, parameters: tuple,
-                    values: Mapping[str, Fraction]) -> ExtensiveFormGame | None:
-    """The game of a walked spec tree (see :func:`kimgame.model.tree.assemble` and
-    :class:`kimgame.model.tree.Walked`), its nodes in a :class:`TreeStore`.
+                    values: Mapping[str, Fraction]) -> TreeStore | None:
+    """The nodes of a walked spec tree (see :func:`kimgame.model.tree.assemble` and
+    :class:`kimgame.model.nodes.Walked`) as a :class:`TreeStore`; the caller makes the game of them.
 
     Returns None when anything needs a message (unknown player, no moves, repeated labels, a formula that
     does not parse, a label that clashes): the node-by-node path then words every problem.
@@ -795,9 +785,7 @@ def assemble_arrays(players: tuple[str, ...], walked: Walked, parameters: tuple,
 
     arrays = TreeArrays(kind, ar, player, infoset, len(first_nodes), move, labels, prob, probs, payoff, pay_table,
                         structure=structure)
-    store = TreeStore(arrays, walked.items, walked.resolved, explicit)
-    return ExtensiveFormGame(players=players, nodes=store, parameters=parameters,  # type: ignore[arg-type]
-                             values=MappingProxyType(dict(values)))
+    return TreeStore(arrays, walked.items, walked.resolved, explicit)
 
 
 def _first_positions(keys: Sequence[Any]) -> dict[Any, int]:

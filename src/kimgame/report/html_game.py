@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from kimgame.expr.numbers import fmt, fmt_both
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 from kimgame.report.html_expr import formula_program
 
 MAX_TREE_NODES = 400  # larger trees are summarised, not drawn
@@ -26,8 +27,6 @@ def tree_data(game) -> dict[str, Any] | None:
     the programs of its payoffs or chance probabilities. ``live`` is False for trees with imperfect
     information (the page then keeps the path computed when it was built). None for trees over
     ``MAX_LIVE_NODES`` nodes."""
-    from kimgame.model.tree import Chance, Decision
-
     if game.num_nodes > MAX_LIVE_NODES:
         return None
     nodes = []
@@ -45,8 +44,6 @@ def tree_data(game) -> dict[str, Any] | None:
 def spe_moves(game, result) -> tuple[set[int], set[int]]:
     """Edges (by child node) chosen in some listed subgame-perfect equilibrium, and nodes on the path of
     the first one — what is highlighted before any slider moves."""
-    from kimgame.model.tree import Decision
-
     spe = [eq for eq in (result.equilibria if result is not None else ()) if eq.subgame_perfect]
     if not spe:
         return set(), set()
@@ -89,8 +86,6 @@ def tree_svg(game, result=None) -> str:
     """The tree as an SVG element: who moves (the information set in a tooltip), moves on the edges, chance
     probabilities, payoffs at the leaves (formula in a tooltip); moves of the listed subgame-perfect
     equilibria bold, the first one's path thick. A note instead for trees over ``MAX_TREE_NODES``."""
-    from kimgame.model.tree import Chance, Decision
-
     if game.num_nodes > MAX_TREE_NODES:
         return (f'<p class="note">The tree has {game.num_nodes} nodes; it is not drawn (at most '
                 f'{MAX_TREE_NODES}). The subgame-perfect path is listed below.</p>')
@@ -153,7 +148,7 @@ def tree_svg(game, result=None) -> str:
 
 def matrix_data(game) -> dict[str, Any] | None:
     """A two-player matrix for the page (payoff programs per cell), or None for other games."""
-    if game.form != "normal" or len(game.players) != 2 or game.num_profiles > MAX_MATRIX_CELLS:
+    if isinstance(game, ExtensiveFormGame) or len(game.players) != 2 or game.num_profiles > MAX_MATRIX_CELLS:
         return None
     rows, cols = game.shape
     return {"shape": [rows, cols],
@@ -164,7 +159,7 @@ def matrix_data(game) -> dict[str, Any] | None:
 def matrix_html(game, pure: set[tuple[int, ...]] | None = None) -> str:
     """The payoff table of a two-player game (row player's payoff first; cells of pure equilibria
     highlighted), or a note for larger or many-player games."""
-    if game.form != "normal" or len(game.players) != 2:
+    if isinstance(game, ExtensiveFormGame) or len(game.players) != 2:
         return f'<p class="note">{len(game.players)}-player matrices are not drawn; see the equilibria below.</p>'
     if game.num_profiles > MAX_MATRIX_CELLS:
         return (f'<p class="note">The matrix has {game.num_profiles} cells; it is not drawn (at most '
@@ -196,7 +191,7 @@ def pure_cells(game, result) -> set[tuple[int, ...]]:
 
 def game_html(game, result=None) -> str:
     """The game drawn: the tree (SVG) or the payoff table."""
-    if game.form == "extensive":
+    if isinstance(game, ExtensiveFormGame):
         return tree_svg(game, result)
     return matrix_html(game, pure_cells(game, result) if result is not None else None)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from kimgame.analysis.conditions import LONG_CONDITION
 from kimgame.expr.numbers import fmt, fmt_both
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.report.html_expr import condition_program
 from kimgame.report.html_game import fraction_pair, game_html, matrix_data, tree_data
 from kimgame.report.html_sections import sections_html, table_html
@@ -165,7 +166,7 @@ def _claim_html(i: int, game, analysis, item: dict[str, Any]) -> tuple[str, dict
 
 def equilibria_sections(result) -> list[Section]:
     """The equilibria part of the solve report (trees: the subgame-perfect ones first)."""
-    if result.game.form == "extensive":
+    if isinstance(result.game, ExtensiveFormGame):
         from kimgame.report.tree_view import nash_section, spe_section
 
         return [s for s in (spe_section(result), nash_section(result)) if s]
@@ -186,11 +187,11 @@ def report_html(game, result, analyses, *, source_file: str | None = None) -> st
         block, data = _claim_html(i, game, analysis, item)
         claims_html.append(block)
         claims_data.append(data)
-    tree = tree_data(game) if game.form == "extensive" else None
+    tree = tree_data(game) if isinstance(game, ExtensiveFormGame) else None
     data = {"players": list(game.players), "params": params_data, "claims": claims_data,
             "tree": tree, "matrix": matrix_data(game)}
     built = ", ".join(f"{p.name} = {fmt(game.values[p.name])}" for p in game.parameters) or "no parameters"
-    if game.form == "extensive" and tree is None:
+    if isinstance(game, ExtensiveFormGame) and tree is None:
         status = (f'<p class="note">This tree has {game.num_nodes} nodes: the page keeps the equilibria computed when '
                   "it was built; the sliders re-evaluate the claims only.</p>")
     elif tree is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.presentation import provide
 
 STYLE = """<style>
@@ -47,7 +48,7 @@ def game_display(game) -> str:
     from kimgame.report.html_game import MAX_TREE_NODES, game_html
 
     result = None
-    if game.form == "extensive" and game.num_nodes <= MAX_TREE_NODES:
+    if not isinstance(game, NormalFormGame) and game.num_nodes <= MAX_TREE_NODES:
         from kimgame.analysis.solve_tree import solve_tree
 
         result = solve_tree(game, method="spe", conditions=False)

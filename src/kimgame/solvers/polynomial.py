@@ -48,6 +48,7 @@ import numpy as np
 
 from kimgame.errors import KimgameError
 from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.results import AlgebraicEquilibrium as AlgebraicResult
 from kimgame.solvers.results import Equilibrium, Method, SolveResult
 from kimgame.solvers.scope import coverage, game_kind
@@ -574,7 +575,7 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
 
     from kimgame.solvers.verify import profile_payoffs
 
-    if getattr(game, "form", "normal") != "normal":
+    if isinstance(game, ExtensiveFormGame):
         raise KimgameError("the polynomial method solves normal-form games; for a tree use --method enummixed, spe "
                            "or pure (or convert the tree to its reduced normal form with kimgame convert)")
     payoffs = game.numeric

@@ -1,7 +1,7 @@
 """The reduced normal form of a tree (or of a part of it) in exact numbers, and Kuhn's translation
 between mixed plans and behaviour strategies.
 
-The symbolic reduced normal form (payoff formulas) is :func:`kimgame.model.tree.reduced_normal_form`;
+The symbolic reduced normal form (payoff formulas) is :func:`kimgame.model.reduced_form.reduced_normal_form`;
 here the payoffs are ``Fraction``s at the game's parameter values, with cut nodes (solved subgames)
 standing for their values, as the subgame solver needs.
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.model.labeled import Labeled
+from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.presentation import present
 from kimgame.solvers.scope import Coverage, Cut
 
@@ -66,7 +67,7 @@ class Equilibrium:
     def __post_init__(self) -> None:
         players = tuple(self.game.players) if self.game is not None else ()
         if not isinstance(self.strategies, StrategyProfile):
-            labels = self.game.strategies if getattr(self.game, "form", None) == "normal" else None
+            labels = self.game.strategies if isinstance(self.game, NormalFormGame) else None
             object.__setattr__(self, "strategies", strategy_profile(players, labels, self.strategies))
         if not isinstance(self.payoffs, PlayerValues):
             object.__setattr__(self, "payoffs", PlayerValues(self.payoffs, players))
@@ -92,7 +93,7 @@ class Equilibrium:
         game = self.game
         if game is None:
             raise ValueError("this equilibrium does not know its game; solve the game with kimgame.solve")
-        if getattr(game, "form", "normal") == "normal":
+        if isinstance(game, NormalFormGame):
             from kimgame.solvers.verify import regrets
 
             return max(regrets(game.numeric, tuple(tuple(m) for m in self.strategies)))

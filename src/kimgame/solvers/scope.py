@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kimgame.model.normal_form import NormalFormGame
+
 ALL_NASH = "all Nash equilibria"
 ALL_EXTREME = "all extreme Nash equilibria"
 ALL_PURE = "all pure Nash equilibria"
@@ -63,7 +65,7 @@ class Coverage:
 
 def game_kind(game) -> str:
     """``"matrix-2"``, ``"matrix-n"`` (three or more players), ``"tree-perfect"`` or ``"tree-imperfect"``."""
-    if getattr(game, "form", "normal") == "extensive":
+    if not isinstance(game, NormalFormGame):
         return "tree-perfect" if game.is_perfect_information else "tree-imperfect"
     return "matrix-2" if len(game.players) == 2 else "matrix-n"
 
