@@ -11,7 +11,8 @@ import pytest
 import kimgame
 from clirun import run_cli
 from kimgame.io.export import game_document, to_efg, to_json, to_nfg, to_yaml
-from kimgame.io.gambit import parse_efg, parse_nfg
+from kimgame.io.gambit_efg import parse_efg
+from kimgame.io.gambit_nfg import parse_nfg
 from kimgame.io.payoff_file import parse_game
 from kimgame.io.yaml_source import parse_yaml
 from kimgame.model.nodes import decision, terminal

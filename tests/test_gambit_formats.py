@@ -14,7 +14,8 @@ import pytest
 import kimgame
 from clirun import run_cli
 from kimgame.errors import KimgameError
-from kimgame.io.gambit import parse_efg, parse_nfg
+from kimgame.io.gambit_efg import parse_efg
+from kimgame.io.gambit_nfg import parse_nfg
 from kimgame.solvers.verify import is_nash
 
 DATA = Path(__file__).parent / "data" / "gambit"
