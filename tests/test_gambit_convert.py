@@ -17,7 +17,7 @@ from kimgame.io.payoff_file import parse_game
 from kimgame.io.yaml_source import parse_yaml
 from kimgame.model.nodes import decision, terminal
 from kimgame.model.reduced_form import reduced_normal_form
-from kimgame.model.tree import build_tree
+from kimgame.model.tree_assembly import build_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GAMES = sorted(p for p in (ROOT / "games").glob("*.yaml") if p.stem != "kuhn_poker")  # Kuhn: test_gambit_kuhn

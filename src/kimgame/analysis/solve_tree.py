@@ -25,6 +25,7 @@ from fractions import Fraction
 
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits, too_much_memory
+from kimgame.model.nodes import gc_paused
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import (
     PLAN_COUNT_CAP,
@@ -33,7 +34,6 @@ from kimgame.model.tree import (
     ExtensiveFormGame,
     Terminal,
     full_normal_form_size,
-    gc_paused,
     plan_space,
 )
 from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play

@@ -42,7 +42,8 @@ from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.nodes import ChanceSpec, DecisionSpec, Spec, TerminalSpec, UseSpec
 from kimgame.model.parameters import Parameter
 from kimgame.model.probabilities import chance_sum_problem
-from kimgame.model.tree import ExtensiveFormGame, assemble, tree_problems
+from kimgame.model.tree import ExtensiveFormGame, tree_problems
+from kimgame.model.tree_assembly import assemble
 
 DECISION_KEYS = ("player", "moves", "infoset", "name")
 CHANCE_KEYS = ("chance", "name")
