@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
-from kimgame.model.tree import ExtensiveFormGame, recall_problem
+from kimgame.model.tree import ExtensiveFormGame
+from kimgame.model.tree_checks import recall_problem
 from kimgame.solvers.budget import enumeration_seconds
 from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, Method, SolveResult

@@ -197,7 +197,8 @@ def parse_efg(text: str, name: str = "<efg>"):
 
 def _build_tree(p: GambitParser, title: str, players: tuple[str, ...], raw_nodes: list[_RawNode],
                 infosets: Mapping[tuple[int, int], _InfoSet]):
-    from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal, tree_problems
+    from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
+    from kimgame.model.tree_checks import tree_problems
 
     n = len(players)
     # information-set labels: the name when it is non-empty and used by no other information set

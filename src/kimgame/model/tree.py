@@ -37,7 +37,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from kimgame.errors import KimgameError, Location, ValidationErrors
+from kimgame.errors import KimgameError, ValidationErrors
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
 from kimgame.limits import DEFAULT_LIMITS, current_limits
@@ -49,11 +49,6 @@ from kimgame.model.nodes import (
     Node,
     Terminal,
     path_label,
-)
-from kimgame.model.probabilities import (
-    outside_unit_interval_on_box,
-    sum_error,
-    sums_to_one,
 )
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
@@ -90,7 +85,7 @@ class ExtensiveFormGame(Game):
         n = len(self.nodes)
         if n == 0:
             raise ValueError("a tree needs at least one node")
-        if _store(self) is not None:  # assembled into arrays: checked while assembling
+        if array_store(self) is not None:  # assembled into arrays: checked while assembling
             return
         parent = [-1] * n
         for v, node in enumerate(self.nodes):
@@ -132,13 +127,13 @@ class ExtensiveFormGame(Game):
         """The tree as flat numpy arrays (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
         from kimgame.model.tree_arrays import arrays_from_nodes
 
-        store = _store(self)
+        store = array_store(self)
         return store.arrays if store is not None else arrays_from_nodes(self.players, self.nodes)
 
     @cached_property
     def parent(self) -> tuple[int, ...]:
         """Parent of each node (-1 for the root)."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return tuple(self.arrays.parent.tolist())
         par = [-1] * len(self.nodes)
         for v, node in enumerate(self.nodes):
@@ -149,7 +144,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def child_index(self) -> tuple[int, ...]:
         """For each node, the position of the move leading to it among its parent's moves (-1 for the root)."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return tuple(self.arrays.child_index.tolist())
         idx = [-1] * len(self.nodes)
         for node in self.nodes:
@@ -160,7 +155,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def subtree_end(self) -> tuple[int, ...]:
         """Last node (preorder) of each node's subtree: the subtree of ``v`` is ``v .. subtree_end[v]``."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return tuple(self.arrays.end.tolist())
         end = list(range(len(self.nodes)))
         for v in range(len(self.nodes) - 1, -1, -1):
@@ -171,7 +166,7 @@ class ExtensiveFormGame(Game):
 
     def move_label(self, v: int) -> str | None:
         """The label of the move (action or chance outcome) leading to node ``v`` (None for the root)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             code = int(store.arrays.move[v])
             return store.arrays.labels[code] if code >= 0 else None
@@ -184,7 +179,7 @@ class ExtensiveFormGame(Game):
 
     def history(self, v: int) -> tuple[str, ...]:
         """The move labels from the root to node ``v``."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.history(v)
         out = []
@@ -205,7 +200,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def infosets(self) -> Mapping[str, InfoSet]:
         """Information sets by label, in order of first appearance (preorder)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return MappingProxyType(store.infosets())
         members: dict[str, list[int]] = {}
@@ -239,7 +234,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
         """The distinct outcome labels of the terminals, in order of first appearance."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.outcomes()
         seen: dict[str, None] = {}
@@ -251,7 +246,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def is_perfect_information(self) -> bool:
         """True when every information set is a single node."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return self.arrays.is_perfect_information
         return all(len(h.nodes) == 1 for h in self.infosets.values())
 
@@ -262,7 +257,7 @@ class ExtensiveFormGame(Game):
         With perfect recall this is the same for every node of the set; it links each player's
         information sets into the tree of their own choices that plans are built on.
         """
-        prev, _ = _own_context(self)
+        prev, _ = own_context(self)
         return MappingProxyType({label: prev[h.nodes[0]] for label, h in self.infosets.items()})
 
     # ---- numbers at the current values -----------------------------------------------------------
@@ -270,7 +265,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def terminal_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its payoff vector at :attr:`values` if it is a terminal (else None)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.terminal_values(self.values)
         out: list[tuple[Fraction, ...] | None] = []
@@ -285,7 +280,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def chance_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its outcome probabilities at :attr:`values` if it is a chance node (else None)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.chance_values(self.values)
         memo: dict[int, Fraction] = {}
@@ -297,7 +292,7 @@ class ExtensiveFormGame(Game):
     @property
     def is_symbolic(self) -> bool:
         """True when some payoff or probability depends on a parameter."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.is_symbolic()
         for node in self.nodes:
@@ -310,7 +305,7 @@ class ExtensiveFormGame(Game):
         """The same game at other parameter values (each checked against its range; chance
         probabilities must stay in [0, 1])."""
         game = super().with_values(overrides, **kw)
-        errors = _probabilities_at_values(game)
+        errors = probabilities_at_values(game)
         if errors:
             raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
         return game
@@ -351,7 +346,7 @@ _STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "
               "strategies", "arrays", "parent", "subtree_end")  # cached properties that depend on the nodes only
 
 
-def _store(game: ExtensiveFormGame):
+def array_store(game: ExtensiveFormGame):
     """The :class:`kimgame.model.tree_arrays.TreeStore` holding the game's nodes, or None (a tuple)."""
     nodes = game.nodes
     return None if isinstance(nodes, tuple) or not getattr(nodes, "is_tree_store", False) else nodes
@@ -375,7 +370,7 @@ def _value(f: Formula, values: Mapping[str, Fraction], memo: dict[int, Fraction]
 
 
 
-def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
+def own_context(game: ExtensiveFormGame) -> tuple[list, list]:
     """For each decision node: the mover's previous own (infoset label, action index) and own depth."""
     n_players = len(game.players)
     prev: list[tuple[str, int] | None] = [None] * len(game.nodes)
@@ -399,116 +394,8 @@ def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
     return prev, depth
 
 
-def where_text(where: Location | None) -> str:
-    if where is None:
-        return "another place"
-    return f"line {where.line}" if where.line is not None else str(where)
-
-
-# --------------------------------------------------------------------------------------------------
-# checks of an assembled tree
-
-
-def tree_problems(game: ExtensiveFormGame, *, recall: bool = True) -> list[KimgameError]:
-    """Everything wrong with an assembled tree: information sets whose nodes differ in player or actions,
-    perfect recall (unless ``recall`` is False: Gambit files may lack it, see :func:`recall_problem`),
-    chance probabilities (sum to one symbolically; in [0, 1] at the values and over the declared parameter
-    ranges), payoffs that cannot be evaluated at the values."""
-    store = _store(game)
-    if store is not None and store.passes_checks(game.values, game.parameters):
-        return []
-    errors: list[KimgameError] = []
-    errors.extend(_infoset_problems(game))
-    if not errors and recall:
-        errors.extend(_perfect_recall_problems(game))
-    errors.extend(_chance_problems(game))
-    seen: set[int] = set()
-    for node in game.nodes:
-        if isinstance(node, Terminal):
-            for f in node.payoffs:
-                if f.parameters and id(f) not in seen:
-                    seen.add(id(f))
-                    try:
-                        f.evaluate(game.values)
-                    except KimgameError as err:
-                        errors.append(err)
-    return errors
-
-
-def recall_problem(game: ExtensiveFormGame) -> KimgameError | None:
-    """None when the tree has perfect recall, else the first place where a player forgets (an
-    information set reached twice on one path — absent-mindedness — included). Cached on the game."""
-    cached = game.__dict__.get("_recall_problem", ())
-    if cached == ():
-        problems = _perfect_recall_problems(game) if _store(game) is None else []  # array stores are checked
-        cached = game.__dict__["_recall_problem"] = problems[0] if problems else None
-    return cached
-
-
-def _infoset_problems(game: ExtensiveFormGame) -> list[KimgameError]:
-    errors = []
-    for h in game.infosets.values():
-        first = game.nodes[h.nodes[0]]
-        for v in h.nodes[1:]:
-            node = game.nodes[v]
-            if node.player != first.player:
-                errors.append(KimgameError(
-                    f"information set '{h.label}': this node belongs to {game.players[node.player]} but the one at "
-                    f"{where_text(first.where)} to {game.players[first.player]}; one player moves at all nodes "
-                    "of an information set", node.where))
-            elif node.actions != first.actions:
-                errors.append(KimgameError(
-                    f"information set '{h.label}': this node has moves [{', '.join(node.actions)}] but the one at "
-                    f"{where_text(first.where)} has [{', '.join(first.actions)}]; the nodes of an information set "
-                    "need the same action labels in the same order", node.where))
-    return errors
-
-
-def _perfect_recall_problems(game: ExtensiveFormGame) -> list[KimgameError]:
-    """Perfect recall holds iff at every information set all nodes share the mover's previous own
-    (information set, action) and own depth (by induction this makes their whole own histories equal)."""
-    prev, depth = _own_context(game)
-    errors = []
-    for h in game.infosets.values():
-        v0 = h.nodes[0]
-        for v in h.nodes[1:]:
-            if prev[v] == prev[v0] and depth[v] == depth[v0]:
-                continue
-            player = game.players[h.player]
-            where = game.nodes[v].where
-            # the choice remembered on the way to one node and not on the way to the other
-            with_it, without = (v0, v) if prev[v0] is not None else (v, v0)
-            told = prev[with_it]
-            if told is None or prev[v] == prev[v0]:
-                errors.append(KimgameError(
-                    f"perfect recall: player {player} forgets at information set '{h.label}' how many moves they "
-                    f"have made (compare the node at {where_text(game.nodes[v0].where)}); give these nodes "
-                    "different information sets", where))
-            elif told[0] == h.label:
-                errors.append(KimgameError(
-                    f"perfect recall: player {player} forgets at information set '{h.label}' that they have "
-                    "already moved there (a node and a later node share the information set); give them "
-                    "different information sets", where))
-            else:
-                action = game.infosets[told[0]].actions[told[1]]
-                alt = prev[without]
-                if alt is None:
-                    instead = "reached before they moved at all"
-                elif alt[0] == told[0]:
-                    instead = f"reached after choosing '{game.infosets[alt[0]].actions[alt[1]]}' there"
-                else:
-                    instead = f"reached after their move at '{alt[0]}' instead"
-                errors.append(KimgameError(
-                    f"perfect recall: player {player} forgets at information set '{h.label}' that they chose "
-                    f"'{action}' at '{told[0]}' (the node at {where_text(game.nodes[with_it].where)} follows that "
-                    f"choice; the node at {where_text(game.nodes[without].where)} is {instead}); give these nodes "
-                    "different information sets", where))
-            break
-    return errors
-
-
-def _probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
-    store = _store(game)
+def probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
+    store = array_store(game)
     if store is not None and store.probabilities_ok(game.values):
         return []
     errors = []
@@ -526,32 +413,6 @@ def _probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
                     f"the probability of '{label}' is {fmt(p)} at these parameter values; probabilities lie in "
                     "[0, 1]", f.where or node.where))
     return errors
-
-
-def _chance_problems(game: ExtensiveFormGame) -> list[KimgameError]:
-    errors = _probabilities_at_values(game)
-    bounded = {p.name: p for p in game.parameters}
-    checked_sums: dict[tuple, bool] = {}
-    checked_box: set[int] = set()
-    for node in game.nodes:
-        if not isinstance(node, Chance):
-            continue
-        key = tuple(f.expr for f in node.probs)
-        if key not in checked_sums:
-            checked_sums[key] = sums_to_one(node.probs, game.values)
-        if not checked_sums[key]:
-            errors.append(sum_error(node.outcomes, node.probs, node.where))
-        for label, f in zip(node.outcomes, node.probs):
-            if not f.parameters or id(f.expr) in checked_box:
-                continue
-            checked_box.add(id(f.expr))
-            problem = outside_unit_interval_on_box(f, bounded)
-            if problem:
-                errors.append(KimgameError(
-                    f"the probability of '{label}' ({f.text}) leaves [0, 1] within the declared parameter ranges: "
-                    f"{problem}; narrow the ranges or rewrite the probability", f.where or node.where))
-    return errors
-
 
 
 # --------------------------------------------------------------------------------------------------

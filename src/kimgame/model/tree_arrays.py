@@ -491,7 +491,7 @@ class TreeStore(Sequence):
     # ---- checks -----------------------------------------------------------------------------------
 
     def passes_checks(self, values: Mapping[str, Fraction], parameters: Sequence[Parameter]) -> bool:
-        """True when :func:`kimgame.model.tree.tree_problems` would find nothing: information sets, perfect
+        """True when :func:`kimgame.model.tree_checks.tree_problems` would find nothing: information sets, perfect
         recall, chance probabilities and payoffs checked per information set with several nodes and per
         distinct formula. False when the node-by-node checks must run (they word the problems)."""
         a = self.arrays

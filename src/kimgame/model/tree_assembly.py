@@ -6,7 +6,7 @@ limit before anything is expanded.
 Trees of at least :data:`kimgame.model.tree.ARRAY_MIN_NODES` nodes go to the array store
 (:func:`kimgame.model.tree_arrays.assemble_arrays`); the others are built node by node here. The labelling
 rules are in :mod:`kimgame.model.tree`'s notes; the checks of an assembled tree are
-:func:`kimgame.model.tree.tree_problems`.
+:func:`kimgame.model.tree_checks.tree_problems`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from kimgame.model.nodes import (
     walk_specs,
 )
 from kimgame.model.parameters import Parameter, resolve_values
-from kimgame.model.tree import ExtensiveFormGame, suggest_name, tree_problems, where_text
+from kimgame.model.tree import ExtensiveFormGame, suggest_name
+from kimgame.model.tree_checks import tree_problems, where_text
 
 __all__ = ["assemble", "build_tree"]
 
