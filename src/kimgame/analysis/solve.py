@@ -93,7 +93,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method not in NORMAL_FORM_METHODS:
         raise KimgameError(f"unknown method '{method}'; choose one of {', '.join(NORMAL_FORM_METHODS)}")
     if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
-        from kimgame.solvers.polynomial import solve_polynomial
+        from kimgame.solvers.polynomial_method import solve_polynomial
 
         deadline = deadline_after(timeout) if deadline is None else deadline
         base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
@@ -356,11 +356,9 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
         MAX_PLAYERS,
         MAX_SUPPORT_PROFILES,
         _support_count,
-        algebraic_notes,
-        algebraic_results,
-        solve_polynomial,
         support_equilibria,
     )
+    from kimgame.solvers.polynomial_method import algebraic_notes, algebraic_results, solve_polynomial
     from kimgame.solvers.results import ApproximateEquilibrium
     from kimgame.solvers.verify import profile_payoffs
 
