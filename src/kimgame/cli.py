@@ -190,11 +190,9 @@ def show(
     if not isinstance(game, NormalFormGame):
         from kimgame.analysis.solve_tree import solve_tree
         from kimgame.model.tree_checks import recall_problem
-        from kimgame.solvers.results import SolveResult
 
         no_recall = recall_problem(game) is not None  # no subgame perfection without perfect recall: nothing starred
-        result = (SolveResult(game, game.values, "none", (), False) if no_recall
-                  else solve_tree(game, method="spe", conditions=False))
+        result = None if no_recall else solve_tree(game, method="spe", conditions=False)
         if dot:
             from kimgame.report.tree_view import to_dot
 
@@ -202,8 +200,9 @@ def show(
         else:
             from kimgame.report.tree_view import rich_tree
 
+            spe_count = 0 if result is None else sum(1 for e in result.equilibria if e.subgame_perfect)
             legend = "★ marks the moves of the subgame-perfect equilibrium" + (
-                " (the first of several)" if sum(1 for e in result.equilibria if e.subgame_perfect) > 1 else "")
+                " (the first of several)" if spe_count > 1 else "")
             if no_recall:
                 legend = ("this tree does not have perfect recall: subgame perfection is not defined for it and no "
                           "move is marked (kimgame solve gives the equilibria of its reduced normal form)")
@@ -583,19 +582,20 @@ def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
             files.append(token)
             continue
         if token in _SOLVE_FLAGS:
-            key, flag = _SOLVE_FLAGS[token]
-            if key in args:
+            flag_key, flag = _SOLVE_FLAGS[token]
+            if flag_key in args:
                 return None
-            args[key] = flag
+            args[flag_key] = flag
             continue
         name, eq, value = token.partition("=")
         key = _SOLVE_OPTIONS.get(name)
         if key is None or (eq and not name.startswith("--")):
             return None
         if not eq:
-            value = next(rest, None)
-            if value is None or value.startswith("-"):
+            following = next(rest, None)
+            if following is None or following.startswith("-"):
                 return None
+            value = following
         if key == "set_":
             sets.append(value)
         elif key in args:
@@ -639,8 +639,9 @@ def main() -> None:
         if isinstance(err, typer.Abort):
             sys.stderr.write("aborted\n")
             sys.exit(EXIT_LIMIT)
-        if callable(getattr(err, "show", None)) and hasattr(err, "exit_code"):  # click's usage errors
-            err.show()
+        show = getattr(err, "show", None)
+        if callable(show) and hasattr(err, "exit_code"):  # click's usage errors
+            show()
             sys.exit(EXIT_BAD_INPUT)
         if os.environ.get("KIMGAME_DEBUG"):
             raise

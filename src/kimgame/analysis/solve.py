@@ -7,8 +7,9 @@ It lives in the analysis layer, above the solvers, because a solve result also j
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import cast
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
@@ -16,9 +17,10 @@ from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_checks import recall_problem
 from kimgame.solvers.budget import enumeration_seconds
 from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
-from kimgame.solvers.results import Equilibrium, Method, SolveResult
+from kimgame.solvers.results import Equilibrium, Method, PlayerValues, SolveResult, strategy_profile
 from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
+_Profiles = list[tuple[tuple[Fraction, ...], ...]]  # what a stopped two-player search leaves in `partial`
 DOMINANCE_ANNOUNCE_CELLS = 400  # from 20 x 20 the mixed-dominance LPs took seconds when this was measured
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
@@ -141,7 +143,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             try:
                 profiles = extreme_equilibria(A, B, deadline=deadline)
             except SearchTimeout as stop:
-                profiles, partial, stopped = list(stop.partial), True, True
+                profiles, partial, stopped = list(cast(_Profiles, stop.partial)), True, True
                 notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
@@ -157,7 +159,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
             try:
                 profiles, dropped = solve_with_nashpy(nashpy_method, A, B, timeout or 60.0)
             except SolverLimit as stop:
-                profiles, dropped = stop.partial
+                profiles, dropped = cast("tuple[_Profiles, int]", stop.partial)
                 partial = stopped = True
                 notes.append(f"{stop} (--timeout SECONDS sets it)")
             if dropped:
@@ -165,7 +167,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     for prof in profiles:
         if not is_nash(payoffs, prof):  # never report an unverified profile
             raise AssertionError(f"internal error: {prof} is not an equilibrium")
-    equilibria = tuple(Equilibrium(tuple(p), profile_payoffs(payoffs, tuple(p)), game=game) for p in profiles)
+    equilibria = tuple(_equilibrium(game, tuple(p), profile_payoffs(payoffs, tuple(p))) for p in profiles)
     run = "pure" if method == "pure" or not two_player else method
     cov = coverage(run, game_kind(game), len(equilibria), stopped=stopped,
                    finite=run == "enummixed" and not stopped and finite_nash_set(profiles),
@@ -230,6 +232,14 @@ class Budget:
         return self.mark(1.0)
 
 
+def _equilibrium(game, profile: tuple[tuple[Fraction, ...], ...], payoffs: Sequence[Fraction]) -> Equilibrium:
+    """The equilibrium ``profile`` (with ``payoffs``) of the normal-form ``game``, labelled by its players
+    and strategies."""
+    players = tuple(game.players)
+    return Equilibrium(strategy_profile(players, game.strategies, profile), PlayerValues(payoffs, players),
+                       game=game)
+
+
 def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str, str, bool, bool]:
     """``--method auto`` on a two-player game, the one place that chooses its method: ``enummixed`` when the
     estimated enumeration time (:func:`kimgame.solvers.budget.enumeration_seconds`) fits the budget,
@@ -250,7 +260,7 @@ def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str,
         try:
             return extreme_equilibria(A, B, deadline=budget.mark(Budget.ENUMERATION_SHARE)), used, "enummixed", False, False
         except SearchTimeout as stop:
-            found = list(stop.partial)
+            found = list(cast(_Profiles, stop.partial))
             if stop.interrupted or stop.memory is not None:  # the user's stop or limit: no more work
                 what = "the equilibria listed are those found so far" if found else "no equilibrium was found"
                 notes.append(f"{why_stopped(stop, budget.seconds)} during the enumeration: {what}")
@@ -412,7 +422,7 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
             notes.append(f"a mixed equilibrium found by a float search and verified exactly (ε = 0): {mixes}")
             if all(tuple(eq.strategies) != profile for eq in result.equilibria):
                 result = dataclasses.replace(result, equilibria=(
-                    *result.equilibria, Equilibrium(profile, profile_payoffs(payoffs, profile), game=game)))
+                    *result.equilibria, _equilibrium(game, profile, profile_payoffs(payoffs, profile))))
         else:
             notes.append(f"an APPROXIMATE equilibrium (not exact; no player gains more than ε = {fmt(eps)} ≈ "
                          f"{float(eps):.3g} by deviating, computed exactly): {mixes}")

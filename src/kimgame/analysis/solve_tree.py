@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import cast
 
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits, too_much_memory
@@ -43,6 +44,7 @@ from kimgame.solvers.results import (
     Equilibrium,
     Method,
     NotSubgamePerfect,
+    PlayerValues,
     ReducedSize,
     SolveResult,
     SubgamePerfectPlay,
@@ -119,7 +121,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     players = game.players
 
     # 1. subgame-perfect equilibria
-    spe_behaviors: list[Behavior] = []
+    spe_behaviors: list[tuple[Behavior, tuple[Fraction, ...]]] = []  # each with its payoffs at the root
     spe_total = 0
     sequence_stages: Mapping[int, tuple[str, tuple[int, ...], int]] = {}
     stage_method = method if method in SEQUENCE_METHODS else "auto" if method in ("auto", "spe") else "enummixed"
@@ -175,11 +177,12 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     spe_mixes: list[tuple] = []
     spe_index: list[int] = []
     internal: list[Behavior] = []  # the behaviour of each equilibrium in ``equilibria``, by information set
-    for behavior, value in spe_behaviors:
+    for behavior, root_values in spe_behaviors:
         mixes = tuple(mixed_from_behavior(space, i, behavior) for i in range(len(players))) if space else ()
         spe_mixes.append(mixes)
         spe_index.append(len(equilibria))
-        equilibria.append(Equilibrium(strategy_profile(players, space.labels if space else None, mixes), value,
+        equilibria.append(Equilibrium(strategy_profile(players, space.labels if space else None, mixes),
+                                      PlayerValues(root_values, players),
                                       behavior_document(game, behavior), True, game))
         internal.append(behavior)
 
@@ -225,6 +228,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
             notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
                          "subgame-perfect and dominance are not computed")
     if nf is not None:
+        assert space is not None  # the reduced normal form is built only when its plan space is (``analysed``)
         nf_request = method
         if method == "auto":
             nf_request = "enummixed" if profiles <= limits.auto_nash_profiles else "pure"
@@ -246,7 +250,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         for mixes in found_nash:
             if mixes in spe_mixes:
                 continue
-            behavior: Behavior = {}
+            behavior = {}
             for i in range(len(players)):
                 behavior.update(behavior_from_mixed(game, space, i, mixes[i]))
             behavior = fill_free(game, behavior, st)
@@ -254,7 +258,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
             failure = subgame_perfection_failure(game, behavior, st, values)
             if failure is not None and nash_failure(game, behavior, values) is not None:  # verify before reporting
                 raise AssertionError(f"internal error: {mixes} is not a Nash equilibrium of the tree")
-            eq = Equilibrium(strategy_profile(players, space.labels, mixes), values[0],
+            eq = Equilibrium(strategy_profile(players, space.labels, mixes), PlayerValues(values[0], players),
                              behavior_document(game, behavior), failure is None, game)
             if failure is None:  # subgame-perfect (e.g. mixing where a follower is indifferent)
                 spe_index.append(len(equilibria))
@@ -453,7 +457,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         found = [tuple(p) for p in extreme_equilibria(A, B, deadline=deadline)]
     except SearchTimeout as stop:
         notes.append(f"{why_stopped(stop, timeout)}: the Nash equilibria listed are those found so far")
-        return ([tuple(p) for p in stop.partial], pure_labels, dominance, elimination,
+        return ([tuple(p) for p in cast("list[tuple[tuple[Fraction, ...], ...]]", stop.partial)], pure_labels, dominance, elimination,
                 "enummixed (stopped by the time limit)", "partial")
     return (found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)",
             "partial" if stopped else "complete")

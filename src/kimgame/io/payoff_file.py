@@ -165,13 +165,14 @@ def _parameters(node: YNode | None, problems: Problems) -> tuple[Parameter, ...]
     for pname, spec in raw.items():
         if pname not in values:
             continue
-        low = high = None
+        low: Fraction | None = None
+        high: Fraction | None = None
         rng = spec.get("range")
         if rng is not None:
             if not rng.is_list or len(rng.value) != 2:
                 problems.add(f"parameter {pname}: range must be [low, high], found {rng.describe()}", rng.where)
             else:
-                bounds = []
+                bounds: list[Fraction | None] = []
                 for b in rng.value:
                     if b.value is None or (isinstance(b.value, str) and b.value.strip() in ("inf", "-inf")):
                         bounds.append(None)
@@ -222,7 +223,8 @@ def _parameter_values(raw: dict[str, dict[str, YNode]], names: list[str], proble
     return values
 
 
-def _strategies(node: YNode | None, players: tuple[str, ...], where: Location, problems: Problems):
+def _strategies(node: YNode | None, players: tuple[str, ...], where: Location,
+                problems: Problems) -> tuple[tuple[str, ...], ...]:
     if node is None:
         problems.add("missing 'strategies: {PLAYER: [labels]}' (or 'tree:' for an extensive-form game)", where)
         return ()
@@ -233,7 +235,7 @@ def _strategies(node: YNode | None, players: tuple[str, ...], where: Location, p
         if pname not in players:
             problems.add(f"strategies: '{pname}' is not a player{suggest(pname, players)} (players: "
                          f"{', '.join(players)})", sub.where)
-    out = []
+    out: list[tuple[str, ...]] = []
     for p in players:
         if p not in node.value:
             problems.add(f"strategies: no strategies for player '{p}'; add '{p}: [label, ...]'", node.where)

@@ -46,10 +46,10 @@ from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_assembly import assemble
 from kimgame.model.tree_checks import tree_problems
 
-DECISION_KEYS = ("player", "moves", "infoset", "name")
-CHANCE_KEYS = ("chance", "name")
-TERMINAL_KEYS = ("payoffs", "outcome", "name")
-USE_KEYS = ("use",)
+DECISION_KEYS: tuple[str, ...] = ("player", "moves", "infoset", "name")
+CHANCE_KEYS: tuple[str, ...] = ("chance", "name")
+TERMINAL_KEYS: tuple[str, ...] = ("payoffs", "outcome", "name")
+USE_KEYS: tuple[str, ...] = ("use",)
 NODE_KEYS = ("player", "moves", "infoset", "name", "chance", "payoffs", "outcome", "use")
 OUTCOME_KEYS = ("prob", "then")
 KIND_HELP = ("a decision {player: P, moves: {action: node, ...}}, a chance node {chance: {outcome: {prob: p, "
@@ -188,12 +188,13 @@ class _Reader:
             self.add(f"'moves' must be a mapping from action labels to nodes, found {moves_node.describe()}",
                      moves_node.where)
             return None
-        moves = []
+        moves: list[tuple[str, Spec]] = []
         for action, sub in moves_node.value.items():
             spec = self.node(sub)
             if spec is None:
-                ok = False
-            moves.append((action, spec))
+                ok = False  # the whole node is dropped below, so the hole needs no entry
+            else:
+                moves.append((action, spec))
         if not ok or player is None:
             return None
         return DecisionSpec(player, tuple(moves), infoset, name, y.where)
@@ -281,7 +282,7 @@ class _Reader:
 def _claims(node: YNode | None, game: ExtensiveFormGame | None, players: tuple[str, ...], reader: _Reader
             ) -> tuple[Claim, ...]:
     small = game is not None and game.reduced_profiles <= current_limits().reduced_profiles
-    strategies = game.strategies if small else ()
+    strategies = game.strategies if small and game is not None else ()  # `small` does not narrow for mypy
     return parse_claim_list(node, reader, {
         "dominates": lambda spec, cid: dominates_claim(spec, cid, players, strategies, reader),
         "plays": lambda spec, cid: _plays(spec, cid, game, players, reader),
@@ -293,7 +294,10 @@ def _quantifiers(spec: dict[str, YNode], cid: str, reader: _Reader) -> tuple[str
     out = []
     for key, choices, default in (("in", ("every", "some"), "every"), ("equilibrium", ("spe", "nash"), "spe")):
         y = spec.get(key)
-        value = default if y is None else str(y.value)
+        if y is None:
+            out.append(default)
+            continue
+        value = str(y.value)
         if value not in choices:
             reader.add(f"claim {cid}: '{key}' is {' or '.join(choices)}, found {y.describe()}", y.where)
             return None
