@@ -225,7 +225,7 @@ def random_tree_spec(depth: int, seed: int):
 def _tree_child(depth: int, out) -> None:  # runs in a fresh process: its peak memory is its own
     import resource
 
-    from kimgame.model.tree import build_tree
+    from kimgame.model.tree_assembly import build_tree
     from kimgame.solvers.spe import backward_induction
 
     spec = random_tree_spec(depth, seed=depth)
@@ -330,7 +330,8 @@ def case_reduced_normal_form(ks: list[int], bayes_ks: list[int], reps: int) -> l
     """Building the reduced normal form (plans, then exact payoff formulas) of centipedes with k binary
     information sets per player: time and size; the scaling exponent is fitted against the reduced size."""
     from kimgame.model.reduced_form import reduced_normal_form
-    from kimgame.model.tree import build_tree, full_normal_form_size, plan_space
+    from kimgame.model.tree import full_normal_form_size, plan_space
+    from kimgame.model.tree_assembly import build_tree
 
     rows = []
     for family, types, sizes in (("centipede, perfect information", 1, ks),

@@ -11,12 +11,13 @@ import pytest
 import kimgame
 from clirun import run_cli
 from kimgame.io.export import game_document, to_efg, to_json, to_nfg, to_yaml
-from kimgame.io.gambit import parse_efg, parse_nfg
+from kimgame.io.gambit_efg import parse_efg
+from kimgame.io.gambit_nfg import parse_nfg
 from kimgame.io.payoff_file import parse_game
 from kimgame.io.yaml_source import parse_yaml
 from kimgame.model.nodes import decision, terminal
 from kimgame.model.reduced_form import reduced_normal_form
-from kimgame.model.tree import build_tree
+from kimgame.model.tree_assembly import build_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 GAMES = sorted(p for p in (ROOT / "games").glob("*.yaml") if p.stem != "kuhn_poker")  # Kuhn: test_gambit_kuhn

@@ -11,7 +11,7 @@ import pytest
 import kimgame
 from kimgame.errors import KimgameError
 from kimgame.io.export import to_efg
-from kimgame.io.gambit import parse_efg
+from kimgame.io.gambit_efg import parse_efg
 from kimgame.model.tree import Chance, Decision, Terminal
 
 DATA = Path(__file__).parent / "data"

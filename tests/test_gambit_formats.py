@@ -14,7 +14,8 @@ import pytest
 import kimgame
 from clirun import run_cli
 from kimgame.errors import KimgameError
-from kimgame.io.gambit import parse_efg, parse_nfg
+from kimgame.io.gambit_efg import parse_efg
+from kimgame.io.gambit_nfg import parse_nfg
 from kimgame.solvers.verify import is_nash
 
 DATA = Path(__file__).parent / "data" / "gambit"
@@ -267,7 +268,7 @@ def test_a_subgame_too_large_for_mixed_equilibria_still_gets_its_pure_ones():
     """Past the size of a truncated game's mixed analysis, its pure equilibria are found on integer arrays
     (what gives Gambit's 4-player cs.efg its pure subgame-perfect equilibria): same SPE as the small path."""
     from kimgame.model.nodes import decision, terminal
-    from kimgame.model.tree import build_tree
+    from kimgame.model.tree_assembly import build_tree
 
     def coordination(name):  # B and C move without seeing each other; pure equilibria: both a, both b
         return decision("B", {

@@ -10,7 +10,7 @@ import pytest
 
 import kimgame
 from kimgame.io.export import to_efg
-from kimgame.io.gambit import parse_efg
+from kimgame.io.gambit_efg import parse_efg
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import Chance, plan_space
 from kimgame.solvers.lemke_howson import lemke_howson

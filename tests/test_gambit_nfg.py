@@ -10,7 +10,7 @@ import pytest
 import kimgame
 from kimgame.errors import KimgameError
 from kimgame.io.export import to_nfg
-from kimgame.io.gambit import parse_nfg
+from kimgame.io.gambit_nfg import parse_nfg
 
 DATA = Path(__file__).parent / "data"
 F = Fraction
@@ -156,11 +156,11 @@ def test_large_file_reads_each_distinct_number_once(monkeypatch):
     file's reading linear and fast: under a second here), and the payoffs are right."""
     import numpy as np
 
-    from kimgame.io import gambit
+    from kimgame.io import gambit_syntax
 
     read: list[str] = []
-    parse_number = gambit.parse_number
-    monkeypatch.setattr(gambit, "parse_number", lambda text: read.append(text) or parse_number(text))
+    parse_number = gambit_syntax.parse_number
+    monkeypatch.setattr(gambit_syntax, "parse_number", lambda text: read.append(text) or parse_number(text))
     rng = np.random.default_rng(1)
     game = kimgame.game_from_arrays([rng.integers(-50, 50, (200, 200)), rng.integers(0, 7, (200, 200)) * 0.25])
     text = to_nfg(game)

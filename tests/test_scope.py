@@ -16,7 +16,7 @@ from clirun import run_cli
 from conftest import GAMES
 from kimgame.model.nodes import decision, terminal
 from kimgame.model.reduced_form import reduced_normal_form
-from kimgame.model.tree import build_tree
+from kimgame.model.tree_assembly import build_tree
 from reference import brute_equilibria, is_nash, pure_nash_profiles, pure_spe_count, tree_nash_failure
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "gambit" / "contrib-games"

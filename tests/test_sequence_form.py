@@ -12,7 +12,7 @@ import kimgame
 from kimgame.errors import KimgameError
 from kimgame.model.nodes import chance, decision, terminal
 from kimgame.model.reduced_form import reduced_normal_form
-from kimgame.model.tree import build_tree
+from kimgame.model.tree_assembly import build_tree
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.sequence_form import best_response_value, sequence_form
 from kimgame.solvers.sequence_lcp import sequence_lcp

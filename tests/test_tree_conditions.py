@@ -20,7 +20,7 @@ from kimgame.expr import constant
 from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.nodes import chance, decision, terminal
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import build_tree
+from kimgame.model.tree_assembly import build_tree
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import fill_free
 from reference import decision_comparisons, spe_path_label

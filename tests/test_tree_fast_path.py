@@ -19,10 +19,10 @@ import kimgame.solvers.spe as spe_module
 import kimgame.solvers.subgames as subgames_module
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.errors import KimgameError, Location, ValidationErrors
-from kimgame.model.nodes import chance, decision, terminal, use
+from kimgame.model.nodes import TerminalSpec, chance, decision, terminal, use
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import TerminalSpec, build_tree
 from kimgame.model.tree_arrays import TreeStore, arrays_from_nodes, structure_from_arity
+from kimgame.model.tree_assembly import build_tree
 from kimgame.solvers.array_tree import ArraySPESearch, array_search, pure_profile_check
 from kimgame.solvers.backward_induction import stage_search
 from kimgame.solvers.spe import backward_induction

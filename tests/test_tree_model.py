@@ -14,7 +14,8 @@ from kimgame.errors import KimgameError, ValidationErrors
 from kimgame.model.nodes import chance, decision, terminal, use
 from kimgame.model.parameters import Parameter
 from kimgame.model.reduced_form import reduced_normal_form
-from kimgame.model.tree import build_tree, full_normal_form_size, plan_space
+from kimgame.model.tree import full_normal_form_size, plan_space
+from kimgame.model.tree_assembly import build_tree
 
 GOOD = """
 kimgame: 1

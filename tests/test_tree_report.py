@@ -11,7 +11,7 @@ from conftest import GAMES
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.model.nodes import chance, decision, terminal
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree import build_tree
+from kimgame.model.tree_assembly import build_tree
 from kimgame.report.document import result_document, to_json
 from kimgame.report.render import render_markdown, render_text
 from kimgame.report.tree_view import rich_tree, to_dot, tree_sections

@@ -16,7 +16,8 @@ import kimgame
 from conftest import GAMES
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.model.nodes import chance, decision, terminal
-from kimgame.model.tree import Decision, Terminal, build_tree
+from kimgame.model.tree import Decision, Terminal
+from kimgame.model.tree_assembly import build_tree
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import subgame_roots

@@ -189,7 +189,7 @@ def show(
     game = _load(file, set_)
     if not isinstance(game, NormalFormGame):
         from kimgame.analysis.solve_tree import solve_tree
-        from kimgame.model.tree import recall_problem
+        from kimgame.model.tree_checks import recall_problem
 
         no_recall = recall_problem(game) is not None  # no subgame perfection without perfect recall: nothing starred
         result = None if no_recall else solve_tree(game, method="spe", conditions=False)

@@ -13,7 +13,8 @@ from typing import cast
 
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
-from kimgame.model.tree import ExtensiveFormGame, recall_problem
+from kimgame.model.tree import ExtensiveFormGame
+from kimgame.model.tree_checks import recall_problem
 from kimgame.solvers.budget import enumeration_seconds
 from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
 from kimgame.solvers.results import Equilibrium, Method, PlayerValues, SolveResult, strategy_profile
@@ -94,7 +95,7 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method not in NORMAL_FORM_METHODS:
         raise KimgameError(f"unknown method '{method}'; choose one of {', '.join(NORMAL_FORM_METHODS)}")
     if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
-        from kimgame.solvers.polynomial import solve_polynomial
+        from kimgame.solvers.polynomial_method import solve_polynomial
 
         deadline = deadline_after(timeout) if deadline is None else deadline
         base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
@@ -365,11 +366,9 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
         MAX_PLAYERS,
         MAX_SUPPORT_PROFILES,
         _support_count,
-        algebraic_notes,
-        algebraic_results,
-        solve_polynomial,
         support_equilibria,
     )
+    from kimgame.solvers.polynomial_method import algebraic_notes, algebraic_results, solve_polynomial
     from kimgame.solvers.results import ApproximateEquilibrium
     from kimgame.solvers.verify import profile_payoffs
 

@@ -26,6 +26,7 @@ from typing import cast
 
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits, too_much_memory
+from kimgame.model.nodes import gc_paused
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import (
     PLAN_COUNT_CAP,
@@ -34,7 +35,6 @@ from kimgame.model.tree import (
     ExtensiveFormGame,
     Terminal,
     full_normal_form_size,
-    gc_paused,
     plan_space,
 )
 from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play

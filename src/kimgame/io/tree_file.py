@@ -42,7 +42,9 @@ from kimgame.model.claims import Claim, Outcome, Plays
 from kimgame.model.nodes import ChanceSpec, DecisionSpec, Spec, TerminalSpec, UseSpec
 from kimgame.model.parameters import Parameter
 from kimgame.model.probabilities import chance_sum_problem
-from kimgame.model.tree import ExtensiveFormGame, assemble, tree_problems
+from kimgame.model.tree import ExtensiveFormGame
+from kimgame.model.tree_assembly import assemble
+from kimgame.model.tree_checks import tree_problems
 
 DECISION_KEYS: tuple[str, ...] = ("player", "moves", "infoset", "name")
 CHANCE_KEYS: tuple[str, ...] = ("chance", "name")

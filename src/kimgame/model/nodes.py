@@ -140,7 +140,7 @@ def terminal(*payoffs: Any, outcome: str | None = None, name: str | None = None)
 
 
 def use(subtree: str) -> UseSpec:
-    """A reference to the sub-tree named ``subtree`` (see ``subtrees`` of :func:`build_tree`)."""
+    """A reference to the sub-tree named ``subtree`` (see ``subtrees`` of :func:`kimgame.model.tree_assembly.build_tree`)."""
     return UseSpec(subtree)
 
 def path_label(history: Sequence[str]) -> str:

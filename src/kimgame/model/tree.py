@@ -11,9 +11,9 @@ nodes, checks and messages; solvers then work on the arrays (:attr:`ExtensiveFor
 The node classes (:class:`Decision`, :class:`Chance`, :class:`Terminal`) and the specs trees are written
 in (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) live in :mod:`kimgame.model.nodes`;
 the checks of chance probabilities in :mod:`kimgame.model.probabilities`. Trees are assembled by
-:func:`build_tree`, which checks everything a payoff file is checked for and reports every
-problem with its place: information sets (same player, same actions), perfect recall, chance
-probabilities (summing to one symbolically, lying in [0, 1]), the size limit.
+:func:`~kimgame.model.tree_assembly.build_tree`, which checks everything a payoff file is checked for
+and reports every problem with its place: information sets (same player, same actions), perfect recall,
+chance probabilities (summing to one symbolically, lying in [0, 1]), the size limit.
 
 Information-set labels. A node's information set is its ``infoset`` label if given; otherwise its
 ``name``; otherwise the path of move labels from the root joined by ``" > "`` (``"root"`` for the root),
@@ -37,33 +37,18 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from kimgame.errors import KimgameError, Location, ValidationErrors
+from kimgame.errors import KimgameError, ValidationErrors
 from kimgame.expr.numbers import fmt
-from kimgame.expr.tree import Formula, Num
-from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
-from kimgame.model.claims import Claim
+from kimgame.expr.tree import Formula
+from kimgame.limits import DEFAULT_LIMITS, current_limits
 from kimgame.model.game import Game
 from kimgame.model.nodes import (
-    RUN_LENGTH,
     Chance,
-    ChanceSpec,
     Decision,
-    DecisionSpec,
     InfoSet,
     Node,
-    Spec,
     Terminal,
-    TerminalSpec,
-    UseSpec,
-    gc_paused,
     path_label,
-    walk_specs,
-)
-from kimgame.model.parameters import Parameter, resolve_values
-from kimgame.model.probabilities import (
-    outside_unit_interval_on_box,
-    sum_error,
-    sums_to_one,
 )
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
@@ -85,9 +70,10 @@ class ExtensiveFormGame(Game):
     ``nodes`` are in preorder with the root first. ``values`` are the parameter values the game is
     evaluated at; :meth:`with_values` returns the same game at other values.
 
-    Trees of at least ``ARRAY_MIN_NODES`` nodes assembled by :func:`build_tree` (or read from a payoff
-    file) keep their nodes in arrays: ``nodes`` is then a :class:`kimgame.model.tree_arrays.TreeStore`, a
-    read-only sequence equal to the tuple of nodes, whose node objects are made when first asked for.
+    Trees of at least ``ARRAY_MIN_NODES`` nodes assembled by
+    :func:`~kimgame.model.tree_assembly.build_tree` (or read from a payoff file) keep their nodes in
+    arrays: ``nodes`` is then a :class:`kimgame.model.tree_arrays.TreeStore`, a read-only sequence equal
+    to the tuple of nodes, whose node objects are made when first asked for.
     """
 
     nodes: tuple[Node, ...]
@@ -99,7 +85,7 @@ class ExtensiveFormGame(Game):
         n = len(self.nodes)
         if n == 0:
             raise ValueError("a tree needs at least one node")
-        if _store(self) is not None:  # assembled into arrays: checked while assembling
+        if array_store(self) is not None:  # assembled into arrays: checked while assembling
             return
         parent = [-1] * n
         for v, node in enumerate(self.nodes):
@@ -141,13 +127,13 @@ class ExtensiveFormGame(Game):
         """The tree as flat numpy arrays (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
         from kimgame.model.tree_arrays import arrays_from_nodes
 
-        store = _store(self)
+        store = array_store(self)
         return store.arrays if store is not None else arrays_from_nodes(self.players, self.nodes)
 
     @cached_property
     def parent(self) -> tuple[int, ...]:
         """Parent of each node (-1 for the root)."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return tuple(self.arrays.parent.tolist())
         par = [-1] * len(self.nodes)
         for v, node in enumerate(self.nodes):
@@ -158,7 +144,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def child_index(self) -> tuple[int, ...]:
         """For each node, the position of the move leading to it among its parent's moves (-1 for the root)."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return tuple(self.arrays.child_index.tolist())
         idx = [-1] * len(self.nodes)
         for node in self.nodes:
@@ -169,7 +155,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def subtree_end(self) -> tuple[int, ...]:
         """Last node (preorder) of each node's subtree: the subtree of ``v`` is ``v .. subtree_end[v]``."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return tuple(self.arrays.end.tolist())
         end = list(range(len(self.nodes)))
         for v in range(len(self.nodes) - 1, -1, -1):
@@ -180,7 +166,7 @@ class ExtensiveFormGame(Game):
 
     def move_label(self, v: int) -> str | None:
         """The label of the move (action or chance outcome) leading to node ``v`` (None for the root)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             code = int(store.arrays.move[v])
             return store.arrays.labels[code] if code >= 0 else None
@@ -193,7 +179,7 @@ class ExtensiveFormGame(Game):
 
     def history(self, v: int) -> tuple[str, ...]:
         """The move labels from the root to node ``v``."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.history(v)
         out = []
@@ -214,7 +200,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def infosets(self) -> Mapping[str, InfoSet]:
         """Information sets by label, in order of first appearance (preorder)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return MappingProxyType(store.infosets())
         members: dict[str, list[int]] = {}
@@ -232,7 +218,7 @@ class ExtensiveFormGame(Game):
         try:
             return self.infosets[label]
         except KeyError:
-            raise KimgameError(f"no information set '{label}'{_suggest(label, list(self.infosets))}") from None
+            raise KimgameError(f"no information set '{label}'{suggest_name(label, list(self.infosets))}") from None
 
     def player_index(self, player: str) -> int:
         """Index of the player with this label (:class:`KimgameError` if unknown)."""
@@ -248,7 +234,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
         """The distinct outcome labels of the terminals, in order of first appearance."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.outcomes()
         seen: dict[str, None] = {}
@@ -260,7 +246,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def is_perfect_information(self) -> bool:
         """True when every information set is a single node."""
-        if _store(self) is not None:
+        if array_store(self) is not None:
             return self.arrays.is_perfect_information
         return all(len(h.nodes) == 1 for h in self.infosets.values())
 
@@ -271,7 +257,7 @@ class ExtensiveFormGame(Game):
         With perfect recall this is the same for every node of the set; it links each player's
         information sets into the tree of their own choices that plans are built on.
         """
-        prev, _ = _own_context(self)
+        prev, _ = own_context(self)
         return MappingProxyType({label: prev[h.nodes[0]] for label, h in self.infosets.items()})
 
     # ---- numbers at the current values -----------------------------------------------------------
@@ -279,7 +265,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def terminal_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its payoff vector at :attr:`values` if it is a terminal (else None)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.terminal_values(self.values)
         out: list[tuple[Fraction, ...] | None] = []
@@ -294,7 +280,7 @@ class ExtensiveFormGame(Game):
     @cached_property
     def chance_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its outcome probabilities at :attr:`values` if it is a chance node (else None)."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.chance_values(self.values)
         memo: dict[int, Fraction] = {}
@@ -306,7 +292,7 @@ class ExtensiveFormGame(Game):
     @property
     def is_symbolic(self) -> bool:
         """True when some payoff or probability depends on a parameter."""
-        store = _store(self)
+        store = array_store(self)
         if store is not None:
             return store.is_symbolic()
         for node in self.nodes:
@@ -319,7 +305,7 @@ class ExtensiveFormGame(Game):
         """The same game at other parameter values (each checked against its range; chance
         probabilities must stay in [0, 1])."""
         game = super().with_values(overrides, **kw)
-        errors = _probabilities_at_values(game)
+        errors = probabilities_at_values(game)
         if errors:
             raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
         return game
@@ -360,13 +346,13 @@ _STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "
               "strategies", "arrays", "parent", "subtree_end")  # cached properties that depend on the nodes only
 
 
-def _store(game: ExtensiveFormGame):
+def array_store(game: ExtensiveFormGame):
     """The :class:`kimgame.model.tree_arrays.TreeStore` holding the game's nodes, or None (a tuple)."""
     nodes = game.nodes
     return None if isinstance(nodes, tuple) or not getattr(nodes, "is_tree_store", False) else nodes
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
+def suggest_name(word: str, choices: Sequence[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1)
@@ -384,7 +370,7 @@ def _value(f: Formula, values: Mapping[str, Fraction], memo: dict[int, Fraction]
 
 
 
-def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
+def own_context(game: ExtensiveFormGame) -> tuple[list, list]:
     """For each decision node: the mover's previous own (infoset label, action index) and own depth."""
     n_players = len(game.players)
     prev: list[tuple[str, int] | None] = [None] * len(game.nodes)
@@ -408,374 +394,8 @@ def _own_context(game: ExtensiveFormGame) -> tuple[list, list]:
     return prev, depth
 
 
-# --------------------------------------------------------------------------------------------------
-# assembling a tree from specs
-
-
-def build_tree(
-    players: Sequence[str],
-    root: Spec,
-    *,
-    subtrees: Mapping[str, Spec] | None = None,
-    parameters: Sequence[Parameter] = (),
-    values: Mapping[str, object] | None = None,
-    title: str = "",
-    source: str = "",
-    claims: Sequence[Claim] = (),
-    path: str | None = None,
-    max_nodes: int | None = None,
-) -> ExtensiveFormGame:
-    """Assemble and check a game tree written as specs (:func:`decision`, :func:`chance`, :func:`terminal`,
-    :func:`use`). Raises :class:`KimgameError` (or :class:`ValidationErrors` listing all problems).
-    ``max_nodes`` defaults to the ``nodes`` limit in force (:func:`kimgame.limits.current_limits`)."""
-    resolved = resolve_values(parameters, values)
-    game, errors = assemble(players, root, subtrees or {}, tuple(parameters), resolved, max_nodes=max_nodes)
-    if game is not None:
-        errors.extend(tree_problems(game))
-    if errors:
-        raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
-    assert game is not None
-    return game.replace(title=title, source=source, claims=tuple(claims), path=path)
-
-
-def assemble(
-    players: Sequence[str],
-    root: Spec,
-    subtrees: Mapping[str, Spec],
-    parameters: tuple[Parameter, ...],
-    values: Mapping[str, Fraction],
-    *,
-    max_nodes: int | None = None,
-) -> tuple[ExtensiveFormGame | None, list[KimgameError]]:
-    """Expand ``use:`` references and number the nodes; returns the game (None if it cannot be built) and
-    the problems found (unknown players or sub-trees, reference cycles, size, duplicate labels). A tree of
-    more than ``max_nodes`` nodes (default: the ``nodes`` limit in force) is refused before it is expanded."""
-    players = tuple(players)
-    if max_nodes is None:
-        max_nodes = current_limits().nodes
-    with gc_paused():  # the walk allocates one entry per node and frees nothing: no cycles to collect
-        try:
-            walked = walk_specs(root, subtrees, max_nodes)
-            if walked is not None and len(walked.items) >= ARRAY_MIN_NODES:
-                from kimgame.model.tree_arrays import assemble_arrays
-
-                store = assemble_arrays(players, walked, parameters, values)
-                if store is not None:
-                    return ExtensiveFormGame(players=players, nodes=store, parameters=parameters,  # type: ignore[arg-type]
-                                             values=MappingProxyType(dict(values))), []
-        except (TypeError, IndexError, AttributeError):  # specs of an unexpected shape: checked node by node
-            pass
-        walked = None
-    errors: list[KimgameError] = []
-    size = _expanded_size(root, subtrees, errors, max_nodes)
-    if errors:
-        return None, errors
-    if size > max_nodes:
-        shown = size if size <= 10 * max_nodes else f"more than {10 * max_nodes:,}"
-        errors.append(KimgameError(
-            too_large("the tree", shown, "nodes once sub-trees are expanded", "nodes", limit=max_nodes)
-            + "; sub-trees used repeatedly multiply the size", root.where))
-        return None, errors
-    names = [p.name for p in parameters]
-    from kimgame.expr.parse import parse_formula
-
-    constants: dict[Any, Formula] = {}
-
-    def formula(x: Any, where: Location | None, what: str) -> Formula | None:
-        if isinstance(x, Formula):
-            return x
-        if where is None and isinstance(x, (int, Fraction)) and not isinstance(x, bool):
-            f = constants.get(x)
-            if f is None:
-                f = constants[x] = parse_formula(x, names, None)
-            return f
-        try:
-            return parse_formula(x, names, where)
-        except KimgameError as err:
-            errors.append(KimgameError(f"{what}: {err.message}", err.where or where))
-            return None
-
-    kinds: list[Any] = []  # per node: (spec, label/None) to be turned into nodes
-    children: list[list[int]] = []
-    default_label: list[tuple[str, str] | None] = []  # (label, how) for decision nodes labelled by default
-    # stack entries: (spec, parent id, runs of the path)
-    stack: list[tuple[Spec, int, tuple[tuple[str, int], ...]]] = [(root, -1, ())]
-    while stack:
-        spec, parent, runs = stack.pop()
-        while isinstance(spec, UseSpec):
-            spec = subtrees[spec.subtree]
-        v = len(kinds)
-        children.append([])
-        if parent >= 0:
-            children[parent].append(v)
-        kinds.append(spec)
-        default_label.append(None)
-        if isinstance(spec, DecisionSpec):
-            if spec.infoset is None:
-                if spec.name is not None:
-                    default_label[v] = (spec.name, "name")
-                else:
-                    default_label[v] = (_runs_label(runs), "path")
-            labels = [label for label, _ in spec.moves]
-            subs = [node for _, node in spec.moves]
-        elif isinstance(spec, ChanceSpec):
-            labels = [label for label, _, _ in spec.outcomes]
-            subs = [node for _, _, node in spec.outcomes]
-        else:
-            continue
-        for label, sub in zip(reversed(labels), reversed(subs)):
-            stack.append((sub, v, _extend_runs(runs, str(label))))
-
-    nodes: list[Node] = []
-    label_users: dict[str, list[int]] = {}
-    for v, spec in enumerate(kinds):
-        kids = tuple(children[v])
-        if isinstance(spec, DecisionSpec):
-            if spec.player not in players:
-                errors.append(KimgameError(f"'{spec.player}' is not a player{_suggest(str(spec.player), players)} "
-                                           f"(players: {', '.join(players)})", spec.where))
-                player = 0
-            else:
-                player = players.index(spec.player)
-            actions = tuple(str(a) for a, _ in spec.moves)
-            if not actions:
-                errors.append(KimgameError("a decision node needs at least one move under 'moves'", spec.where))
-            if len(set(actions)) != len(actions):
-                errors.append(KimgameError(f"a decision node has the same action label twice ({', '.join(actions)})",
-                                           spec.where))
-            label = spec.infoset if spec.infoset is not None else default_label[v][0]
-            label_users.setdefault(label, []).append(v)
-            nodes.append(Decision(player, str(label), actions, kids, spec.name, spec.where))
-        elif isinstance(spec, ChanceSpec):
-            outcomes = tuple(str(o) for o, _, _ in spec.outcomes)
-            if not outcomes:
-                errors.append(KimgameError("a chance node needs at least one outcome", spec.where))
-            if len(set(outcomes)) != len(outcomes):
-                errors.append(KimgameError("a chance node has the same outcome label twice", spec.where))
-            probs = []
-            for o, p, _ in spec.outcomes:
-                f = formula(p, spec.where, f"probability of '{o}'")
-                probs.append(f if f is not None else Formula(Num(Fraction(0)), "0", spec.where))
-            nodes.append(Chance(outcomes, tuple(probs), kids, spec.name, spec.where))
-        else:
-            assert isinstance(spec, TerminalSpec)
-            if len(spec.payoffs) != len(players):
-                errors.append(KimgameError(f"a terminal needs {len(players)} payoffs [{', '.join(players)}], "
-                                           f"found {len(spec.payoffs)}", spec.where))
-                pays = tuple(Formula(Num(Fraction(0)), "0", spec.where) for _ in players)
-            else:
-                pays = []
-                for who, x in zip(players, spec.payoffs):
-                    f = formula(x, spec.where, f"payoff of {who}")
-                    pays.append(f if f is not None else Formula(Num(Fraction(0)), "0", spec.where))
-                pays = tuple(pays)
-            nodes.append(Terminal(pays, spec.outcome, spec.name, spec.where))
-
-    # default labels may not be shared: sharing an information set is said with 'infoset:'
-    for label, vs in label_users.items():
-        defaulted = [v for v in vs if default_label[v] is not None]
-        if len(vs) < 2 or not defaulted:
-            continue
-        v = defaulted[0]
-        other = vs[0] if vs[0] != v else vs[1]
-        origin = "its name" if default_label[v][1] == "name" else "its path of moves"
-        if nodes[other].where is not None and nodes[other].where == nodes[v].where:
-            errors.append(KimgameError(
-                f"the decision node labelled '{label}' (by {origin}) appears {len(vs)} times in the tree (a sub-tree "
-                "used more than once, or a YAML alias); the label would make the copies one information set — drop "
-                f"'name:' so each copy is labelled by its path, or write 'infoset: {label}' if the player cannot "
-                "tell the copies apart", nodes[v].where))
-            continue
-        errors.append(KimgameError(
-            f"the information-set label '{label}' (from {origin}) is also the label of the decision node at "
-            f"{_where_text(nodes[other].where)}; nodes share an information set only when each says "
-            f"'infoset: {label}' — rename one (or drop 'name:'), or write 'infoset: {label}' on every node the "
-            "player cannot tell apart", nodes[v].where))
-
-    if errors:
-        return None, errors
-    game = ExtensiveFormGame(players=players, nodes=tuple(nodes), parameters=parameters,
-                             values=MappingProxyType(dict(values)))
-    return game, errors
-
-
-def _where_text(where: Location | None) -> str:
-    if where is None:
-        return "another place"
-    return f"line {where.line}" if where.line is not None else str(where)
-
-
-def _extend_runs(runs: tuple[tuple[str, int], ...], label: str) -> tuple[tuple[str, int], ...]:
-    if runs and runs[-1][0] == label:
-        return runs[:-1] + ((label, runs[-1][1] + 1),)
-    return runs + ((label, 1),)
-
-
-def _runs_label(runs: tuple[tuple[str, int], ...]) -> str:
-    if not runs:
-        return "root"
-    parts: list[str] = []
-    for label, k in runs:
-        parts.extend([label] * k if k < RUN_LENGTH else [f"{label} ×{k}"])
-    return " > ".join(parts)
-
-
-def _expanded_size(root: Spec, subtrees: Mapping[str, Spec], errors: list[KimgameError], max_nodes: int) -> int:
-    """Number of nodes after expanding references (memoised over shared specs); finds unknown and cyclic
-    references. Iterative: reference chains of any length are fine."""
-    size: dict[int, int] = {}
-    on_path: dict[int, UseSpec | None] = {}
-    stack: list[tuple[Spec, bool, UseSpec | None]] = [(root, False, None)]
-    cap = 10 * max_nodes + 1
-    while stack:
-        spec, done, via = stack.pop()
-        key = id(spec)
-        if done:
-            on_path.pop(key, None)
-            if isinstance(spec, UseSpec):
-                target = subtrees.get(spec.subtree)
-                size[key] = size.get(id(target), 1) if target is not None else 1
-            elif isinstance(spec, DecisionSpec):
-                size[key] = min(cap, 1 + sum(size.get(id(s), 1) for _, s in spec.moves))
-            elif isinstance(spec, ChanceSpec):
-                size[key] = min(cap, 1 + sum(size.get(id(s), 1) for _, _, s in spec.outcomes))
-            else:
-                size[key] = 1
-            continue
-        if key in size:
-            continue
-        if key in on_path:
-            names = [u.subtree for u in on_path.values() if u is not None] + [via.subtree if via else "?"]
-            names = names[names.index(names[-1]):]
-            errors.append(KimgameError(
-                f"the sub-tree '{names[-1]}' is used inside itself ({' > '.join(names)}); a game tree must be finite",
-                via.where if via else None))
-            size[key] = 1
-            continue
-        on_path[key] = via
-        stack.append((spec, True, via))
-        if isinstance(spec, UseSpec):
-            target = subtrees.get(spec.subtree)
-            if target is None:
-                known = ", ".join(subtrees) or "none are defined"
-                errors.append(KimgameError(
-                    f"no sub-tree named '{spec.subtree}'{_suggest(spec.subtree, list(subtrees))} (sub-trees: {known}); "
-                    "define it under 'subtrees:'", spec.where))
-            else:
-                stack.append((target, False, spec))
-        elif isinstance(spec, DecisionSpec):
-            for _, s in reversed(spec.moves):
-                stack.append((s, False, None))
-        elif isinstance(spec, ChanceSpec):
-            for _, _, s in reversed(spec.outcomes):
-                stack.append((s, False, None))
-    return size.get(id(root), 1)
-
-
-# --------------------------------------------------------------------------------------------------
-# checks of an assembled tree
-
-
-def tree_problems(game: ExtensiveFormGame, *, recall: bool = True) -> list[KimgameError]:
-    """Everything wrong with an assembled tree: information sets whose nodes differ in player or actions,
-    perfect recall (unless ``recall`` is False: Gambit files may lack it, see :func:`recall_problem`),
-    chance probabilities (sum to one symbolically; in [0, 1] at the values and over the declared parameter
-    ranges), payoffs that cannot be evaluated at the values."""
-    store = _store(game)
-    if store is not None and store.passes_checks(game.values, game.parameters):
-        return []
-    errors: list[KimgameError] = []
-    errors.extend(_infoset_problems(game))
-    if not errors and recall:
-        errors.extend(_perfect_recall_problems(game))
-    errors.extend(_chance_problems(game))
-    seen: set[int] = set()
-    for node in game.nodes:
-        if isinstance(node, Terminal):
-            for f in node.payoffs:
-                if f.parameters and id(f) not in seen:
-                    seen.add(id(f))
-                    try:
-                        f.evaluate(game.values)
-                    except KimgameError as err:
-                        errors.append(err)
-    return errors
-
-
-def recall_problem(game: ExtensiveFormGame) -> KimgameError | None:
-    """None when the tree has perfect recall, else the first place where a player forgets (an
-    information set reached twice on one path — absent-mindedness — included). Cached on the game."""
-    cached = game.__dict__.get("_recall_problem", ())
-    if cached == ():
-        problems = _perfect_recall_problems(game) if _store(game) is None else []  # array stores are checked
-        cached = game.__dict__["_recall_problem"] = problems[0] if problems else None
-    return cached
-
-
-def _infoset_problems(game: ExtensiveFormGame) -> list[KimgameError]:
-    errors = []
-    for h in game.infosets.values():
-        first = game.nodes[h.nodes[0]]
-        for v in h.nodes[1:]:
-            node = game.nodes[v]
-            if node.player != first.player:
-                errors.append(KimgameError(
-                    f"information set '{h.label}': this node belongs to {game.players[node.player]} but the one at "
-                    f"{_where_text(first.where)} to {game.players[first.player]}; one player moves at all nodes "
-                    "of an information set", node.where))
-            elif node.actions != first.actions:
-                errors.append(KimgameError(
-                    f"information set '{h.label}': this node has moves [{', '.join(node.actions)}] but the one at "
-                    f"{_where_text(first.where)} has [{', '.join(first.actions)}]; the nodes of an information set "
-                    "need the same action labels in the same order", node.where))
-    return errors
-
-
-def _perfect_recall_problems(game: ExtensiveFormGame) -> list[KimgameError]:
-    """Perfect recall holds iff at every information set all nodes share the mover's previous own
-    (information set, action) and own depth (by induction this makes their whole own histories equal)."""
-    prev, depth = _own_context(game)
-    errors = []
-    for h in game.infosets.values():
-        v0 = h.nodes[0]
-        for v in h.nodes[1:]:
-            if prev[v] == prev[v0] and depth[v] == depth[v0]:
-                continue
-            player = game.players[h.player]
-            where = game.nodes[v].where
-            # the choice remembered on the way to one node and not on the way to the other
-            with_it, without = (v0, v) if prev[v0] is not None else (v, v0)
-            told = prev[with_it]
-            if told is None or prev[v] == prev[v0]:
-                errors.append(KimgameError(
-                    f"perfect recall: player {player} forgets at information set '{h.label}' how many moves they "
-                    f"have made (compare the node at {_where_text(game.nodes[v0].where)}); give these nodes "
-                    "different information sets", where))
-            elif told[0] == h.label:
-                errors.append(KimgameError(
-                    f"perfect recall: player {player} forgets at information set '{h.label}' that they have "
-                    "already moved there (a node and a later node share the information set); give them "
-                    "different information sets", where))
-            else:
-                action = game.infosets[told[0]].actions[told[1]]
-                alt = prev[without]
-                if alt is None:
-                    instead = "reached before they moved at all"
-                elif alt[0] == told[0]:
-                    instead = f"reached after choosing '{game.infosets[alt[0]].actions[alt[1]]}' there"
-                else:
-                    instead = f"reached after their move at '{alt[0]}' instead"
-                errors.append(KimgameError(
-                    f"perfect recall: player {player} forgets at information set '{h.label}' that they chose "
-                    f"'{action}' at '{told[0]}' (the node at {_where_text(game.nodes[with_it].where)} follows that "
-                    f"choice; the node at {_where_text(game.nodes[without].where)} is {instead}); give these nodes "
-                    "different information sets", where))
-            break
-    return errors
-
-
-def _probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
-    store = _store(game)
+def probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
+    store = array_store(game)
     if store is not None and store.probabilities_ok(game.values):
         return []
     errors = []
@@ -793,32 +413,6 @@ def _probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
                     f"the probability of '{label}' is {fmt(p)} at these parameter values; probabilities lie in "
                     "[0, 1]", f.where or node.where))
     return errors
-
-
-def _chance_problems(game: ExtensiveFormGame) -> list[KimgameError]:
-    errors = _probabilities_at_values(game)
-    bounded = {p.name: p for p in game.parameters}
-    checked_sums: dict[tuple, bool] = {}
-    checked_box: set[int] = set()
-    for node in game.nodes:
-        if not isinstance(node, Chance):
-            continue
-        key = tuple(f.expr for f in node.probs)
-        if key not in checked_sums:
-            checked_sums[key] = sums_to_one(node.probs, game.values)
-        if not checked_sums[key]:
-            errors.append(sum_error(node.outcomes, node.probs, node.where))
-        for label, f in zip(node.outcomes, node.probs):
-            if not f.parameters or id(f.expr) in checked_box:
-                continue
-            checked_box.add(id(f.expr))
-            problem = outside_unit_interval_on_box(f, bounded)
-            if problem:
-                errors.append(KimgameError(
-                    f"the probability of '{label}' ({f.text}) leaves [0, 1] within the declared parameter ranges: "
-                    f"{problem}; narrow the ranges or rewrite the probability", f.where or node.where))
-    return errors
-
 
 
 # --------------------------------------------------------------------------------------------------

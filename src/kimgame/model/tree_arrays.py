@@ -7,7 +7,7 @@ objects), so solvers work on integer codes. :attr:`kimgame.model.tree.ExtensiveF
 game: from the store below, or computed once from the node objects (:func:`arrays_from_nodes`). This
 module builds on :mod:`kimgame.model.nodes` only; :mod:`kimgame.model.tree` wraps what it assembles in the game.
 
-:func:`assemble_arrays` is the fast path of :func:`kimgame.model.tree.assemble` for large trees. One
+:func:`assemble_arrays` is the fast path of :func:`kimgame.model.tree_assembly.assemble` for large trees. One
 walk over the specs (:func:`kimgame.model.nodes.walk_specs`) records, while each spec is at hand, what the
 arrays need: parent, subtree end, kind, number of moves, move label, mover, payoff vector code. The rest
 is numpy (children, sibling label checks, information sets) and work per *distinct* label, payoff
@@ -491,7 +491,7 @@ class TreeStore(Sequence):
     # ---- checks -----------------------------------------------------------------------------------
 
     def passes_checks(self, values: Mapping[str, Fraction], parameters: Sequence[Parameter]) -> bool:
-        """True when :func:`kimgame.model.tree.tree_problems` would find nothing: information sets, perfect
+        """True when :func:`kimgame.model.tree_checks.tree_problems` would find nothing: information sets, perfect
         recall, chance probabilities and payoffs checked per information set with several nodes and per
         distinct formula. False when the node-by-node checks must run (they word the problems)."""
         a = self.arrays
@@ -651,7 +651,7 @@ def value_at(f: Formula, values: Mapping[str, Fraction]) -> Fraction:
 
 def assemble_arrays(players: tuple[str, ...], walked: Walked, parameters: tuple,
                     values: Mapping[str, Fraction]) -> TreeStore | None:
-    """The nodes of a walked spec tree (see :func:`kimgame.model.tree.assemble` and
+    """The nodes of a walked spec tree (see :func:`kimgame.model.tree_assembly.assemble` and
     :class:`kimgame.model.nodes.Walked`) as a :class:`TreeStore`; the caller makes the game of them.
 
     Returns None when anything needs a message (unknown player, no moves, repeated labels, a formula that

@@ -41,7 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from kimgame.model.tree import ExtensiveFormGame, gc_paused
+from kimgame.model.nodes import gc_paused
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, TreeStore, concat_ranges
 from kimgame.solvers.backward_induction import COMBINATION_LIMIT, Option, SPESearch
 from kimgame.solvers.reduced_normal_form import Behavior, unit

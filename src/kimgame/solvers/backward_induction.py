@@ -6,7 +6,7 @@ stage's solutions are grouped by value, and only the value of a subgame matters 
 In a perfect-information tree a stage is one node: a decision node keeps every action that is best
 for its mover (so a follower's indifference gives several equilibria, possibly with different choices
 of the leader above), a chance node takes the expectation. Imperfect-information stages are solved
-through the reduced normal form of their truncated game (:class:`kimgame.solvers.subgames.LocalGame`).
+through the reduced normal form of their truncated game (:class:`kimgame.solvers.truncated_game.LocalGame`).
 
 Everything is exact (``Fraction``) and iterative: trees of any depth. The number of subgame-perfect
 equilibria is counted exactly (``total``); they are listed one by one by :meth:`SPESearch.profiles` up
@@ -26,7 +26,8 @@ from typing import Any
 from kimgame.limits import DEFAULT_LIMITS, current_limits
 from kimgame.model.tree import Decision, ExtensiveFormGame
 from kimgame.solvers.reduced_normal_form import Behavior, unit
-from kimgame.solvers.subgames import LocalGame, Stages, combinations, stages
+from kimgame.solvers.subgames import Stages, stages
+from kimgame.solvers.truncated_game import LocalGame, combinations
 
 COMBINATION_LIMIT = DEFAULT_LIMITS.spe_combinations  # default; the limit in force: --limit spe_combinations=N
 

@@ -142,7 +142,7 @@ def reduced_normal_form_without_recall(game: ExtensiveFormGame):
 
 def recall_note(problem: KimgameError | None) -> str:
     """The note a result of a tree without perfect recall starts with: where recall fails (from
-    :func:`kimgame.model.tree.recall_problem`), how the tree is solved, and what is not offered."""
+    :func:`kimgame.model.tree_checks.recall_problem`), how the tree is solved, and what is not offered."""
     why = ""
     if problem is not None:  # "perfect recall: player X forgets ... (...); give these nodes ..." without the advice
         why = problem.message.removeprefix("perfect recall: ").split("; give ")[0]

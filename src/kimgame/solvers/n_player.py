@@ -163,9 +163,9 @@ def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tupl
         MAX_PLAYERS,
         MAX_SUPPORT_PROFILES,
         _support_count,
-        algebraic_notes,
         polynomial_equilibria,
     )
+    from kimgame.solvers.polynomial_method import algebraic_notes
 
     start = time.monotonic()
     budget = POLYNOMIAL_BUDGET if deadline is None else max(0.0, min(POLYNOMIAL_BUDGET, deadline - start))

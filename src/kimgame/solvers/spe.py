@@ -25,7 +25,7 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
     ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
     form when the stage's reduced normal form has more than ``enumerate_up_to`` pure profiles, estimated
     before it is built; default: the ``subgame_profiles`` limit in force); see
-    :meth:`kimgame.solvers.subgames.LocalGame.solve`. ``combination_limit``: combinations of subgame values
+    :meth:`kimgame.solvers.truncated_game.LocalGame.solve`. ``combination_limit``: combinations of subgame values
     tried at one stage (default: the ``spe_combinations`` limit in force, ``--limit spe_combinations=N``).
 
     Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
