@@ -13,27 +13,11 @@ from hypothesis import strategies as st
 import kimgame
 from conftest import GAMES
 from kimgame.solvers.verify import is_nash
+from reference import pure_nash_profiles
 
 
 def profiles_of(result):
     return {tuple(tuple(m) for m in eq.strategies) for eq in result.equilibria}
-
-
-def brute_force_pure(payoffs):
-    """Pure equilibria by checking every unilateral deviation (independent of the vectorised solver)."""
-    shape = payoffs[0].shape
-    found = []
-    for prof in itertools.product(*(range(k) for k in shape)):
-        ok = True
-        for i, u in enumerate(payoffs):
-            for dev in range(shape[i]):
-                alt = list(prof)
-                alt[i] = dev
-                if u[tuple(alt)] > u[prof]:
-                    ok = False
-        if ok:
-            found.append(prof)
-    return found
 
 
 def test_degenerate_example_from_the_issue_has_exactly_two_extreme_equilibria():
@@ -92,7 +76,7 @@ def test_three_player_pure_equilibria_and_parameters():
     # at other parameter values the reported set still equals brute force
     low = kimgame.solve(g.with_values(a=1, b=F(1, 2)))
     assert set(low.pure_equilibria) == {
-        tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in brute_force_pure(low.game.numeric)}
+        tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in pure_nash_profiles(low.game.numeric)}
 
 
 def test_singapore_matrix_defaults_and_overrides():
@@ -142,7 +126,7 @@ def test_every_reported_profile_is_an_equilibrium_and_pure_ones_are_complete(gam
     assert result.complete
     for eq in result.equilibria:
         assert is_nash(g.numeric, eq.strategies)
-    pure = set(brute_force_pure(g.numeric))
+    pure = set(pure_nash_profiles(g.numeric))
     reported_pure = {tuple(m.index(1) for m in eq.strategies) for eq in result.equilibria if eq.is_pure}
     assert reported_pure == pure  # every pure equilibrium is extreme, so all must be listed
     assert len(profiles_of(result)) == len(result.equilibria)  # each exactly once
@@ -156,7 +140,7 @@ def test_n_player_pure_equilibria_match_brute_force(n_players, seed):
     payoffs = [rng.integers(-2, 3, size=shape).tolist() for _ in range(n_players)]
     g = kimgame.game_from_arrays(payoffs)
     result = kimgame.solve(g, method="pure")
-    expected = {tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in brute_force_pure(g.numeric)}
+    expected = {tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in pure_nash_profiles(g.numeric)}
     assert set(result.pure_equilibria) == expected
 
 
@@ -169,7 +153,6 @@ def test_timeout_gives_partial_result():
 
 
 def test_ctrl_c_during_enumeration_gives_partial_result(monkeypatch):
-    import itertools
 
     import kimgame.solvers.deadline as module  # the clock shared by every solver step
 
