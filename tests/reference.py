@@ -185,48 +185,6 @@ def pure_spe_count(game) -> int:
     return count
 
 
-def verify_behavior_profile(game, behavior) -> bool:
-    """True when the behaviour profile ``behavior`` ({information set: action probabilities}, every set
-    given) is a Nash equilibrium of the tree ``game``, exactly: no player has a pure strategy (a choice at
-    each of their information sets, all of them enumerated) that pays more against the others' behaviour.
-    Brute force over pure strategies, independent of the solvers' best-response code; small trees only."""
-    from itertools import product
-
-    terminal = game.terminal_values
-    chance = game.chance_values
-
-    def payoffs(profile) -> list[Fraction]:
-        total = [Fraction(0)] * len(game.players)
-        stack = [(0, Fraction(1))]
-        while stack:
-            v, p = stack.pop()
-            if not p:
-                continue
-            if terminal[v] is not None:
-                for i, u in enumerate(terminal[v]):
-                    total[i] += p * u
-                continue
-            node = game.nodes[v]
-            probs = chance[v] if isinstance(node, Chance) else profile[node.infoset]
-            stack.extend((c, p * q) for c, q in zip(node.children, probs))
-        return total
-
-    for label, h in game.infosets.items():
-        probs = behavior[label]
-        if len(probs) != len(h.actions) or min(probs) < 0 or sum(probs) != 1:
-            return False
-    value = payoffs(behavior)
-    for i in range(len(game.players)):
-        own = [label for label, h in game.infosets.items() if h.player == i]
-        for choice in product(*(range(len(game.infosets[label].actions)) for label in own)):
-            deviation = dict(behavior)
-            for label, a in zip(own, choice):
-                deviation[label] = tuple(Fraction(int(k == a)) for k in range(len(game.infosets[label].actions)))
-            if payoffs(deviation)[i] > value[i]:
-                return False
-    return True
-
-
 # --------------------------------------------------------------------------------------------------
 # behaviour profiles on trees
 
