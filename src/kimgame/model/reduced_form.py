@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from kimgame.expr.numbers import fmt
-from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
+from kimgame.expr.tree import BinOp, Expr, Formula, Num, fold, per_operator
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.tree import Chance, ExtensiveFormGame, Terminal, plan_space
 
@@ -126,42 +126,32 @@ def combine_product(exprs: Sequence[Any]) -> Any:
 
 
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+Text = tuple[str, int]  # an expression's text and its precedence (5: an atom)
 
 
-def _prec(e) -> int:
-    if isinstance(e, Num):
-        if e.value < 0:
-            return 3 if e.value.denominator == 1 else 2
-        return 5 if e.value.denominator == 1 else 2
-    if isinstance(e, Neg):
-        return 3
-    if isinstance(e, BinOp):
-        return _PREC[e.op]
-    return 5
+def _number_text(q: Fraction) -> Text:
+    return fmt(q), (5 if q >= 0 else 3) if q.denominator == 1 else 2
 
 
-def expr_text(e) -> str:
-    """``e`` written as an expression that kimgame's parser (and sympy) reads back to the same value."""
-    if isinstance(e, Num):
-        return fmt(e.value)
-    if isinstance(e, Param):
-        return e.name
-    if isinstance(e, Neg):
-        inner = expr_text(e.operand)
-        return f"-({inner})" if _prec(e.operand) < 3 else f"-{inner}"
-    if isinstance(e, Call):
-        return f"{e.func}({', '.join(expr_text(a) for a in e.args)})"
-    p = _PREC[e.op]
-    left, right = expr_text(e.left), expr_text(e.right)
-    if e.op == "**":
-        if _prec(e.left) <= 4:
-            left = f"({left})"
-        if _prec(e.right) < 4:
-            right = f"({right})"
-        return f"{left}**{right}"
-    if _prec(e.left) < p:
-        left = f"({left})"
-    if _prec(e.right) < p or (_prec(e.right) == p and e.op in "-/") or (e.op in "*/" and _prec(e.right) == 2):
-        right = f"({right})"
+def _negation_text(operand: Text) -> Text:
+    inner, p = operand
+    return (f"-({inner})" if p < 3 else f"-{inner}"), 3
+
+
+def _binop_text(op: str, left: Text, right: Text) -> Text:
+    (a, pa), (b, pb) = left, right
+    p = _PREC[op]
+    if op == "**":
+        return (f"({a})" if pa <= 4 else a) + "**" + (f"({b})" if pb < 4 else b), p
+    if pa < p:
+        a = f"({a})"
+    if pb < p or (pb == p and op in "-/") or (op in "*/" and pb == 2):
+        b = f"({b})"
     sep = " " if p == 1 else ""
-    return f"{left}{sep}{e.op}{sep}{right}"
+    return f"{a}{sep}{op}{sep}{b}", p
+
+
+def expr_text(e: Expr) -> str:
+    """``e`` written as an expression that kimgame's parser (and sympy) reads back to the same value."""
+    return fold(e, _number_text, lambda name: (name, 5), _negation_text, per_operator(_binop_text),
+                lambda func, args: (f"{func}({', '.join(a for a, _ in args)})", 5))[0]
