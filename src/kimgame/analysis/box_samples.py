@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 
-from kimgame.analysis.sign_polynomials import Poly
+from kimgame.expr.polynomial import Poly
 
 
 class BoxSamples:

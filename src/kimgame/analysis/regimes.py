@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from kimgame.analysis.path_words import play_words, tie_words
 from kimgame.analysis.region_words import evaluate_pieces, pieces_text, region_pieces, region_text
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
 from kimgame.analysis.sign_regions import simplify_region
+from kimgame.analysis.sign_terms import NEG, POS, ZERO, Term
+from kimgame.expr.polynomial import Poly
 from kimgame.model.claims import Claim, Plays
 
 __all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "full_dimensional"]

@@ -2,7 +2,7 @@
 
 The building blocks of the symbolic backward induction in :mod:`kimgame.analysis.tree_conditions`,
 kept free of sympy (exact ``Fraction`` arithmetic on small sparse polynomials; sympy only writes the
-result). A region is a list of :class:`~kimgame.analysis.sign_polynomials.Term` (a disjunction of
+result). A region is a list of :class:`~kimgame.analysis.sign_terms.Term` (a disjunction of
 conjunctions of sign constraints), simplified here on the box of declared ranges
 (:class:`~kimgame.analysis.sign_box.Box`, which proves every step) and written as a sympy Boolean.
 """
@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Monomial, Poly, Term, flip_mask
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term, flip_mask
+from kimgame.expr.polynomial import Monomial, Poly
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
