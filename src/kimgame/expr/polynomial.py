@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from kimgame.errors import KimgameError
@@ -71,14 +71,7 @@ class Poly:
         return f"Poly({sorted(self.terms.items())})"
 
     def __add__(self, other: Poly) -> Poly:
-        out = dict(self.terms)
-        for m, c in other.terms.items():
-            s = out.get(m, 0) + c
-            if s:
-                out[m] = s
-            else:
-                out.pop(m, None)
-        return Poly(out)
+        return _collect(dict(self.terms), other.terms.items())
 
     def __neg__(self) -> Poly:
         return Poly({m: -c for m, c in self.terms.items()})
@@ -91,16 +84,8 @@ class Poly:
             return other.scale(self.constant_value)
         if other.is_constant:
             return self.scale(other.constant_value)
-        out: dict[Monomial, Fraction] = {}
-        for m1, c1 in self.terms.items():
-            for m2, c2 in other.terms.items():
-                m = tuple(a + b for a, b in zip(m1, m2))
-                s = out.get(m, 0) + c1 * c2
-                if s:
-                    out[m] = s
-                else:
-                    out.pop(m, None)
-        return Poly(out)
+        return _collect({}, ((tuple(map(operator.add, m1, m2)), c1 * c2)
+                             for m1, c1 in self.terms.items() for m2, c2 in other.terms.items()))
 
     def scale(self, k: Fraction) -> Poly:
         """``k`` times the polynomial."""
@@ -141,18 +126,8 @@ class Poly:
 
     def substitute(self, j: int, value: Fraction) -> Poly:
         """The polynomial with variable ``j`` set to ``value``."""
-        out: dict[Monomial, Fraction] = {}
-        for m, c in self.terms.items():
-            e = m[j]
-            if e:
-                c = c * value**e
-                m = m[:j] + (0,) + m[j + 1:]
-            s = out.get(m, 0) + c
-            if s:
-                out[m] = s
-            else:
-                out.pop(m, None)
-        return Poly(out)
+        return _collect({}, ((m[:j] + (0,) + m[j + 1:], c * value ** m[j]) if m[j] else (m, c)
+                             for m, c in self.terms.items()))
 
     def leading(self) -> tuple[Monomial, Fraction]:
         """The leading monomial (highest degree, then lexicographically highest) and its coefficient."""
@@ -165,6 +140,17 @@ class Poly:
         """``(q, s)`` with ``self = s * k * q`` for some ``k > 0``, ``s`` = ±1 and ``q``'s leading coefficient 1."""
         _, lead = self.leading()
         return (self.scale(1 / lead) if lead != 1 else self), (1 if lead > 0 else -1)
+
+
+def _collect(out: dict[Monomial, Fraction], terms: Iterable[tuple[Monomial, Fraction]]) -> Poly:
+    """The polynomial ``out`` plus ``terms`` (like monomials added up, zero coefficients dropped)."""
+    for m, c in terms:
+        s = out.get(m, 0) + c
+        if s:
+            out[m] = s
+        else:
+            out.pop(m, None)
+    return Poly(out)
 
 
 class Ratio:
