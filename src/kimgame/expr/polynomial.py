@@ -101,7 +101,7 @@ class Poly:
 
     @property
     def is_constant(self) -> bool:
-        return all(not any(m) for m in self.terms)
+        return len(self.terms) <= 1 and not any(m for t in self.terms for m in t)
 
     @property
     def constant_value(self) -> Fraction:
@@ -163,7 +163,9 @@ class Ratio:
 
     def __init__(self, num: Poly, den: Poly) -> None:
         _, lead = den.leading()
-        if den.is_constant:  # a plain polynomial: denominator 1
+        if lead == 1:
+            pass
+        elif den.is_constant:  # a plain polynomial: denominator 1
             num, den = num.scale(1 / lead), Poly({m: Fraction(1) for m in den.terms})
         elif abs(lead) != 1:  # scale by a positive number only: the denominator stays positive
             num, den = num.scale(1 / abs(lead)), den.scale(1 / abs(lead))

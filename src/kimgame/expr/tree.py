@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, TypeVar
 
 from kimgame.errors import KimgameError, Location
+from kimgame.expr.numbers import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -103,8 +104,6 @@ class Formula:
 
 def constant(value: Fraction | int, where: Location | None = None) -> Formula:
     """A formula holding a plain number."""
-    from kimgame.expr.numbers import fmt
-
     q = Fraction(value)
     return Formula(Num(q), fmt(q), where)
 
