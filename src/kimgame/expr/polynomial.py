@@ -101,7 +101,7 @@ class Poly:
 
     @property
     def is_constant(self) -> bool:
-        return len(self.terms) <= 1 and not any(m for t in self.terms for m in t)
+        return not self.terms or (len(self.terms) == 1 and not any(next(iter(self.terms))))
 
     @property
     def constant_value(self) -> Fraction:
