@@ -30,8 +30,8 @@ MAX_TERMS = 10_000  # products that could expand beyond this many terms are refu
 class Poly:
     """A polynomial with exact rational coefficients: ``{exponents: coefficient}``, no zero coefficients.
 
-    Exponent tuples are indexed like the variables of the :class:`Box` it belongs to. Immutable and
-    hashable (equal polynomials compare and hash equal)."""
+    Exponent tuples are indexed by an ordered list of variables (the region prover's box orders them by
+    name). Immutable and hashable (equal polynomials compare and hash equal)."""
 
     __slots__ = ("_hash", "_ints", "_lead", "_vars", "terms")
 
@@ -154,7 +154,9 @@ def _collect(out: dict[Monomial, Fraction], terms: Iterable[tuple[Monomial, Frac
 
 
 class Ratio:
-    """``num / den``: a rational function whose denominator keeps one (positive) sign on the box.
+    """``num / den``: a rational function, normalised so that a constant denominator is 1 and a leading
+    coefficient of ``den`` is ±1 (scaling by positive numbers only, so ``den`` keeps its sign: the region
+    prover keeps it positive on the box of declared ranges).
 
     Payoffs and probabilities are polynomials in practice; a quotient appears only where a formula
     divides by a parameter expression."""
@@ -167,7 +169,7 @@ class Ratio:
             pass
         elif den.is_constant:  # a plain polynomial: denominator 1
             num, den = num.scale(1 / lead), Poly({m: Fraction(1) for m in den.terms})
-        elif abs(lead) != 1:  # scale by a positive number only: the denominator stays positive
+        elif abs(lead) != 1:  # scale by a positive number only: the denominator keeps its sign
             num, den = num.scale(1 / abs(lead)), den.scale(1 / abs(lead))
         self.num = num
         self.den = den
