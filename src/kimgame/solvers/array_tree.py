@@ -27,7 +27,8 @@ TreeArrays`) and in exact integer arithmetic:
   every mover's best reply), so :func:`kimgame.analysis.solve_tree.solve_tree` verifies what it reports
   without a ``Fraction`` per node.
 
-Trees deeper than they are wide (a long centipede) have many small levels; they go to the general path.
+Trees deeper than they are wide (a long centipede) have many small levels; :func:`kimgame.solvers.subgames.
+tree_backend` sends them to the general path.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from kimgame.solvers.backward_induction import COMBINATION_LIMIT, Option, SPESea
 from kimgame.solvers.reduced_normal_form import Behavior, unit
 
 INT_BOUND = 1 << 62  # values must stay below this in absolute value (int64 with room to spare)
-MIN_NODES_PER_LEVEL = 16  # shallower trees than this on average go to the general path
 
 
 @dataclass
@@ -91,8 +91,8 @@ class _Solution:
 def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATION_LIMIT) -> SPESearch | None:
     """All pure subgame-perfect equilibria of a perfect-information tree, solved on arrays (see the module
     notes); the same results as :func:`kimgame.solvers.spe.search`. None when the tree is
-    better left to the general path: its root is a terminal, it is much deeper than wide, or its
-    numbers do not fit int64 once scaled to integers."""
+    left to the general path: its root is a terminal or its numbers do not fit int64 once scaled to
+    integers. (Which trees come here is chosen by :func:`kimgame.solvers.subgames.tree_backend`.)"""
     prepared = _prepare(game)
     if prepared is None:
         return None
@@ -114,13 +114,10 @@ def _prepare(game: ExtensiveFormGame):
     """``(arrays, levels, non-terminal nodes, heights, payoffs, P, weights, L)`` for the array solver (see
     :func:`array_search`), or None when the tree is better left to the general path."""
     a = game.arrays
-    n = a.size
     if a.kind[0] == TERMINAL or not a.is_perfect_information:
         return None
     depth = a.depth
     levels_count = int(depth.max()) + 1
-    if levels_count * MIN_NODES_PER_LEVEL > n:
-        return None
     numbers = _integers(game, a)
     if numbers is None:
         return None

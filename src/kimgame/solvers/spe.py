@@ -10,9 +10,7 @@ from typing import Any
 from kimgame.limits import current_limits
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.backward_induction import SPESearch, stage_search
-from kimgame.solvers.subgames import Stages
-
-ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
+from kimgame.solvers.subgames import Stages, tree_backend
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
@@ -28,11 +26,12 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
     :meth:`kimgame.solvers.truncated_game.LocalGame.solve`. ``combination_limit``: combinations of subgame values
     tried at one stage (default: the ``spe_combinations`` limit in force, ``--limit spe_combinations=N``).
 
-    Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
-    same results (:func:`kimgame.solvers.array_tree.array_search`)."""
+    Large perfect-information trees are solved on arrays, with the same results
+    (:func:`kimgame.solvers.array_tree.array_search`; chosen by :func:`kimgame.solvers.subgames.tree_backend`
+    from the ``array_nodes`` and ``array_nodes_per_level`` limits in force)."""
     if combination_limit is None:
         combination_limit = current_limits().spe_combinations
-    if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
+    if tree_backend(game) == "arrays":
         from kimgame.solvers.array_tree import array_search  # numpy: only for large trees
 
         found = array_search(game, combination_limit=combination_limit)
