@@ -24,7 +24,13 @@ from kimgame.model.tree_assembly import build_tree
 from kimgame.solvers.array_tree import ArraySPESearch, array_search, pure_profile_check
 from kimgame.solvers.backward_induction import stage_search
 from kimgame.solvers.spe import backward_induction
-from kimgame.solvers.subgames import node_values, stages, subgame_perfection_failure, subgame_roots, tree_backend
+from kimgame.solvers.subgames import (
+    node_values,
+    stages,
+    subgame_perfection_failure,
+    subgame_roots,
+    tree_backend,
+)
 
 SLOW = 10**9
 

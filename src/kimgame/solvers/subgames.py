@@ -35,6 +35,7 @@ from kimgame.solvers.reduced_normal_form import (
     unit,
 )
 
+
 def tree_backend(game: ExtensiveFormGame) -> str:
     """How ``game``'s stages are found and its subgame-perfect equilibria searched, the one place that
     chooses (same results either way; see :func:`kimgame.solvers.spe.search`): ``"nodes"`` (stage by
