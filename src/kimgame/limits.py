@@ -83,7 +83,7 @@ class Limits:
     profiles up to which a tree's reduced normal form is built (beyond it, dominance and the Nash
     equilibria that are not subgame-perfect are not computed); ``memory``: the process's resident memory
     in bytes beyond which a solver step stops like a timeout (checked by
-    :class:`kimgame.solvers.deadline.Clock`; structures whose size is known are estimated against it
+    :class:`kimgame.solvers.clock.Clock`; structures whose size is known are estimated against it
     before they are built); ``budget``: the seconds that ``--method auto`` without ``--timeout`` plans
     its steps for (see docs/exactness.md, "The budget"); ``array_nodes`` and ``array_nodes_per_level``
     choose how a large perfect-information tree is solved, not what is found (the one policy:

@@ -38,7 +38,6 @@ degree four in five unknowns).
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -48,6 +47,7 @@ import numpy as np
 
 from kimgame.errors import KimgameError
 from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.solvers.clock import Clock
 
 __all__ = ["MAX_PLAYERS", "MAX_SUPPORT_PROFILES", "AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria"]
 
@@ -125,12 +125,13 @@ def _dominated_in_support(ints: Sequence[np.ndarray], support: Sequence[tuple[in
     return False
 
 
-def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | None = None) -> PolynomialResult:
+def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None = None) -> PolynomialResult:
     """All isolated Nash equilibria of a small N-player game (exact; see the module notes).
 
     ``payoffs[i]`` is player ``i``'s payoff array (exact numbers) of shape ``(k_1, ..., k_N)``. Raises
     :class:`KimgameError` beyond :data:`MAX_PLAYERS` players or :data:`MAX_SUPPORT_PROFILES` support profiles.
-    ``deadline`` (``time.monotonic()`` value) stops the search early (``timed_out``).
+    ``clock`` (:class:`kimgame.solvers.clock.Clock`) stops the search early (``timed_out``): it is looked at
+    before each support profile and before each solution of its system is checked.
     """
     import sympy
 
@@ -154,8 +155,9 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | No
     seen: set[Any] = set()
 
     profiles = sorted(itertools.product(*(_supports(k) for k in shape)), key=lambda s: (sum(map(len, s)), s))
+    clock = clock or Clock()
     for support in profiles:
-        if deadline is not None and time.monotonic() > deadline:
+        if result.timed_out or clock.expired:
             result.timed_out = True
             break
         result.supports_checked += 1
@@ -172,6 +174,9 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | No
             result.unsolved.append(support)
             continue
         for point in points:
+            if clock.expired:
+                result.timed_out = True
+                break
             if point.rational:
                 prof = point.fractions()
                 if prof not in seen and is_nash(frac, prof):

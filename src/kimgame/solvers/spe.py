@@ -10,14 +10,15 @@ from typing import Any
 from kimgame.limits import current_limits
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.backward_induction import SPESearch, stage_search
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.subgames import Stages, tree_backend
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int | None = None,
+           clock: Clock | None = None, combination_limit: int | None = None,
            method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see :mod:`kimgame.solvers.backward_induction`).
-    ``deadline`` (``time.monotonic``) bounds the equilibrium enumeration of imperfect-information stages
+    ``clock`` (:class:`kimgame.solvers.clock.Clock`) bounds the equilibrium enumeration of imperfect-information stages
     (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
     acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
     ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
@@ -37,7 +38,7 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
         found = array_search(game, combination_limit=combination_limit)
         if found is not None:
             return found
-    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit,
+    return stage_search(game, st, pure_only=pure_only, clock=clock, combination_limit=combination_limit,
                         method=method, enumerate_up_to=enumerate_up_to)
 
 
