@@ -21,7 +21,9 @@ from kimgame.model.nodes import TerminalSpec, chance, decision, terminal, use
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree_arrays import TreeStore, arrays_from_nodes, structure_from_arity
 from kimgame.model.tree_assembly import build_tree
-from kimgame.solvers.array_tree import ArraySPESearch, array_search, pure_profile_check
+from kimgame.solvers.array_numbers import pure_profile_check
+from kimgame.solvers.array_results import ArraySPESearch
+from kimgame.solvers.array_tree import array_search
 from kimgame.solvers.backward_induction import stage_search
 from kimgame.solvers.spe import backward_induction
 from kimgame.solvers.subgames import (
