@@ -1,4 +1,4 @@
-"""--timeout bounds every step of kimgame solve, the dominance analysis included (one deadline mechanism:
+"""--timeout bounds every step of kimgame solve, the dominance analysis included (one budget object, the Clock of
 kimgame.solvers.clock): a passed deadline gives a partial result marked so, exit code 3, valid JSON."""
 
 from __future__ import annotations
