@@ -130,8 +130,9 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None 
 
     ``payoffs[i]`` is player ``i``'s payoff array (exact numbers) of shape ``(k_1, ..., k_N)``. Raises
     :class:`KimgameError` beyond :data:`MAX_PLAYERS` players or :data:`MAX_SUPPORT_PROFILES` support profiles.
-    ``clock`` (:class:`kimgame.solvers.clock.Clock`) stops the search early (``timed_out``): it is looked at
-    before each support profile and before each solution of its system is checked.
+    ``clock`` (:class:`kimgame.solvers.clock.Clock`) stops the search early (``timed_out``); it is looked at
+    before each support profile (a profile's system is solved by sympy Gröbner bases, which cannot be
+    stopped midway).
     """
     import sympy
 
@@ -155,9 +156,8 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None 
     seen: set[Any] = set()
 
     profiles = sorted(itertools.product(*(_supports(k) for k in shape)), key=lambda s: (sum(map(len, s)), s))
-    clock = clock or Clock()
     for support in profiles:
-        if result.timed_out or clock.expired:
+        if clock is not None and clock.expired:
             result.timed_out = True
             break
         result.supports_checked += 1
@@ -174,9 +174,6 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None 
             result.unsolved.append(support)
             continue
         for point in points:
-            if clock.expired:
-                result.timed_out = True
-                break
             if point.rational:
                 prof = point.fractions()
                 if prof not in seen and is_nash(frac, prof):

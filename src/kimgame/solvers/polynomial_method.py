@@ -72,7 +72,7 @@ def solve_polynomial(game, base: SolveResult, *, clock: Clock | None = None) -> 
     counts both. ``method.complete`` is True when every support profile was solved, with the scope "all
     Nash equilibria" when no support profile holds a continuum, else "all extreme Nash equilibria" (the
     extreme points of every continuum under linear constraints). The time limit is checked between
-    support profiles and between the solutions of one profile's system.
+    support profiles.
     """
     import dataclasses
 
