@@ -56,6 +56,37 @@ def fake_clock(monkeypatch, checks: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# the clock itself: a timeout becomes one clock; its parts never outlast it
+
+
+def test_a_clock_and_its_parts(monkeypatch):
+    from kimgame.limits import limits_in_force
+    from kimgame.solvers.clock import why_stopped
+
+    now = [100.0]
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: now[0])
+    run = Clock.after(10)
+    assert (run.deadline, run.seconds, run.remaining, run.expired) == (110.0, 10, 10.0, False)
+    assert Clock.after(None).deadline is None and Clock.after(None).remaining is None
+    enumeration, paths, whole = run.split(0.7, 0.85, 1.0)  # --method auto's plan: shares of the timeout
+    assert [c.deadline for c in (enumeration, paths, whole)] == [107.0, 108.5, 110.0] and whole.seconds == 10
+    with limits_in_force({"budget": 20, "memory": 12345}):  # no timeout: the plan is the budget limit
+        unlimited = Clock()
+        (planned,) = unlimited.split(0.5)
+    assert (planned.deadline, planned.seconds, planned.memory) == (110.0, 20, 12345)
+    now[0] = 108.0
+    assert run.within(5).deadline == 110.0 and run.within(5).seconds == 2.0  # never past the run's deadline
+    assert run.split(1.0)[0].deadline == 110.0  # a plan made late still ends with the run
+    assert run.at_least(1.0) is run and run.at_least(5.0).deadline == 113.0  # a step that must answer
+    now[0] = 111.0
+    assert run.expired and run.remaining == 0.0
+    with pytest.raises(Expired):
+        run.check()
+    assert why_stopped(None, run) == "time limit of 10 s reached"
+    assert why_stopped(None, Clock(105.0)) == "time limit reached"  # made from a deadline: no seconds to quote
+
+
+# --------------------------------------------------------------------------------------------------
 # the dominance functions honour the deadline and hand back what they found
 
 

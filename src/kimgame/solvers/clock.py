@@ -148,8 +148,9 @@ class Clock:
         planned = self.seconds if self.seconds is not None else self.remaining
         if planned is None:
             planned = float(current_limits().budget)
-        return tuple(Clock(now + share * planned if self.deadline is None else min(now + share * planned, self.deadline),
-                           memory=self.memory, seconds=planned) for share in shares)
+        ends = [now + share * planned for share in shares]
+        return tuple(Clock(end if self.deadline is None else min(end, self.deadline), memory=self.memory,
+                           seconds=planned) for end in ends)
 
     def check(self) -> None:
         """Raise :class:`Expired` if the deadline has passed, :class:`MemoryExceeded` if the resident memory
