@@ -179,11 +179,6 @@ class Ratio:
         """The constant ``value`` in ``n`` variables."""
         return cls(Poly.constant(value, n), Poly.constant(1, n))
 
-    @classmethod
-    def variable(cls, j: int, n: int) -> Ratio:
-        """Variable ``j`` of ``n``."""
-        return cls(Poly.variable(j, n), Poly.constant(1, n))
-
     def inverse(self) -> Ratio:
         """``1 / self``; :class:`KimgameError` for the zero function."""
         if self.num.is_zero:
@@ -232,6 +227,7 @@ def rational_function(e: Expr, index: Mapping[str, int], inverse: Callable[[Rati
     the zero polynomial."""
     n = len(index)
     invert = inverse or Ratio.inverse
+    one = Poly.constant(1, n)  # one denominator shared by every polynomial (its leading term computed once)
 
     def times(a: Ratio, b: Ratio) -> Ratio:
         if len(a.num.terms) * len(b.num.terms) > MAX_TERMS or len(a.den.terms) * len(b.den.terms) > MAX_TERMS:
@@ -247,14 +243,15 @@ def rational_function(e: Expr, index: Mapping[str, int], inverse: Callable[[Rati
             raise NotImplementedError(f"the parameter condition is only available numerically for powers above "
                                       f"{MAX_EXPONENT}")
         base = a if k >= 0 else invert(a)
-        return functools.reduce(times, [base] * abs(k), Ratio.constant(1, n))
+        return functools.reduce(times, [base] * abs(k), Ratio(one, one))
 
     def call(func: str, args: list[Ratio]) -> Ratio:
         raise NotImplementedError(f"the parameter condition is only available numerically for formulas with {func}(); "
                                   "write the cases as separate branches of the tree instead")
 
     ops = {"+": operator.add, "-": operator.sub, "*": times, "/": lambda a, b: times(a, invert(b)), "**": power}
-    return fold(e, lambda q: Ratio.constant(q, n), lambda name: Ratio.variable(index[name], n), operator.neg, ops, call)
+    return fold(e, lambda q: Ratio(Poly.constant(q, n), one), lambda name: Ratio(Poly.variable(index[name], n), one),
+                operator.neg, ops, call)
 
 
 def _exact(exprs: Sequence[Expr]) -> tuple[list[str], list[Ratio]] | None:
