@@ -39,12 +39,8 @@ from fractions import Fraction
 
 import sympy
 
-from kimgame.analysis.conditions import (
-    condition_text,
-    evaluate_condition,
-    simplify_condition,
-    symbolic_game,
-)
+from kimgame.analysis.condition_simplify import simplify_condition
+from kimgame.analysis.conditions import condition_text, evaluate_condition, symbolic_game
 from kimgame.analysis.thresholds import solve_spans, spans_condition, spans_intersection, spans_union
 from kimgame.errors import KimgameError
 

@@ -279,8 +279,9 @@ class Box:
         return out
 
     def with_fixed_values(self, term: Term) -> Term | None:
-        """``term`` with the constraints that its equalities ``x = c`` (one variable) decide dropped, or None
-        when one of them fails there (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs)."""
+        """``term`` with its equalities ``x = c`` (one variable) substituted into its other constraints
+        (``c = 0 & M >= R + c`` is ``c = 0 & M >= R``; constraints they decide dropped), or None when one of
+        them then fails (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs)."""
         fixed = {}
         for q, m in term.cons.items():
             if m == ZERO and q.is_linear and len(q.variables()) == 1:
@@ -288,19 +289,25 @@ class Box:
                 fixed[j] = -q.constant_value  # canonical: x - c with coefficient 1
         if not fixed:
             return term
-        keep = dict(term.cons)
+        keep: dict[Poly, int] = {}
+        changed = False
         for q, m in term.cons.items():
             if not q.variables() & fixed.keys() or (m == ZERO and q.is_linear and len(q.variables()) == 1):
+                keep[q] = keep.get(q, m) & m
                 continue
+            changed = True
             r = q
             for j, c in fixed.items():
                 if j in r.variables():
                     r = r.substitute(j, c)
-            if r.is_constant:
-                if not m & constant_mask(r):
-                    return None
-                del keep[q]
-        return term if len(keep) == len(term.cons) else Term(keep)
+            c2 = self.sign_constraint(r, m)
+            if c2 is False:
+                return None
+            if c2 is not True:
+                keep[c2[0]] = keep.get(c2[0], c2[1]) & c2[1]
+        if any(m == 0 for m in keep.values()):
+            return None
+        return Term(keep) if changed else term
 
     def implied_by_one(self, term: Term, q: Poly) -> bool:
         """True when another constraint ``q2 in m2`` of ``term`` implies ``term``'s constraint on ``q``

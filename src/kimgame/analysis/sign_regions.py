@@ -149,6 +149,8 @@ def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boole
 
     if mask in (NEG, NEG | ZERO):
         q, mask = -q, flip_mask(mask)
+    if q.is_linear and len(q.variables()) == 1:  # one parameter: against a threshold, x > 1/6
+        return _threshold(q, mask, symbols)
     den = math.lcm(*(c.denominator for c in q.terms.values()))
     ints = {m: int(c * den) for m, c in q.terms.items()}
     g = math.gcd(*ints.values())
@@ -171,3 +173,24 @@ def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boole
     if mask == POS:
         return sympy.Lt(rhs, lhs, evaluate=False) if swap else sympy.Gt(lhs, rhs, evaluate=False)
     return sympy.Le(rhs, lhs, evaluate=False) if swap else sympy.Ge(lhs, rhs, evaluate=False)
+
+
+def _threshold(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boolean:
+    """``a*x + b`` (``a != 0``) with a sign in ``mask``, written as ``x`` against ``-b/a``."""
+    import sympy
+
+    (j,) = q.variables()
+    a = next(c for m, c in q.terms.items() if any(m))
+    t = -q.constant_value / a
+    x, rhs = symbols[j], sympy.Rational(t.numerator, t.denominator)
+    if a < 0:
+        mask = flip_mask(mask)
+    if mask == ZERO:
+        return sympy.Eq(x, rhs, evaluate=False)
+    if mask == NEG | POS:
+        return sympy.Ne(x, rhs, evaluate=False)
+    if mask == POS:
+        return sympy.Gt(x, rhs, evaluate=False)
+    if mask == NEG:
+        return sympy.Lt(x, rhs, evaluate=False)
+    return sympy.Ge(x, rhs, evaluate=False) if mask == POS | ZERO else sympy.Le(x, rhs, evaluate=False)
