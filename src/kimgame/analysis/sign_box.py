@@ -130,6 +130,13 @@ class Box:
         q, s = known
         if s < 0:
             mask = flip_mask(mask)
+        if len(q.terms) == 1:  # a power of one parameter, y**k: the sign of y, or (k even) whether y = 0
+            (mono,) = q.terms
+            if len(q.variables()) == 1 and sum(mono) > 1:
+                (j,) = q.variables()
+                if sum(mono) % 2 == 0:
+                    mask = (mask & ZERO) | (NEG | POS if mask & POS else 0)
+                q = Poly.variable(j, len(mono))
         possible = self.possible(q)
         if possible & mask == 0:
             return False

@@ -116,6 +116,34 @@ def _term_order(t: Term) -> tuple:
     return (len(t.cons), sorted((_poly_order(q), m) for q, m in t.cons.items()))
 
 
+def product_region(factors: Sequence[tuple[Poly, int]], mask: int, box: Box) -> list[Term]:
+    """The region where ``f1**e1 * f2**e2 * ...`` has a sign in ``mask``: a term for each choice of the
+    factors' signs (those possible on the box) whose product has such a sign, so that ``y*(x - 2) = 0``
+    is ``y = 0 | x = 2`` and ``y**2 = 0`` is ``y = 0``."""
+    partial: list[tuple[Term, int]] = [(TRUE, POS)]
+    for f, e in factors:
+        nxt = []
+        for t, sign in partial:
+            for part in (NEG, ZERO, POS):
+                c = box.sign_constraint(f, part)
+                if c is False:
+                    continue
+                u = t if c is True else box.restrict(t, c[0], c[1])
+                if u is not None:
+                    nxt.append((u, _times(sign, part, e)))
+        partial = nxt
+    return _dedupe(t for t, sign in partial if sign & mask and box.feasible(t))
+
+
+def _times(sign: int, part: int, e: int) -> int:
+    """The sign of ``a * f**e`` from the signs of ``a`` and ``f``."""
+    if part == ZERO or sign == ZERO:
+        return ZERO
+    if part == NEG and e % 2:
+        return flip_mask(sign)
+    return sign
+
+
 # --------------------------------------------------------------------------------------------------
 # writing regions as sympy Booleans
 
