@@ -53,7 +53,31 @@ def simplify_region(terms: Iterable[Term], box: Box, *, thorough: bool = True) -
             if set(merged) == set(current):
                 break
             current = merged
+        if len(current) <= MAX_COVER_CHECKS:
+            current = _drop_covered(current, box)
     return sorted(current, key=_term_order)
+
+
+MAX_COVER_CHECKS = 40  # terms: above this, terms inside another are dropped only when syntactically so
+
+
+def _drop_covered(terms: list[Term], box: Box) -> list[Term]:
+    """The terms without those that lie inside another on the box (``V = 0`` goes beside ``C >= V`` when
+    ``C >= 0``): ``t`` is inside ``k`` when ``t`` and the negation of each constraint of ``k`` is empty."""
+    kept = list(terms)
+    for t in sorted(terms, key=len, reverse=True):
+        for k in kept:
+            if k is not t and all(_outside_empty(t, q, m, box) for q, m in k.cons.items()):
+                kept.remove(t)
+                break
+    return kept
+
+
+def _outside_empty(t: Term, q: Poly, m: int, box: Box) -> bool:
+    """Whether ``t`` and ``q`` outside ``m`` is proved empty on the box."""
+    u = box.restrict(t, q, box.possible(q) & ~m)
+    u = None if u is None else box.with_fixed_values(u)
+    return u is None or not box.feasible(u)
 
 
 def _dedupe(terms: Iterable[Term]) -> list[Term]:
