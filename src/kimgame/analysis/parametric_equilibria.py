@@ -132,7 +132,7 @@ class _Regions:
         """The region of a conjunction of relations."""
         return self.conj(*(self.atom(a) for a in (cond.args if isinstance(cond, sympy.And) else (cond,))))
 
-    def conj(self, *regions: list[Term]) -> list[Term]:
+    def conj(self, *regions) -> list[Term]:
         out = [TRUE]
         for region in regions:
             out = drop_subsumed([u for s in out for t in region if (u := self.box.meet(s, t)) is not None])
