@@ -229,10 +229,15 @@ def _player(game: NormalFormGame, player: str) -> int:
         raise KimgameError(f"no player '{player}' (players: {', '.join(game.players)})") from None
 
 
+_last_regions: list[PayoffRegions] = []  # the last game's: the claims of one file share its box and ratios
+
+
 def _regions(game) -> PayoffRegions:
     if not isinstance(game, NormalFormGame):
         raise TypeError(f"not a game: {type(game).__name__}")
-    return PayoffRegions(game)
+    if not (_last_regions and _last_regions[0].game is game):
+        _last_regions[:] = [PayoffRegions(game)]
+    return _last_regions[0]
 
 
 def _written(terms: list, regions: PayoffRegions, simplify: bool) -> sympy.Boolean:
