@@ -40,8 +40,8 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version_callback, is_eager=True,  # noqa: UP045
-                                                    help="Print the version and exit.")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     """Exact, parametric game solver: equilibria, dominance, and when a strategic claim holds."""
 
@@ -558,71 +558,9 @@ def convert(
     sys.stderr.write(run_convert(source, target, _overrides(set_)) + "\n")
 
 
-# ``kimgame solve FILE [options]``, the command run most, is dispatched without typer's parser: typer
-# (>= 0.29) imports pydantic (~0.2 s) to convert every parameter. Only the plain forms below take this
-# path; anything else (help, an unknown or repeated option, a value typer would reject) goes to typer,
-# which parses it or reports the error. tests/test_cli_dispatch.py keeps the two in step.
-_SOLVE_OPTIONS = {"--set": "set_", "-s": "set_", "--format": "format", "-f": "format", "--method": "method",
-                  "--timeout": "timeout"}
-_SOLVE_FLAGS = {"--conditions": ("conditions", True), "--no-conditions": ("conditions", False),
-                "--full": ("full", True)}
-_SOLVE_TYPER_ONLY = ("--limit",)  # its callback puts the limits in force: always through typer
-
-
-def _quick_solve_args(argv: list[str]) -> dict[str, object] | None:
-    """The arguments of ``solve`` when ``argv`` is a plain ``solve FILE [options]``, else None."""
-    if not argv or argv[0] != "solve" or os.environ.get("KIMGAME_LIMITS") or os.environ.get("_KIMGAME_COMPLETE"):
-        return None
-    args: dict[str, object] = {}
-    sets: list[str] = []
-    files: list[str] = []
-    rest = iter(argv[1:])
-    for token in rest:
-        if not token.startswith("-"):
-            files.append(token)
-            continue
-        if token in _SOLVE_FLAGS:
-            flag_key, flag = _SOLVE_FLAGS[token]
-            if flag_key in args:
-                return None
-            args[flag_key] = flag
-            continue
-        name, eq, value = token.partition("=")
-        key = _SOLVE_OPTIONS.get(name)
-        if key is None or (eq and not name.startswith("--")):
-            return None
-        if not eq:
-            following = next(rest, None)
-            if following is None or following.startswith("-"):
-                return None
-            value = following
-        if key == "set_":
-            sets.append(value)
-        elif key in args:
-            return None
-        else:
-            args[key] = value
-    if len(files) != 1:
-        return None
-    timeout = str(args["timeout"]) if "timeout" in args else None
-    if timeout is not None and not (timeout.isascii() and timeout.replace(".", "", 1).isdigit()):
-        return None  # plain decimals only
-    try:
-        fmt = Format(args.get("format", Format.text))
-    except ValueError:
-        return None
-    return {"file": files[0], "set_": sets or None, "format": fmt, "method": args.get("method", "auto"),
-            "timeout": None if timeout is None else float(timeout), "conditions": args.get("conditions"),
-            "full": args.get("full", False)}
-
-
 def main() -> None:
     """Entry point: run the app, turning input errors into one message and exit code 2."""
     try:
-        quick = _quick_solve_args(sys.argv[1:])
-        if quick is not None:
-            solve(**quick)  # type: ignore[arg-type]
-            return
         code = app(args=_dask_without_address(sys.argv[1:]), standalone_mode=False,  # click returns typer.Exit's
                    prog_name="kimgame")                                             # code instead of raising here
         if isinstance(code, int) and code:
