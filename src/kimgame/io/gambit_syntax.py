@@ -72,6 +72,7 @@ class GambitParser:
         poss: list[int] = []
         for m in _TOKEN.finditer(text):
             kind = m.lastgroup
+            assert kind is not None  # every alternative of _TOKEN is a named group
             if kind == "ws":
                 continue
             if kind == "open":
@@ -170,7 +171,7 @@ class GambitParser:
     def label_list(self, what: str) -> tuple[list[str], Token]:
         """``{ "a" "b" ... }`` (commas between labels are tolerated)."""
         open_tok = self.expect("lb", f"'{{' opening the list of {what}")
-        labels = []
+        labels: list[str] = []
         while True:
             self.skip_commas()
             tok = self.take()
