@@ -98,9 +98,6 @@ class GambitParser:
         k = min(self.i + ahead, len(self.kinds) - 1)
         return Token(self.kinds[k], self.texts[k], self.poss[k])
 
-    def peek_kind(self) -> str:
-        return self.kinds[self.i]
-
     def take(self) -> Token:
         k = self.i
         if self.kinds[k] != "eof":

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kimgame.errors import KimgameError, Location
-from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
+from kimgame.limits import current_limits, too_large
 
-MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes  # the defaults; the limits in force are kimgame.limits.current_limits()
-MAX_EXPANDED_NODES = DEFAULT_LIMITS.yaml_values  # values after expanding aliases
 MAX_DEPTH = 400  # nesting: a safety bound of the parser, not a size limit (not configurable)
 
 Scalar = str | int | Fraction | bool | None
