@@ -93,16 +93,7 @@ def parse_nfg(text: str, name: str = "<nfg>") -> NormalFormGame:
                 p.expect("str", "the outcome's name in quotes (\"\" for none)")
             label_at = p.i
             p.i += 1
-            values: list[Fraction] = []
-            while True:
-                kind = kinds[p.i]
-                if kind == "comma":
-                    p.i += 1
-                elif kind == "rb":
-                    p.i += 1
-                    break
-                else:
-                    values.append(p.number(f"a payoff of outcome {len(outcomes) + 1}"))
+            values = p.payoffs_to_close(f"outcome {len(outcomes) + 1}")
             if len(values) != n:
                 raise GambitSyntax(f"outcome {len(outcomes) + 1} lists {len(values)} payoff(s); give one per player "
                                    f"({n})", source_location(p.name, p.lines, p.poss[label_at]))
