@@ -208,12 +208,15 @@ def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
     return nodes, edges
 
 
-def _prob_text(game: ExtensiveFormGame, v: int, k: int) -> str:
+def _move(game: ExtensiveFormGame, v: int, k: int) -> tuple[str, str | None]:
+    """The ``k``-th move at node ``v``: its label, and its probability as text at a chance node (else None)."""
     node = game.nodes[v]
+    if isinstance(node, Decision):
+        return node.actions[k], None
     values = game.chance_values[v]
-    assert isinstance(node, Chance) and values is not None
+    assert isinstance(node, Chance) and values is not None  # terminals have no moves
     f, value = node.probs[k], values[k]
-    return fmt(value) if f.constant is not None else f"{f.text} = {fmt(value)}"
+    return node.outcomes[k], fmt(value) if f.constant is not None else f"{f.text} = {fmt(value)}"
 
 
 def _node_text(game: ExtensiveFormGame, v: int) -> str:
@@ -248,11 +251,9 @@ def rich_tree(game: ExtensiveFormGame, result: SolveResult | None = None, max_no
         node = game.nodes[v]
         kids = []
         for k, c in enumerate(node.children):
-            if isinstance(node, Decision):
-                move = node.actions[k]
-            else:
-                assert isinstance(node, Chance)  # terminals have no children
-                move = f"{node.outcomes[k]} ({_prob_text(game, v, k)})"
+            move, prob = _move(game, v, k)
+            if prob is not None:
+                move += f" ({prob})"
             style = "bold green" if c in on_path else ("green" if c in taken else "")
             mark = "★ " if c in taken else ""  # visible without colour too
             kids.append((c, Text(f"{mark}{move} → {_node_text(game, c)}", style=style)))
@@ -296,11 +297,9 @@ def to_dot(game: ExtensiveFormGame, result: SolveResult | None = None) -> str:
             out.append(f'  n{v} [label="{_dot_escape(label)}", shape=box{bold}];')
     for v, node in enumerate(game.nodes):
         for k, c in enumerate(node.children):
-            if isinstance(node, Decision):
-                label = node.actions[k]
-            else:
-                assert isinstance(node, Chance)  # terminals have no children
-                label = f"{node.outcomes[k]}\n{_prob_text(game, v, k)}"
+            label, prob = _move(game, v, k)
+            if prob is not None:
+                label += f"\n{prob}"
             style = ", penwidth=2.5, style=bold" if c in on_path else (", penwidth=1.8" if c in taken else "")
             out.append(f'  n{v} -> n{c} [label="{_dot_escape(label)}"{style}];')
     for label, h in game.infosets.items():
