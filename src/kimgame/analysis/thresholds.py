@@ -135,6 +135,17 @@ def spans_union(*groups: list[Span]) -> list[Span]:
     return [tuple(sp) for sp in out]
 
 
+def _inner(x, x_closed: bool, y, y_closed: bool, start: bool) -> tuple:
+    """Of two span ends, the inner one (the later ``start``, else the earlier end) and whether it is closed
+    (when the two are equal: closed if both are)."""
+    lo, hi = (y, x) if start else (x, y)
+    if _lt(lo, hi):
+        return x, x_closed
+    if _lt(hi, lo):
+        return y, y_closed
+    return x, x_closed and y_closed
+
+
 def spans_intersection(first: list[Span], *rest: list[Span]) -> list[Span]:
     """The intersection of span lists."""
     current = first
@@ -142,18 +153,8 @@ def spans_intersection(first: list[Span], *rest: list[Span]) -> list[Span]:
         out = []
         for a, b, ac, bc in current:
             for c, d, cc, dc in other:
-                if _lt(c, a):
-                    s, sc = a, ac
-                elif _lt(a, c):
-                    s, sc = c, cc
-                else:
-                    s, sc = a, ac and cc
-                if _lt(b, d):
-                    e, ec = b, bc
-                elif _lt(d, b):
-                    e, ec = d, dc
-                else:
-                    e, ec = b, bc and dc
+                s, sc = _inner(a, ac, c, cc, start=True)
+                e, ec = _inner(b, bc, d, dc, start=False)
                 if _lt(s, e) or (_eq(s, e) and sc and ec):
                     out.append((s, e, sc, ec))
         current = spans_union(out)
