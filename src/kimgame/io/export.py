@@ -424,15 +424,9 @@ def to_json(game) -> str:
 
 def export_text(game, suffix: str) -> str:
     """The game written in the format named by a file suffix (``.yaml``, ``.nfg``, ``.efg``, ``.json``)."""
-    suffix = suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return to_yaml(game)
-    if suffix == ".nfg":
-        return to_nfg(game)
-    if suffix == ".efg":
-        return to_efg(game)
-    if suffix == ".json":
-        return to_json(game)
+    writer = {".yaml": to_yaml, ".yml": to_yaml, ".nfg": to_nfg, ".efg": to_efg, ".json": to_json}.get(suffix.lower())
+    if writer is not None:
+        return writer(game)
     raise KimgameError(f"cannot write '{suffix or 'a file without extension'}'; the output file's extension picks "
                        f"the format: {', '.join(EXPORT_SUFFIXES)}")
 
