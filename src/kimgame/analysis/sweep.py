@@ -49,6 +49,7 @@ from kimgame.analysis.sweep_outcomes import (
 )
 from kimgame.errors import KimgameError
 from kimgame.expr.numbers import fmt
+from kimgame.model.tree import ExtensiveFormGame
 
 __all__ = ["SweepPlan", "SweepResult", "sweep", "sweep_plan"]
 
@@ -288,7 +289,7 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
             claim_conditions[c.id] = claim_condition(sliced, c)
         except UnsupportedCondition as err:
             notes.append(f"claim {c.id} left out: {err.message}")
-    if getattr(game, "form", "normal") == "extensive":
+    if isinstance(game, ExtensiveFormGame):
         from kimgame.analysis.tree_conditions import tree_outcome_regions
 
         try:
