@@ -41,7 +41,8 @@ from kimgame.analysis.formula_ratios import FormulaRatios
 from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Poly, Ratio, Term
 from kimgame.analysis.symbolic_cells import CellAlgebra, Cells, Out, Undecided, Values, payoff
 from kimgame.expr.tree import Formula
-from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal, plan_space
+from kimgame.solvers.subgames import stages
 
 
 class SymbolicBackwardInduction(CellAlgebra):
@@ -51,8 +52,6 @@ class SymbolicBackwardInduction(CellAlgebra):
 
     def __init__(self, game: ExtensiveFormGame, max_pieces: int, mode: str = "values",
                  deadline: float | None = None) -> None:
-        from kimgame.solvers.subgames import stages
-
         super().__init__(game, max_pieces, deadline)
         self.mode = mode
         self.stages = stages(game)
@@ -260,8 +259,6 @@ class SymbolicBackwardInduction(CellAlgebra):
 
     def _one_player_stage(self, v: int, results: Mapping[int, Cells]) -> Cells:
         """A subgame whose truncated game has one acting player: that player's optimal reduced plans."""
-        from kimgame.model.tree import plan_space
-
         game = self.game
         cuts = self.stages.cuts[v]
         space = plan_space(game, v, cuts, limit_name="subgame_profiles")

@@ -30,6 +30,9 @@ from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
+from kimgame.io.editing import atomic_write
+from kimgame.io.loader import load
+from kimgame.model.claims import Dominates, Outcome, Plays
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, path_label
 
@@ -206,8 +209,6 @@ def _header_yaml(game) -> list[str]:
 
 
 def _claims_yaml(claims) -> list[str]:
-    from kimgame.model.claims import Dominates, Outcome, Plays
-
     if not claims:
         return []
     lines = ["", "claims:"]
@@ -438,9 +439,6 @@ def convert(source: str | Path, target: str | Path, overrides: Mapping[str, obje
     A tree written as ``.nfg`` becomes its reduced normal form; a normal-form game cannot be written as
     ``.efg``. Gambit output is at the game's current parameter values.
     """
-    from kimgame.io.editing import atomic_write
-    from kimgame.io.loader import load
-
     out = Path(target)
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:

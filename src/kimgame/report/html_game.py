@@ -15,6 +15,8 @@ from typing import Any
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 from kimgame.report.html_expr import formula_program
+from kimgame.solvers.behavior import flat_behavior
+from kimgame.solvers.subgames import reach_probabilities
 
 MAX_TREE_NODES = 400  # larger trees are summarised, not drawn
 MAX_MATRIX_CELLS = 400
@@ -47,7 +49,6 @@ def spe_moves(game, result) -> tuple[set[int], set[int]]:
     spe = [eq for eq in (result.equilibria if result is not None else ()) if eq.subgame_perfect]
     if not spe:
         return set(), set()
-    from kimgame.solvers.behavior import flat_behavior
 
     chosen: set[int] = set()
     for eq in spe:
@@ -56,7 +57,6 @@ def spe_moves(game, result) -> tuple[set[int], set[int]]:
             probs = behavior[node.infoset] if isinstance(node, Decision) else None
             if probs is not None:
                 chosen.update(c for k, c in enumerate(node.children) if probs[k])
-    from kimgame.solvers.subgames import reach_probabilities
 
     reach = reach_probabilities(game, flat_behavior(game, spe[0].behavior))
     return chosen, {v for v, r in enumerate(reach) if r}

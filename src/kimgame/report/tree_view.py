@@ -18,6 +18,7 @@ from fractions import Fraction
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 from kimgame.report.sections import Section, Table, claims_section, dominance_section, parameter_section
+from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.results import PathStep, SolveResult
 from kimgame.solvers.scope import coverage_text
 
@@ -190,7 +191,6 @@ def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
     spe = [eq.behavior for eq in result.equilibria if eq.subgame_perfect and eq.behavior is not None]
     if not spe:
         return set(), set()
-    from kimgame.solvers.behavior import flat_behavior
     from kimgame.solvers.subgames import reach_probabilities
 
     behavior = flat_behavior(game, spe[0])
