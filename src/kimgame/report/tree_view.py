@@ -21,6 +21,7 @@ from kimgame.report.sections import Section, Table, claims_section, dominance_se
 from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.results import PathStep, SolveResult
 from kimgame.solvers.scope import coverage_text
+from kimgame.solvers.subgames import reach_probabilities
 
 MAX_ROWS = 40  # information sets shown per behaviour table
 MAX_LISTED = 10  # non-subgame-perfect equilibria and dominance rows shown in text (JSON has all)
@@ -184,28 +185,24 @@ def tree_sections(result: SolveResult) -> list[Section]:
 # drawing the tree
 
 
-def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
-    """Nodes reached and edges taken (with positive probability) in the first subgame-perfect equilibrium."""
-    if result is None:
-        return set(), set()
-    spe = [eq.behavior for eq in result.equilibria if eq.subgame_perfect and eq.behavior is not None]
+def spe_highlight(game: ExtensiveFormGame, result: SolveResult | None, every: bool = False
+                  ) -> tuple[set[int], set[int]]:
+    """What a drawing highlights: the nodes reached (with positive probability) in the first subgame-perfect
+    equilibrium of ``result``, and the edges (by child node) it takes — with ``every``, the edges that some
+    listed subgame-perfect equilibrium takes."""
+    spe = [eq.behavior for eq in (result.equilibria if result is not None else ())
+           if eq.subgame_perfect and eq.behavior is not None]
     if not spe:
         return set(), set()
-    from kimgame.solvers.subgames import reach_probabilities
-
-    behavior = flat_behavior(game, spe[0])
-    reach = reach_probabilities(game, behavior)
-    nodes = {v for v, r in enumerate(reach) if r}
-    edges = set()
-    for v, node in enumerate(game.nodes):
-        if isinstance(node, Decision):
-            probs = behavior[node.infoset]
-            if probs is None:  # no behaviour given where play never goes
-                continue
-            for k, c in enumerate(node.children):
-                if probs[k]:
-                    edges.add(c)
-    return nodes, edges
+    behaviors = [flat_behavior(game, b) for b in (spe if every else spe[:1])]
+    edges: set[int] = set()
+    for behavior in behaviors:
+        for node in game.nodes:
+            probs = behavior[node.infoset] if isinstance(node, Decision) else None
+            if probs is not None:  # None: no behaviour given where play never goes
+                edges.update(c for k, c in enumerate(node.children) if probs[k])
+    reach = reach_probabilities(game, behaviors[0])
+    return {v for v, r in enumerate(reach) if r}, edges
 
 
 def _move(game: ExtensiveFormGame, v: int, k: int) -> tuple[str, str | None]:
@@ -241,7 +238,7 @@ def rich_tree(game: ExtensiveFormGame, result: SolveResult | None = None, max_no
     from rich.text import Text
     from rich.tree import Tree
 
-    on_path, taken = _highlight(game, result)
+    on_path, taken = spe_highlight(game, result)
     root = Tree(Text(_node_text(game, 0), style="bold green" if 0 in on_path else ""))
     shown = 1
     stack = [(0, root)]
@@ -278,7 +275,7 @@ def to_dot(game: ExtensiveFormGame, result: SolveResult | None = None) -> str:
     """The tree as Graphviz DOT: decision nodes (ellipses, player and information set), chance nodes
     (diamonds), terminals (boxes with payoffs); information sets with several nodes joined by dashed
     lines; the first subgame-perfect equilibrium's path in bold. Same input, same text."""
-    on_path, taken = _highlight(game, result)
+    on_path, taken = spe_highlight(game, result)
     out = [f'digraph "{_dot_escape(game.title or "game")}" {{',
            '  node [fontname="Helvetica"]; edge [fontname="Helvetica"];']
     for v, node in enumerate(game.nodes):
