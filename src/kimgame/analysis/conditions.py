@@ -340,7 +340,7 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
 
     by_id = {c.id: c for c in game.claims}
     out = []
-    symbolic = getattr(game, "is_symbolic", True)
+    symbolic = game.is_symbolic
     cached = load_conditions(game) if symbolic else None
     fresh: dict[str, str | None] = {}
     for result in claim_results:

@@ -300,7 +300,7 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
         eq_conditions = {label: cond for cond, label in regions}
     else:
         eq_conditions = {PROFILE_SEPARATOR.join(p): cond for p, cond in pure_equilibrium_conditions(sliced).items()}
-    return SweepPlan(getattr(game, "title", ""), tuple(varied), axes, tuple(v for _, v in grid), fixed,
+    return SweepPlan(game.title, tuple(varied), axes, tuple(v for _, v in grid), fixed,
                      claim_conditions, eq_conditions, tuple(notes))
 
 

@@ -25,7 +25,7 @@ import sympy
 from kimgame.analysis.focus import focus
 from kimgame.errors import SolverLimit
 from kimgame.model.claims import Claim
-from kimgame.model.tree import ExtensiveFormGame
+from kimgame.model.tree import Chance, ExtensiveFormGame, Terminal
 
 __all__ = ["MAX_VIEW_PARAMETERS", "NATURE", "SHARED", "ConditionView", "condition_views", "owned_phrase",
            "parameter_owners", "player_parameters"]
@@ -79,10 +79,10 @@ def parameter_owners(game) -> dict[str, str]:
     if not isinstance(game, ExtensiveFormGame):
         vectors = game.payoffs
     else:
-        vectors = [n.payoffs for n in game.nodes if hasattr(n, "payoffs")]
+        vectors = [n.payoffs for n in game.nodes if isinstance(n, Terminal)]
         for n in game.nodes:
-            for f in getattr(n, "probs", ()):
-                chance |= f.parameters
+            if isinstance(n, Chance):
+                chance.update(*(f.parameters for f in n.probs))
     for vec in vectors:
         for player, f in zip(game.players, vec):
             for name in f.parameters:
