@@ -157,28 +157,13 @@ def nash_section(result: SolveResult) -> Section | None:
 
 def tree_sections(result: SolveResult) -> list[Section]:
     """All sections of the ``kimgame solve`` report for a game tree."""
-    game = result.game
-    sections: list[Section] = []
-    params = parameter_section(game)
-    if params:
-        sections.append(params)
-    sections.append(tree_summary_section(result))
-    sections.append(spe_section(result))
-    nash = nash_section(result)
-    if nash:
-        sections.append(nash)
-    if result.elimination is not None or result.dominance:
-        blocks = dominance_section(result, limit=MAX_LISTED).blocks
-        sections.append(Section("Dominance (reduced normal form)", blocks))
-    else:
-        sections.append(Section("Dominance (reduced normal form)",
-                                ("Not computed: the reduced normal form was not built (see the notes).",)))
-    claims = claims_section(result)
-    if claims:
-        sections.append(claims)
-    if result.notes:
-        sections.append(Section("Notes", tuple(result.notes)))
-    return sections
+    dominance = (dominance_section(result, limit=MAX_LISTED).blocks
+                 if result.elimination is not None or result.dominance
+                 else ("Not computed: the reduced normal form was not built (see the notes).",))
+    notes = Section("Notes", tuple(result.notes)) if result.notes else None
+    return [s for s in (parameter_section(result.game), tree_summary_section(result), spe_section(result),
+                        nash_section(result), Section("Dominance (reduced normal form)", dominance),
+                        claims_section(result), notes) if s]
 
 
 # --------------------------------------------------------------------------------------------------
