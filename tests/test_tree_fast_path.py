@@ -14,38 +14,40 @@ import pytest
 
 import kimgame
 import kimgame.model.tree as tree_module
-import kimgame.solvers.array_tree as array_module
-import kimgame.solvers.spe as spe_module
-import kimgame.solvers.subgames as subgames_module
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.errors import KimgameError, Location, ValidationErrors
+from kimgame.limits import limits_in_force
 from kimgame.model.nodes import TerminalSpec, chance, decision, terminal, use
 from kimgame.model.parameters import Parameter
 from kimgame.model.tree_arrays import TreeStore, arrays_from_nodes, structure_from_arity
 from kimgame.model.tree_assembly import build_tree
-from kimgame.solvers.array_tree import ArraySPESearch, array_search, pure_profile_check
+from kimgame.solvers.array_numbers import pure_profile_check
+from kimgame.solvers.array_results import ArraySPESearch
+from kimgame.solvers.array_tree import array_search
 from kimgame.solvers.backward_induction import stage_search
 from kimgame.solvers.spe import backward_induction
-from kimgame.solvers.subgames import node_values, stages, subgame_perfection_failure, subgame_roots
+from kimgame.solvers.subgames import (
+    node_values,
+    stages,
+    subgame_perfection_failure,
+    subgame_roots,
+    tree_backend,
+)
 
 SLOW = 10**9
 
 
 @contextmanager
 def thresholds(build: int, solve: int = SLOW):
-    """Set the sizes from which trees are assembled into arrays and solved on arrays."""
-    saved = (tree_module.ARRAY_MIN_NODES, spe_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
-             array_module.MIN_NODES_PER_LEVEL)
+    """Set the sizes from which trees are assembled into arrays and solved on arrays (the limits
+    array_nodes and array_nodes_per_level; with ``solve == 0`` whatever the tree's shape)."""
+    saved = tree_module.ARRAY_MIN_NODES
     tree_module.ARRAY_MIN_NODES = build
-    spe_module.ARRAY_SEARCH_MIN_NODES = solve
-    subgames_module.ARRAY_STAGES_MIN_NODES = solve
-    if solve == 0:
-        array_module.MIN_NODES_PER_LEVEL = 0  # solve on arrays whatever the tree's shape
     try:
-        yield
+        with limits_in_force({"array_nodes": max(solve, 1), **({"array_nodes_per_level": 1} if solve == 0 else {})}):
+            yield
     finally:
-        (tree_module.ARRAY_MIN_NODES, spe_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
-         array_module.MIN_NODES_PER_LEVEL) = saved
+        tree_module.ARRAY_MIN_NODES = saved
 
 
 def both(players, spec, **kw):
@@ -362,7 +364,7 @@ def test_deep_or_overflowing_trees_go_to_the_general_path():
                                                "pass": node})
     with thresholds(0):
         deep = build_tree(["A", "B"], node)
-    assert array_search(deep) is None  # 5001 levels of 2 nodes: one by one is faster
+    assert tree_backend(deep) == "array stages"  # 5001 levels of 2 nodes: one by one is faster
     found = backward_induction(deep)
     assert not isinstance(found, ArraySPESearch) and found.total == 1
     with thresholds(0, 0):

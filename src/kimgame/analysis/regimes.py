@@ -39,6 +39,7 @@ from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInducti
 from kimgame.analysis.tree_conditions import MAX_PIECES
 from kimgame.model.claims import Claim, Plays
 from kimgame.model.tree import Decision, ExtensiveFormGame, Terminal, plan_space
+from kimgame.solvers.clock import Clock
 
 __all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "full_dimensional"]
 
@@ -154,7 +155,7 @@ def full_dimensional(terms: list[Term], box: Box) -> list[Term]:
 # ---- the regimes ------------------------------------------------------------------------------------
 
 
-def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline: float | None = None
+def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, clock: Clock | None = None
                   ) -> Regimes | None:
     """The regimes of a claim about one player's choice (see the module doc), or None when the claim is
     not of that kind: a ``plays`` claim on subgame-perfect equilibria at an information set that is
@@ -167,7 +168,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     h = game.infosets.get(spec.infoset)
     if h is None or spec.action not in h.actions:
         return None
-    solver = SymbolicBackwardInduction(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
+    solver = SymbolicBackwardInduction(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", clock=clock)
     v = solver.stage_of(h.nodes[0])
     i = h.player
     shape = _plan_shape(game, solver, v, h, spec.action)

@@ -45,7 +45,7 @@ def solve(
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.analysis.solve import solve as run_solve
     from kimgame.report.command_output import solve_report
-    from kimgame.solvers.deadline import show_progress
+    from kimgame.solvers.clock import show_progress
 
     show_progress(sys.stderr)
     game = load_game(file, set_)
