@@ -148,8 +148,7 @@ def integer_sides(q: Poly, mask: int) -> tuple[list[tuple[Monomial, int]], list[
     the terms of each side (monomial, positive coprime integer coefficient) and the mask of ``op``."""
     if mask in (NEG, NEG | ZERO):
         q, mask = -q, flip_mask(mask)
-    den = math.lcm(*(c.denominator for c in q.terms.values()))
-    ints = {m: int(c * den) for m, c in q.terms.items()}
+    ints = q.integer_terms()
     g = math.gcd(*ints.values())
     return [(m, c // g) for m, c in ints.items() if c > 0], [(m, -c // g) for m, c in ints.items() if c < 0], mask
 
