@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from kimgame.analysis.payoff_regions import PayoffRegions
 from kimgame.analysis.sign_regions import region_to_sympy, simplify_region
-from kimgame.errors import KimgameError
+from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.reduced_form import reduced_normal_form
@@ -344,11 +344,10 @@ def fill_conditions(game, claim_results: Sequence, *, clock: Clock | None = None
     not cached: another run may have more time).
     """
     from kimgame.analysis.condition_cache import load_conditions, store_conditions
-    from kimgame.errors import SolverLimit
 
     by_id = {c.id: c for c in game.claims}
     out = []
-    symbolic = getattr(game, "is_symbolic", True)
+    symbolic = game.is_symbolic
     cached = load_conditions(game) if symbolic else None
     fresh: dict[str, str | None] = {}
     for result in claim_results:

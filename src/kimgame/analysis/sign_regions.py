@@ -195,6 +195,16 @@ def region_to_sympy(terms: Sequence[Term], box: Box) -> sympy.Boolean:
     return sympy.Or(*disjuncts)
 
 
+def integer_sides(q: Poly, mask: int) -> tuple[list[tuple[Monomial, int]], list[tuple[Monomial, int]], int]:
+    """The constraint "``q`` has a sign in ``mask``" as ``lhs op rhs`` with ``op`` one of ``> >= == !=``:
+    the terms of each side (monomial, positive coprime integer coefficient) and the mask of ``op``."""
+    if mask in (NEG, NEG | ZERO):
+        q, mask = -q, flip_mask(mask)
+    ints = q.integer_terms()
+    g = math.gcd(*ints.values())
+    return [(m, c // g) for m, c in ints.items() if c > 0], [(m, -c // g) for m, c in ints.items() if c < 0], mask
+
+
 def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boolean:
     """The constraint "``q`` has a sign in ``mask``" as a sympy relation with integer coefficients."""
     import sympy
@@ -203,11 +213,7 @@ def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boole
         q, mask = -q, flip_mask(mask)
     if q.is_linear and len(q.variables()) == 1:  # one parameter: against a threshold, x > 1/6
         return _threshold(q, mask, symbols)
-    den = math.lcm(*(c.denominator for c in q.terms.values()))
-    ints = {m: int(c * den) for m, c in q.terms.items()}
-    g = math.gcd(*ints.values())
-    pos = [(m, c // g) for m, c in ints.items() if c > 0]
-    neg = [(m, -c // g) for m, c in ints.items() if c < 0]
+    pos, neg, mask = integer_sides(q, mask)
 
     def side(items: list[tuple[Monomial, int]]) -> sympy.Expr:
         parts = []

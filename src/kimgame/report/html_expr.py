@@ -49,18 +49,11 @@ def sympy_program(e) -> Program:
         return _num(Fraction(int(e.p), int(e.q)))
     if e.is_Symbol:
         return ["v", e.name]
-    if e.is_Add:
-        return ["+", *(sympy_program(a) for a in e.args)]
-    if e.is_Mul:
-        return ["*", *(sympy_program(a) for a in e.args)]
     if e.is_Pow and e.exp.is_Integer:
         return ["^", sympy_program(e.base), _num(Fraction(int(e.exp)))]
-    if isinstance(e, sympy.Min):
-        return ["min", *(sympy_program(a) for a in e.args)]
-    if isinstance(e, sympy.Max):
-        return ["max", *(sympy_program(a) for a in e.args)]
-    if isinstance(e, sympy.Abs):
-        return ["abs", sympy_program(e.args[0])]
+    op = {sympy.Add: "+", sympy.Mul: "*", sympy.Min: "min", sympy.Max: "max", sympy.Abs: "abs"}.get(type(e))
+    if op is not None:
+        return [op, *(sympy_program(a) for a in e.args)]
     raise KimgameError(f"the report page cannot evaluate '{e}' exactly (only rational expressions)")
 
 
@@ -81,12 +74,9 @@ def condition_program(cond) -> dict[str, Any]:
             return True
         if c is sympy.false:
             return False
-        if isinstance(c, sympy.And):
-            return ["and", *(walk(a) for a in c.args)]
-        if isinstance(c, sympy.Or):
-            return ["or", *(walk(a) for a in c.args)]
-        if isinstance(c, sympy.Not):
-            return ["not", walk(c.args[0])]
+        logic = {sympy.And: "and", sympy.Or: "or", sympy.Not: "not"}.get(type(c))
+        if logic is not None:
+            return [logic, *(walk(a) for a in c.args)]
         op = _OPS.get(type(c).__name__)
         if op is None:
             raise KimgameError(f"the report page cannot evaluate the condition part '{c}'")
