@@ -371,3 +371,21 @@ def test_no_text_is_parsed_into_sympy_in_the_analysis_code():
                 builtin_eval = isinstance(node.func, ast.Name) and name in ("eval", "exec")
                 if (name in ("sympify", "parse_expr", "S") or builtin_eval) and "# safe:" not in lines[node.lineno - 1]:
                     raise AssertionError(f"{path.name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+
+
+def test_min_max_abs_payoffs_are_split_into_cases():
+    # max(x, y) > 2 and |y - 1| > min(x, 2*y): each call becomes a case split on the sign of a difference
+    params = (Parameter("x", F(1), F(0), F(4)), Parameter("y", F(2), F(-3), F(3)))
+    game = make_game([("max(x, y)", "0"), ("abs(y - 1)", "1"), ("2", "1"), ("min(x, 2*y)", "0")], params)
+    x, y = sympy.symbols("x y", real=True)
+    strict = claim_condition(game, Dominates("P1", "a0", "a1"))
+    assert strict == sympy.Or(sympy.And(x > 2, y < sympy.Rational(1, 3)), sympy.And(y > 2, y > x + 1))
+    weak = claim_condition(game, Dominates("P1", "a0", "a1", strict=False))
+    pure = pure_equilibrium_conditions(game)
+    for a in range(17):
+        for b in range(-12, 13):
+            g = game.with_values(x=F(a, 4), y=F(b, 4))
+            for spec, cond in ((True, strict), (False, weak)):
+                assert evaluate_condition(cond, g.values) == dominates(g.numeric[0], 0, 0, 1, strict=spec), (a, b)
+            found = {tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in pure_equilibria(g.numeric)}
+            assert {p for p, cond in pure.items() if evaluate_condition(cond, g.values)} == found, (a, b)

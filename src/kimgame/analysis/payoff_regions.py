@@ -29,18 +29,28 @@ class PayoffRegions:
         self.formulas = FormulaRatios(self.box)
         self._flat = {profile: k for k, profile in enumerate(game.profiles())}
 
-    def payoff(self, profile: tuple[int, ...], i: int) -> Ratio:
-        """Player ``i``'s payoff at the pure ``profile`` (strategy indices)."""
-        return self.formulas.ratio(self.game.payoffs[self._flat[profile]][i])
+    def payoff(self, profile: tuple[int, ...], i: int) -> list[tuple[Term, Ratio]]:
+        """Player ``i``'s payoff at the pure ``profile`` (strategy indices): rational functions on pieces of
+        the box (one piece unless the formula has ``min``/``max``/``abs``)."""
+        return self.formulas.pieces(self.game.payoffs[self._flat[profile]][i])
 
     def at_least(self, i: int, a: tuple[int, ...], b: tuple[int, ...], mask: int) -> list[Term]:
-        """Where ``u_i(a) - u_i(b)`` has a sign in ``mask``: ``[TRUE]``, ``[]`` or one one-constraint term."""
-        c = self.box.sign_constraint((self.payoff(a, i) - self.payoff(b, i)).num, mask)
-        if c is True:
-            return [TRUE]
-        if c is False:
-            return []
-        return [Term({c[0]: c[1]})]
+        """Where ``u_i(a) - u_i(b)`` has a sign in ``mask``."""
+        box = self.box
+        out = []
+        for ta, ra in self.payoff(a, i):
+            for tb, rb in self.payoff(b, i):
+                t = box.meet(ta, tb)
+                if t is None:
+                    continue
+                c = box.sign_constraint((ra - rb).num, mask)
+                if c is True:
+                    out.append(t)
+                elif c is not False:
+                    u = box.restrict(t, c[0], c[1])
+                    if u is not None and box.feasible(u):
+                        out.append(u)
+        return out
 
     def intersection(self, regions: Sequence[list[Term]]) -> list[Term]:
         """The region where all of ``regions`` hold; terms proved empty on the box dropped."""
