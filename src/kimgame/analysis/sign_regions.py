@@ -1,10 +1,13 @@
-"""Exact regions of parameter space as unions of sign conditions on polynomials.
+"""The region prover: exact regions of parameter space as unions of sign conditions on polynomials.
 
-The building blocks of the symbolic backward induction in :mod:`kimgame.analysis.tree_conditions`,
-kept free of sympy (exact ``Fraction`` arithmetic on small sparse polynomials; sympy only writes the
-result). A region is a list of :class:`~kimgame.analysis.sign_terms.Term` (a disjunction of
-conjunctions of sign constraints), simplified here on the box of declared ranges
-(:class:`~kimgame.analysis.sign_box.Box`, which proves every step) and written as a sympy Boolean.
+The one place where conditions are simplified, for matrix claims (dominance, pure equilibria:
+:mod:`kimgame.analysis.payoff_regions`), tree claims (symbolic backward induction:
+:mod:`kimgame.analysis.tree_conditions`) and parametric equilibria alike; kept free of sympy (exact
+``Fraction`` arithmetic on small sparse polynomials; sympy only writes the result). A region is a list of
+:class:`~kimgame.analysis.sign_terms.Term` (a disjunction of conjunctions of sign constraints),
+simplified here on the box of declared ranges (:class:`~kimgame.analysis.sign_box.Box`, which proves
+every step) and written as a sympy Boolean: integer coefficients, positive terms on the left
+(``K > H*e``), one parameter against a threshold (``p_insult > 1/6``).
 """
 
 from __future__ import annotations
