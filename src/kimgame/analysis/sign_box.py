@@ -285,10 +285,11 @@ class Box:
                 out.append(({z: -1, xa: la + ha}, -la * ha, ">="))
         return out
 
-    def with_fixed_values(self, term: Term) -> Term | None:
-        """``term`` with its equalities ``x = c`` (one variable) substituted into its other constraints
-        (``c = 0 & M >= R + c`` is ``c = 0 & M >= R``; constraints they decide dropped), or None when one of
-        them then fails (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs)."""
+    def with_fixed_values(self, term: Term, *, substitute: bool = False) -> Term | None:
+        """``term`` without the constraints that its equalities ``x = c`` (one variable) decide, or None when
+        one of them then fails (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs); with
+        ``substitute`` the values are also written into the constraints they do not decide (``c = 0 &
+        M >= R + c`` is ``c = 0 & M >= R``)."""
         fixed = {}
         for q, m in term.cons.items():
             if m == ZERO and q.is_linear and len(q.variables()) == 1:
@@ -302,7 +303,6 @@ class Box:
             if not q.variables() & fixed.keys() or (m == ZERO and q.is_linear and len(q.variables()) == 1):
                 keep[q] = keep.get(q, m) & m
                 continue
-            changed = True
             r = q
             for j, c in fixed.items():
                 if j in r.variables():
@@ -310,8 +310,13 @@ class Box:
             c2 = self.sign_constraint(r, m)
             if c2 is False:
                 return None
-            if c2 is not True:
+            if c2 is True:
+                changed = True
+            elif substitute:
+                changed = True
                 keep[c2[0]] = keep.get(c2[0], c2[1]) & c2[1]
+            else:
+                keep[q] = keep.get(q, m) & m
         if any(m == 0 for m in keep.values()):
             return None
         return Term(keep) if changed else term

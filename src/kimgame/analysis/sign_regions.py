@@ -50,12 +50,7 @@ def simplify_region(terms: Iterable[Term], box: Box, *, thorough: bool = True) -
                 if box.implied_by_one(t, q) or box.implied(t, q):
                     t = Term({p: m for p, m in t.cons.items() if p != q})
             lean.append(t)
-        current = _dedupe(lean)
-        while True:
-            merged = drop_subsumed(_merge_pairs(current, box))
-            if set(merged) == set(current):
-                break
-            current = merged
+        current = _merged(_dedupe(lean), box)
         if len(current) <= MAX_COVER_CHECKS:
             current = _drop_covered(current, box)
     return sorted(current, key=_term_order)
@@ -81,6 +76,15 @@ def _outside_empty(t: Term, q: Poly, m: int, box: Box) -> bool:
     u = box.restrict(t, q, box.possible(q) & ~m)
     u = None if u is None else box.with_fixed_values(u)
     return u is None or not box.feasible(u)
+
+
+def _merged(current: list[Term], box: Box) -> list[Term]:
+    """Pairs merged and subsumed terms dropped until nothing changes."""
+    while True:
+        merged = drop_subsumed(_merge_pairs(current, box))
+        if set(merged) == set(current):
+            return current
+        current = merged
 
 
 def _dedupe(terms: Iterable[Term]) -> list[Term]:
@@ -177,7 +181,9 @@ def _times(sign: int, part: int, e: int) -> int:
 
 def region_to_sympy(terms: Sequence[Term], box: Box) -> sympy.Boolean:
     """The region as ``Or(And(relations...), ...)`` (``true``/``false`` when trivial); every relation
-    written with integer coefficients, positive terms on the left (``W + K >= H + 2*S``)."""
+    written with integer coefficients, positive terms on the left (``W + K >= H + 2*S``), one parameter
+    against a threshold (``x > 1/6``), and the values a term fixes (``c = 0``) written into its other
+    relations."""
     import sympy
 
     if not terms:
@@ -185,9 +191,12 @@ def region_to_sympy(terms: Sequence[Term], box: Box) -> sympy.Boolean:
     symbols = [sympy.Symbol(name, real=True) for name in box.names]
     relations: dict[tuple[Poly, int], sympy.Boolean] = {}
     disjuncts = []
-    for t in terms:
-        if not t.cons:
+    for given in terms:
+        if not given.cons:
             return sympy.true
+        t = box.with_fixed_values(given, substitute=True)  # c = 0 & M >= R + c is written c = 0 & M >= R
+        if t is None:
+            continue
         parts = []
         for q, m in t.cons.items():
             rel = relations.get((q, m))
