@@ -103,6 +103,7 @@ def parse_efg(text: str, name: str = "<efg>") -> ExtensiveFormGame:
                                    f"(\"{first_label}\" {{ {' '.join(fmt(q) for q in first_payoffs)} }}); a repeated "
                                    "description must match the first one exactly, or leave it out")
         if payoffs is None and label is not None and label != first_label:
+            assert name_tok is not None, "a label is read from a name token"
             line = p.where(first_tok).line
             raise p.error(name_tok, f"outcome {number} is named \"{first_label}\" at line {line}, not \"{label}\"")
         return first_payoffs, first_label
@@ -185,16 +186,16 @@ def parse_efg(text: str, name: str = "<efg>") -> ExtensiveFormGame:
             parent[1] -= 1
             if parent[1] == 0:
                 pending.pop()
-        if raw.kind != "t":
-            pending.append([v, len(raw.infoset.actions)])
+        if info is not None:
+            pending.append([v, len(info.actions)])
     if not nodes:
         raise p.error(p.peek(), "the file has no nodes; list the tree's nodes in preorder after the players")
     if pending:
         v, missing = pending[-1]
         raw = nodes[v]
+        count = len(raw.infoset.actions) if raw.infoset is not None else 0
         raise p.error(p.peek(), f"the file ends before the tree is complete: the node at line {p.where(raw.tok).line} "
-                                f"has {len(raw.infoset.actions)} actions but only "
-                                f"{len(raw.infoset.actions) - missing} of its children are listed")
+                                f"has {count} actions but only {count - missing} of its children are listed")
     return _build_tree(p, title, players, nodes, infosets)
 
 
@@ -240,22 +241,22 @@ def _build_tree(p: GambitParser, title: str, players: tuple[str, ...], raw_nodes
         acc[v] = total
         for c in raw.children:
             acc[c] = total
-    specs: list[Spec | None] = [None] * len(raw_nodes)
+    specs: dict[int, Spec] = {}  # the specs of the nodes whose parent is not made yet
     for v in range(len(raw_nodes) - 1, -1, -1):  # children before their parents
         raw = raw_nodes[v]
         where = p.where(raw.tok)
         name = raw.name if raw.name else None
-        kids = [specs[c] for c in raw.children]
-        h = raw.infoset
-        if h is None:
+        kids = [specs.pop(c) for c in raw.children]
+        info = raw.infoset
+        if info is None:
             specs[v] = TerminalSpec(tuple(const(q) for q in acc[v]), raw.outcome_name or None, name, where)
         elif raw.kind == "p":
-            specs[v] = DecisionSpec(players[h.player], tuple(zip(actions[id(h)], kids)), labels[id(h)], name, where)
+            specs[v] = DecisionSpec(players[info.player], tuple(zip(actions[id(info)], kids)), labels[id(info)], name,
+                                    where)
         else:
-            assert h.probs is not None, "chance events have probabilities"
-            specs[v] = ChanceSpec(tuple(zip(actions[id(h)], map(const, h.probs), kids)), name, where)
+            assert info.probs is not None, "chance events have probabilities"
+            specs[v] = ChanceSpec(tuple(zip(actions[id(info)], map(const, info.probs), kids)), name, where)
     root = specs[0]
-    assert root is not None
     game, errors = assemble(players, root, {}, (), {})
     if game is not None:
         errors = tree_problems(game, recall=False)  # Gambit allows imperfect recall: see solvers.imperfect_recall

@@ -235,12 +235,12 @@ def suggest_name(word: str, choices: Sequence[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def own_context(game: ExtensiveFormGame) -> tuple[list, list]:
+def own_context(game: ExtensiveFormGame) -> tuple[list[tuple[str, int] | None], list[int]]:
     """For each decision node: the mover's previous own (infoset label, action index) and own depth."""
     n_players = len(game.players)
     prev: list[tuple[str, int] | None] = [None] * len(game.nodes)
     depth: list[int] = [0] * len(game.nodes)
-    start = tuple((None, 0) for _ in range(n_players))
+    start: tuple[tuple[tuple[str, int] | None, int], ...] = tuple((None, 0) for _ in range(n_players))
     stack = [(0, start)]
     nodes = game.nodes
     while stack:
@@ -487,7 +487,7 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
     for i in range(n):
         partial: list[tuple[int | None, ...]] = [()]
         for pos, par in enumerate(parents[i]):
-            nxt = []
+            nxt: list[tuple[int | None, ...]] = []
             for plan in partial:
                 if par is None or plan[par[0]] == par[1]:
                     nxt.extend(plan + (a,) for a in range(actions[i][pos]))

@@ -179,7 +179,8 @@ class _Assembly:
                 if self.reference_errors:  # reported at the end: the rest is walked only to find more
                     continue
                 if used + size - 1 > max_nodes:  # refused before the sub-tree is expanded
-                    return self.too_large(root)
+                    self.too_large(root)
+                    return None
                 while t is UseSpec:
                     spec = subtrees[spec.subtree]
                     t = type(spec)
@@ -224,7 +225,8 @@ class _Assembly:
             add_slots(itertools.repeat(0, m))
             used += m
             if used > max_nodes:
-                return self.too_large(root)
+                self.too_large(root)
+                return None
             push((None,))
             push(moves[::-1])
         if self.reference_errors:

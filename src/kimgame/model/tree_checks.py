@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from kimgame.errors import KimgameError, Location
-from kimgame.model.nodes import Chance, Terminal
+from kimgame.model.nodes import Chance, Decision, Terminal
 from kimgame.model.parameters import Parameter
 from kimgame.model.probabilities import outside_unit_interval_on_box, sum_error, sums_to_one
 from kimgame.model.tree import ExtensiveFormGame, own_context, probabilities_at_values
@@ -71,8 +71,10 @@ def _infoset_problems(game: ExtensiveFormGame) -> list[KimgameError]:
     errors = []
     for h in game.infosets.values():
         first = game.nodes[h.nodes[0]]
+        assert isinstance(first, Decision), "information sets are made of decision nodes"
         for v in h.nodes[1:]:
             node = game.nodes[v]
+            assert isinstance(node, Decision), "information sets are made of decision nodes"
             if node.player != first.player:
                 errors.append(KimgameError(
                     f"information set '{h.label}': this node belongs to {game.players[node.player]} but the one at "
