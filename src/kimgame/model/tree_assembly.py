@@ -111,6 +111,7 @@ class _Assembly:
         self.values = values
         self.names = [p.name for p in parameters]
         self.found: list[tuple[int, int, KimgameError]] = []  # (node, order within the node, problem)
+        self.marked: list[int] = []  # decision nodes with 'infoset:' or 'name:'
         self.memo: dict[Any, Formula | KimgameError] = {}
 
     def problem(self, v: int, order: int, message: str, where: Location | None) -> None:
@@ -120,14 +121,12 @@ class _Assembly:
         walked = self.walk(root)
         if walked is None:  # a reference that is unknown or circular, or a tree over the size limit
             return None, self.reference_errors
-        specs, kind, arity, parent, end, player, children, raw_labels, keys, payoff_raw = walked
-        n = len(specs)
+        specs, kind, arity, parent, end, player, infoset, children, raw_labels, keys, payoff_raw = walked
         child_ptr = array("q", itertools.accumulate(arity, initial=0))
         labels, move = _label_codes(raw_labels)
         self.sibling_problems(specs, kind, arity, parent, move, labels, child_ptr, children)
         prob, probs = self.probabilities(specs, kind, child_ptr, children)
         payoff, payoffs = self.payoffs(specs, kind, keys, payoff_raw)
-        infoset = array("q", [-1]) * n
         columns = Columns(kind, arity, parent, end, player, infoset, move, prob, payoff, child_ptr, children)
         arrays = TreeArrays(columns, 0, labels, probs, payoffs)
         label_errors, explicit, num_infosets = self.information_sets(specs, arrays)
@@ -152,6 +151,8 @@ class _Assembly:
         arity = array("q")
         parent = array("q")
         player = array("q")
+        infoset = array("q")  # each decision node its own information set until labels say otherwise
+        decisions = 0
         end: list[int] = []
         slot_of = [0]  # the children in CSR order; slot 0 holds the root
         raw_labels: list[Any] = []
@@ -164,7 +165,7 @@ class _Assembly:
         pop, push, add_spec, add_kind, add_arity, add_parent, add_player, add_label, add_end, add_slots = (
             stack.pop, stack.extend, specs.append, kind.append, arity.append, parent.append, player.append,
             raw_labels.append, end.append, slot_of.extend)
-        add_key, add_raw = keys.append, payoff_raw.append
+        add_key, add_raw, add_infoset, mark = keys.append, payoff_raw.append, infoset.append, self.marked.append
         while stack:
             item = pop()
             if item is None:  # pushed below a node's moves: its subtree is done
@@ -195,6 +196,7 @@ class _Assembly:
                 add_kind(TERMINAL)
                 add_arity(0)
                 add_player(-1)
+                add_infoset(-1)
                 pays = spec.payoffs
                 add_raw(pays)
                 add_key(pays if spec.where is None else (pays, spec.where))
@@ -205,6 +207,10 @@ class _Assembly:
                 who = spec.player
                 i = pidx.get(who, -1) if type(who) is str else -1
                 add_player(i)
+                add_infoset(decisions)
+                decisions += 1
+                if spec.infoset is not None or spec.name is not None:
+                    mark(v)
                 if i < 0:
                     self.problem(v, 0, f"'{who}' is not a player{suggest_name(str(who), self.players)} "
                                        f"(players: {', '.join(self.players)})", spec.where)
@@ -214,6 +220,7 @@ class _Assembly:
                 moves = spec.outcomes
                 add_kind(CHANCE)
                 add_player(-1)
+                add_infoset(-1)
                 if not moves:
                     self.problem(v, 1, "a chance node needs at least one outcome", spec.where)
             else:
@@ -232,7 +239,7 @@ class _Assembly:
         if self.reference_errors:
             return None
         children = array("q", slot_of[1:])
-        return specs, kind, arity, parent, array("q", end), player, children, raw_labels, keys, payoff_raw
+        return specs, kind, arity, parent, array("q", end), player, infoset, children, raw_labels, keys, payoff_raw
 
     def too_large(self, root: Spec) -> None:
         """Report a tree over the size limit, with its size once sub-trees are expanded."""
@@ -317,12 +324,16 @@ class _Assembly:
         """The ``payoff`` column and the table of distinct payoff vectors; one vector per distinct written
         vector and place (each terminal its own when some payoff is of a type whose equality is not its
         meaning: a float or bool equals an int, and a list cannot be compared at all)."""
-        terminals = [v for v, k in enumerate(kind) if k == TERMINAL]
+        terminals = list(itertools.compress(range(len(kind)), map(operator.not_, kind)))
         if set(map(type, itertools.chain.from_iterable(payoff_raw))) <= _EXACT_TYPES:
             distinct: dict[Any, int] = {}
             codes = array("q", [distinct.setdefault(key, len(distinct)) for key in keys])
-            first = dict(zip(reversed(codes), range(len(codes) - 1, -1, -1)))  # code -> its first terminal
-            firsts = [terminals[first[code]] for code in range(len(distinct))]
+            firsts = []  # the first terminal of each code (codes are numbered in order of first appearance)
+            for v, code in zip(terminals, codes):
+                if code == len(firsts):
+                    firsts.append(v)
+                    if len(firsts) == len(distinct):
+                        break
         else:
             codes = array("q", range(len(terminals)))
             firsts = terminals
@@ -352,33 +363,33 @@ class _Assembly:
         return payoff, table
 
     def information_sets(self, specs: list[Spec], arrays: TreeArrays) -> tuple[list[KimgameError], dict[int, str], int]:
-        """The ``infoset`` column (written into ``arrays``), the labels given by 'infoset:' or 'name:' by
-        information set, and the number of sets; or the problems of labels that clash."""
+        """The information sets: the ``infoset`` column (rewritten in ``arrays`` when labels join nodes), the
+        labels given by 'infoset:' or 'name:' by information set, and the number of sets; or the problems of
+        labels that clash."""
         c = arrays.columns
         users: dict[str, list[int]] = {}  # labels given by 'infoset:' or 'name:' -> their nodes
         by_name: set[str] = set()
-        decisions = [v for v, k in enumerate(c.kind) if k == DECISION]
-        for v in decisions:
+        for v in self.marked:
             spec: Any = specs[v]
             if spec.infoset is not None:
                 users.setdefault(str(spec.infoset), []).append(v)
-            elif spec.name is not None:
+            else:
                 users.setdefault(str(spec.name), []).append(v)
                 by_name.add(str(spec.name))
-        marked = {v for vs in users.values() for v in vs}
         named_twice = any(len(vs) > 1 and label in by_name for label, vs in users.items())
-        if named_twice or not _path_labels_distinct(users, marked, arrays):
-            errors = _label_clashes(specs, arrays, decisions)
+        if named_twice or not _path_labels_distinct(users, set(self.marked), arrays):
+            errors = _label_clashes(specs, arrays)
             if errors:
                 return errors, {}, 0
+        infoset = c.infoset
+        if all(len(vs) == 1 for vs in users.values()):  # every decision node is its own information set
+            return [], {infoset[vs[0]]: label for label, vs in users.items()}, c.kind.count(DECISION)
         ids: dict[Any, int] = {}
         label_of = {v: label for label, vs in users.items() for v in vs}
-        infoset = c.infoset
-        for v in decisions:
+        for v in itertools.compress(range(len(c.kind)), map(DECISION.__eq__, c.kind)):
             label = label_of.get(v)
             infoset[v] = ids.setdefault(label if label is not None else v, len(ids))
-        explicit = {ids[label]: label for label in users}
-        return [], explicit, len(ids)
+        return [], {ids[label]: label for label in users}, len(ids)
 
 
 def _label_codes(raw: list[Any]) -> tuple[list[str], array]:
@@ -392,13 +403,13 @@ def _label_codes(raw: list[Any]) -> tuple[list[str], array]:
     return labels, array("q", map(codes.__getitem__, raw))
 
 
-def _label_clashes(specs: list[Spec], arrays: TreeArrays, decisions: list[int]) -> list[KimgameError]:
+def _label_clashes(specs: list[Spec], arrays: TreeArrays) -> list[KimgameError]:
     """The clashes of information-set labels, every label written out: default labels (a node's name or
     path of moves) may not be shared; sharing an information set is said with 'infoset:'."""
     paths = path_labels(arrays)
     label_users: dict[str, list[int]] = {}
     default: dict[int, str] = {}  # how the nodes labelled by default got their label
-    for v in decisions:
+    for v in itertools.compress(range(arrays.size), map(DECISION.__eq__, arrays.columns.kind)):
         spec: Any = specs[v]
         if spec.infoset is not None:
             label = str(spec.infoset)
