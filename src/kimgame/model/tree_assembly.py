@@ -328,7 +328,7 @@ class _Assembly:
         if set(map(type, itertools.chain.from_iterable(payoff_raw))) <= _EXACT_TYPES:
             distinct: dict[Any, int] = {}
             codes = array("q", [distinct.setdefault(key, len(distinct)) for key in keys])
-            firsts = []  # the first terminal of each code (codes are numbered in order of first appearance)
+            firsts: list[int] = []  # the first terminal of each code (codes are numbered in order of first appearance)
             for v, code in zip(terminals, codes):
                 if code == len(firsts):
                     firsts.append(v)
