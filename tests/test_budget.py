@@ -4,18 +4,16 @@ budgets used are either zero, tiny, or generous enough that only the *choice* is
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
 import kimgame
 from clirun import run_cli
-from kimgame.analysis.solve import Budget, _auto_two_player
+from kimgame.analysis.solve import _auto_two_player
 from kimgame.errors import KimgameError
 from kimgame.limits import Limits, format_bytes, parse_limits
 from kimgame.solvers.budget import enumeration_seconds, vertex_bound
-from kimgame.solvers.deadline import Clock, MemoryExceeded, SearchTimeout, resident_bytes, why_stopped
+from kimgame.solvers.clock import Clock, MemoryExceeded, SearchTimeout, resident_bytes, why_stopped
 from kimgame.solvers.lemke_howson import lemke_howson
 from reference import fr, is_nash
 
@@ -48,7 +46,7 @@ def test_estimate_follows_the_measured_scaling():
 def test_auto_over_budget_gives_verified_lemke_howson_equilibria_and_says_why():
     A, B = random_game(20)
     notes: list[str] = []
-    profiles, used, run, stopped, partial = _auto_two_player(A, B, Budget(10.0, time.monotonic(), None), notes)
+    profiles, used, run, stopped, partial = _auto_two_player(A, B, Clock(), notes)
     assert profiles and all(is_nash(A, B, x, y) for x, y in profiles)
     assert used.startswith("lemke-howson") and run == "lemke-howson" and not stopped and not partial
     assert "auto chose exact Lemke-Howson" in notes[0] and "20 × 20" in notes[0]
@@ -58,7 +56,7 @@ def test_auto_over_budget_gives_verified_lemke_howson_equilibria_and_says_why():
 def test_auto_within_budget_enumerates_every_extreme_equilibrium():
     A, B = random_game(4)
     notes: list[str] = []
-    profiles, used, run, stopped, partial = _auto_two_player(A, B, Budget(10.0, time.monotonic(), None), notes)
+    profiles, used, run, stopped, partial = _auto_two_player(A, B, Clock(), notes)
     assert used.startswith("enummixed") and run == "enummixed" and not stopped and not partial and notes == []
     assert profiles and all(is_nash(A, B, x, y) for x, y in profiles)
 
@@ -67,17 +65,16 @@ def test_unfinished_enumeration_still_gives_one_equilibrium(monkeypatch, tmp_pat
     A, B = random_game(20)
     monkeypatch.setattr("kimgame.analysis.solve.enumeration_seconds", lambda m, n: 0.0)  # "fits" any budget
     notes: list[str] = []
-    # a budget of 0 s: the enumeration stops at its first check with nothing found
-    profiles, used, run, stopped, partial = _auto_two_player(A, B, Budget(0.0, time.monotonic(), None), notes)
+    # no share of the budget for the enumeration: it stops at its first check with nothing found
+    monkeypatch.setattr("kimgame.analysis.solve.ENUMERATION_SHARE", 0.0)
+    profiles, used, run, stopped, partial = _auto_two_player(A, B, Clock(), notes)
     assert used.startswith("lemke-howson")
     assert len(profiles) == 1 and is_nash(A, B, *profiles[0])
     assert run == "enummixed" and stopped and not partial  # an unfinished enumeration: not complete
     assert "did not finish" in notes[0] and "--method enummixed --timeout 600" in notes[0]
     assert "one exact Lemke-Howson path was added" in notes[1]
     # the same through kimgame.solve: one verified equilibrium, the enumeration's scope, not complete
-    with monkeypatch.context() as patch:
-        patch.setattr(Budget, "ENUMERATION_SHARE", 0.0)
-        result = kimgame.solve(kimgame.load(game_file(tmp_path, A, B)), conditions=False, limits={"budget": 1})
+    result = kimgame.solve(kimgame.load(game_file(tmp_path, A, B)), conditions=False, limits={"budget": 1})
     assert len(result.equilibria) == 1 and is_nash(A, B, *result.equilibria[0].strategies)
     assert result.complete is False and result.method.name == "enummixed"
 
@@ -94,9 +91,9 @@ def test_solve_over_budget_lists_lemke_howson_equilibria_and_says_so(tmp_path):
 def test_lemke_howson_path_honours_a_passed_deadline():
     A, B = random_game(6)
     with pytest.raises(SearchTimeout) as stop:
-        lemke_howson(A, B, dropped_label=0, deadline=0.0)
+        lemke_howson(A, B, dropped_label=0, clock=Clock(0.0))
     assert stop.value.partial == [] and not stop.value.interrupted
-    assert is_nash(A, B, *lemke_howson(A, B, dropped_label=0, deadline=time.monotonic() + 600))
+    assert is_nash(A, B, *lemke_howson(A, B, dropped_label=0, clock=Clock.after(600)))
 
 
 def test_clock_checks_memory_at_its_first_check():

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.enummixed import (
     SearchTimeout,
     _enumerate_vertices,
@@ -260,7 +261,7 @@ def test_lexicographic_and_all_ties_search_find_same_vertices(game) -> None:
 
 def test_deadline_in_the_past_raises_with_empty_partial() -> None:
     with pytest.raises(SearchTimeout) as info:
-        extreme_equilibria([[1, 0], [0, 1]], [[1, 0], [0, 1]], deadline=time.monotonic() - 1)
+        extreme_equilibria([[1, 0], [0, 1]], [[1, 0], [0, 1]], clock=Clock(time.monotonic() - 1))
     assert info.value.partial == []
 
 
@@ -269,7 +270,7 @@ def test_deadline_partial_results_are_a_sorted_subset(monkeypatch) -> None:
     # the search is cut after 40 checks, long before this 11 x 11 game is finished.
     import itertools
 
-    import kimgame.solvers.deadline as module  # the clock shared by every solver step
+    import kimgame.solvers.clock as module  # the clock shared by every solver step
 
     rng = np.random.default_rng(1)
     A = rng.integers(0, 10, size=(11, 11))
@@ -277,7 +278,7 @@ def test_deadline_partial_results_are_a_sorted_subset(monkeypatch) -> None:
     ticks = itertools.count()
     monkeypatch.setattr(module.time, "monotonic", lambda: float(next(ticks)))
     with pytest.raises(SearchTimeout) as info:
-        extreme_equilibria(A, B, deadline=40.0)
+        extreme_equilibria(A, B, clock=Clock(40.0))
     monkeypatch.undo()
     partial = info.value.partial
     full = extreme_equilibria(A, B)

@@ -242,8 +242,8 @@ def test_floating_point_path_is_certified_exactly(kuhn, monkeypatch):
 def test_a_lemke_path_stops_at_the_deadline(kuhn):
     import time
 
-    from kimgame.solvers.deadline import SearchTimeout
+    from kimgame.solvers.clock import Clock, SearchTimeout
 
     with pytest.raises(SearchTimeout) as stop:
-        sequence_lcp(sequence_form(kuhn), deadline=time.monotonic() - 1)
+        sequence_lcp(sequence_form(kuhn), clock=Clock(time.monotonic() - 1))
     assert not stop.value.interrupted and len(stop.value.partial) == 0

@@ -154,7 +154,7 @@ def test_timeout_gives_partial_result():
 
 def test_ctrl_c_during_enumeration_gives_partial_result(monkeypatch):
 
-    import kimgame.solvers.deadline as module  # the clock shared by every solver step
+    import kimgame.solvers.clock as module  # the clock shared by every solver step
 
     rng = np.random.default_rng(3)
     g = kimgame.game_from_arrays([rng.integers(0, 10, (11, 11)), rng.integers(0, 10, (11, 11))])

@@ -12,12 +12,10 @@ from fractions import Fraction as F
 import pytest
 
 import kimgame
-import kimgame.solvers.array_tree as array_module
-import kimgame.solvers.spe as spe_module
-import kimgame.solvers.subgames as subgames_module
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.errors import KimgameError, Location, ValidationErrors
 from kimgame.expr.parse import parse_formula
+from kimgame.limits import limits_in_force
 from kimgame.model.nodes import (
     ChanceSpec,
     DecisionSpec,
@@ -33,28 +31,28 @@ from kimgame.model.parameters import Parameter
 from kimgame.model.tree import plan_counts
 from kimgame.model.tree_arrays import TreeStore
 from kimgame.model.tree_assembly import build_tree
-from kimgame.solvers.array_tree import ArraySPESearch, array_search, pure_profile_check
+from kimgame.solvers.array_numbers import pure_profile_check
+from kimgame.solvers.array_results import ArraySPESearch
+from kimgame.solvers.array_tree import array_search
 from kimgame.solvers.backward_induction import stage_search
 from kimgame.solvers.spe import backward_induction
-from kimgame.solvers.subgames import node_values, stages, subgame_perfection_failure, subgame_roots
+from kimgame.solvers.subgames import (
+    node_values,
+    stages,
+    subgame_perfection_failure,
+    subgame_roots,
+    tree_backend,
+)
 
 SLOW = 10**9
 
 
 @contextmanager
 def thresholds(solve: int = SLOW):
-    """Set the sizes from which trees are solved on arrays."""
-    saved = (spe_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
-             array_module.MIN_NODES_PER_LEVEL)
-    spe_module.ARRAY_SEARCH_MIN_NODES = solve
-    subgames_module.ARRAY_STAGES_MIN_NODES = solve
-    if solve == 0:
-        array_module.MIN_NODES_PER_LEVEL = 0  # solve on arrays whatever the tree's shape
-    try:
+    """Set the size from which trees are solved on arrays (the limits array_nodes and
+    array_nodes_per_level; with ``solve == 0`` whatever the tree's shape)."""
+    with limits_in_force({"array_nodes": max(solve, 1), **({"array_nodes_per_level": 1} if solve == 0 else {})}):
         yield
-    finally:
-        (spe_module.ARRAY_SEARCH_MIN_NODES, subgames_module.ARRAY_STAGES_MIN_NODES,
-         array_module.MIN_NODES_PER_LEVEL) = saved
 
 
 def outcome(thunk):
@@ -414,7 +412,7 @@ def test_deep_or_overflowing_trees_go_to_the_general_path():
         node = decision("A" if m % 2 else "B", {"take": terminal(m + 1, m - 1) if m % 2 else terminal(m - 1, m + 1),
                                                "pass": node})
     deep = build_tree(["A", "B"], node)
-    assert array_search(deep) is None  # 5001 levels of 2 nodes: one by one is faster
+    assert tree_backend(deep) == "array stages"  # 5001 levels of 2 nodes: one by one is faster
     found = backward_induction(deep)
     assert not isinstance(found, ArraySPESearch) and found.total == 1
     with thresholds(0):

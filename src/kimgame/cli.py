@@ -132,7 +132,7 @@ def solve(
 ) -> None:
     """Solve a game: payoffs, equilibria (exact), dominance, and the file's claims."""
     from kimgame.analysis.solve import solve as run_solve
-    from kimgame.solvers.deadline import show_progress
+    from kimgame.solvers.clock import show_progress
 
     show_progress(sys.stderr)
     game = _load(file, set_)

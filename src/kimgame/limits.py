@@ -66,6 +66,10 @@ _DESCRIPTIONS = {
     "pivots": "pivots of one Lemke-Howson path",
     "memory": "bytes of memory (resident set) a solve may use; also 512MiB, 4GiB",
     "budget": "seconds the default solve (--method auto, no --timeout) plans its steps for",
+    "array_nodes": "nodes from which a perfect-information tree's stages and subgame-perfect equilibria are "
+                   "computed on arrays (same results)",
+    "array_nodes_per_level": "nodes per level, on average, a tree needs to be solved on arrays (deeper trees "
+                             "go stage by stage)",
 }
 
 
@@ -79,10 +83,11 @@ class Limits:
     profiles up to which a tree's reduced normal form is built (beyond it, dominance and the Nash
     equilibria that are not subgame-perfect are not computed); ``memory``: the process's resident memory
     in bytes beyond which a solver step stops like a timeout (checked by
-    :class:`kimgame.solvers.deadline.Clock`; structures whose size is known are estimated against it
+    :class:`kimgame.solvers.clock.Clock`; structures whose size is known are estimated against it
     before they are built); ``budget``: the seconds that ``--method auto`` without ``--timeout`` plans
-    its steps for (see docs/exactness.md, "The budget"). The others bound how much a solver
-    computes or lists:
+    its steps for (see docs/exactness.md, "The budget"); ``array_nodes`` and ``array_nodes_per_level``
+    choose how a large perfect-information tree is solved, not what is found (the one policy:
+    :func:`kimgame.solvers.subgames.tree_backend`). The others bound how much a solver computes or lists:
     a result cut by one of them is marked ``complete=False`` and its note names the limit.
     """
 
@@ -107,6 +112,8 @@ class Limits:
     pivots: int = 100_000
     memory: int = 2 * 1024**3
     budget: int = 10
+    array_nodes: int = 2_000
+    array_nodes_per_level: int = 16
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -37,7 +37,7 @@ from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.presentation import present
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.solvers.deadline import Clock, deadline_after
+from kimgame.solvers.clock import Clock
 
 __all__ = ["ClaimAnalysis", "analyze", "holds_here", "resolve_claims"]
 
@@ -124,7 +124,7 @@ def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: in
     """
     if samples < 0:
         raise KimgameError("samples must be zero or positive")
-    clock = Clock(deadline_after(timeout))
+    clock = Clock.after(timeout)
     return tuple(_analyze_one(game, c, samples, seed, max_pieces, clock) for c in resolve_claims(game, claim))
 
 
@@ -164,21 +164,20 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
     views: tuple[ConditionView, ...] = ()
     regimes = None
     univariate = None
-    deadline = clock.deadline
     try:
         if tree:
             from kimgame.analysis.focus import focus
             from kimgame.analysis.regimes import claim_regimes
             from kimgame.analysis.views import condition_views
 
-            views = condition_views(game, claim, max_pieces=max_pieces, deadline=deadline)
+            views = condition_views(game, claim, max_pieces=max_pieces, clock=clock)
             try:
-                regimes = claim_regimes(game, claim, max_pieces=max_pieces, deadline=deadline)
+                regimes = claim_regimes(game, claim, max_pieces=max_pieces, clock=clock)
             except SolverLimit:
                 regimes = None
 
             def univariate(name: str) -> sympy.Boolean:
-                return claim_condition(focus(game, [name]), claim, max_pieces=max_pieces, deadline=deadline)
+                return claim_condition(focus(game, [name]), claim, max_pieces=max_pieces, clock=clock)
 
         blocked = next((v for v in views if v.condition is None), None)
         if blocked is not None:
@@ -186,7 +185,7 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
                                 f"(with the other parameters at their values) reached a limit: {blocked.note}")
         else:
             try:
-                cond, note = claim_condition(game, claim, max_pieces=max_pieces, deadline=deadline), ""
+                cond, note = claim_condition(game, claim, max_pieces=max_pieces, clock=clock), ""
             except SolverLimit as err:
                 cond, note = None, f"the full condition was not derived: {err}"
         if cond is None and not views:

@@ -36,7 +36,7 @@ from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.solvers.deadline import Clock, why_stopped
+from kimgame.solvers.clock import Clock, why_stopped
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -169,7 +169,7 @@ def parameter_box(game) -> dict[sympy.Symbol, tuple[Any, Any]]:
 
 
 def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplify: bool = True,
-                    max_pieces: int | None = None, deadline: float | None = None) -> sympy.Boolean:
+                    max_pieces: int | None = None, clock: Clock | None = None) -> sympy.Boolean:
     """The exact condition on the parameters under which ``claim`` holds in ``game``.
 
     ``claim`` is a :class:`~kimgame.model.claims.Claim` (from the file or built in code) or its spec.
@@ -184,8 +184,8 @@ def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplif
     about all Nash equilibria of a tree, and for trees whose imperfect information the symbolic
     backward induction does not handle; :class:`~kimgame.errors.SolverLimit` when a tree's derivation
     would hold more than ``max_pieces`` pieces of parameter space at one node (default
-    :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`) or runs past ``deadline`` (a
-    ``time.monotonic()`` value).
+    :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`) or runs past ``clock``'s deadline
+    (a :class:`kimgame.solvers.clock.Clock`).
     """
     spec = claim.spec if isinstance(claim, Claim) else claim
     if isinstance(spec, (Plays, Outcome)):
@@ -194,7 +194,7 @@ def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplif
         from kimgame.analysis.tree_conditions import MAX_PIECES, tree_claim_condition
 
         try:
-            return tree_claim_condition(game, spec, max_pieces=max_pieces or MAX_PIECES, deadline=deadline)
+            return tree_claim_condition(game, spec, max_pieces=max_pieces or MAX_PIECES, clock=clock)
         except NotImplementedError as err:
             raise UnsupportedCondition(str(err)) from None
     sg = symbolic_game(game)
@@ -324,14 +324,14 @@ def evaluate_condition(cond: sympy.Boolean, values: Mapping[str, Fraction]) -> b
     return bool(result)
 
 
-def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = None,
+def fill_conditions(game, claim_results: Sequence, *, clock: Clock | None = None,
                     max_pieces: int | None = None) -> tuple:
     """``ClaimResult``s of ``kimgame solve`` with ``condition`` set to the claim's exact parameter
     condition (``condition_text``), matched to the game's claims by id.
 
     Claims whose condition cannot be derived (after iterated elimination, claims about all Nash
     equilibria of a tree, trees whose derivation needs more than ``max_pieces`` pieces of parameter
-    space at a node or runs past ``deadline``) keep ``condition=None``. Games without parameters get
+    space at a node or runs past ``clock``'s deadline) keep ``condition=None``. Games without parameters get
     ``"True"``/``"False"`` without loading sympy, and conditions already derived for the same file
     content come from :mod:`~kimgame.analysis.condition_cache` (a condition given up at the deadline is
     not cached: another run may have more time).
@@ -356,12 +356,12 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
             text = cached[result.id]
         else:
             try:
-                text = condition_text(claim_condition(game, claim, max_pieces=max_pieces, deadline=deadline))
+                text = condition_text(claim_condition(game, claim, max_pieces=max_pieces, clock=clock))
             except (UnsupportedCondition, NotImplementedError):
                 text = None
             except SolverLimit:
                 text = None
-                if Clock(deadline).expired:
+                if clock is not None and clock.expired:
                     out.append(result)
                     continue
             fresh[result.id] = text
@@ -371,7 +371,7 @@ def fill_conditions(game, claim_results: Sequence, *, deadline: float | None = N
     return tuple(out)
 
 
-def claim_conditions(game, judged: tuple, clock: Clock, timeout: float | None, notes: list[str], *,
+def claim_conditions(game, judged: tuple, clock: Clock, notes: list[str], *,
                      max_pieces: int | None = None) -> tuple[tuple, bool]:
     """``judged`` with each claim's exact parameter condition filled in
     (:func:`fill_conditions`; for trees within ``max_pieces`` pieces of
@@ -384,11 +384,11 @@ def claim_conditions(game, judged: tuple, clock: Clock, timeout: float | None, n
     for k, result in enumerate(judged):
         try:
             if not clock.expired:
-                (filled,) = fill_conditions(game, (result,), deadline=clock.deadline, max_pieces=max_pieces)
+                (filled,) = fill_conditions(game, (result,), clock=clock, max_pieces=max_pieces)
                 if filled.condition is not None or not clock.expired:
                     out.append(filled)
                     continue
-            why = why_stopped(None, timeout)
+            why = why_stopped(None, clock)
         except KeyboardInterrupt:
             why = "interrupted"
         notes.append(f"{why} before the parameter conditions of {len(judged) - k} claim(s) were derived: "

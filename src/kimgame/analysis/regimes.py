@@ -36,6 +36,7 @@ from kimgame.analysis.sign_box import Box
 from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
 from kimgame.analysis.sign_regions import simplify_region
 from kimgame.model.claims import Claim, Plays
+from kimgame.solvers.clock import Clock
 
 __all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "full_dimensional"]
 
@@ -151,7 +152,7 @@ def full_dimensional(terms: list[Term], box: Box) -> list[Term]:
 # ---- the regimes ------------------------------------------------------------------------------------
 
 
-def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline: float | None = None
+def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, clock: Clock | None = None
                   ) -> Regimes | None:
     """The regimes of a claim about one player's choice (see the module doc), or None when the claim is
     not of that kind: a ``plays`` claim on subgame-perfect equilibria at an information set that is
@@ -168,7 +169,7 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, deadline
     h = game.infosets.get(spec.infoset)
     if h is None or spec.action not in h.actions:
         return None
-    solver = SymbolicBackwardInduction(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", deadline=deadline)
+    solver = SymbolicBackwardInduction(game, MAX_PIECES if max_pieces is None else max_pieces, mode="path", clock=clock)
     v = solver.stage_of(h.nodes[0])
     i = h.player
     shape = _plan_shape(game, solver, v, h, spec.action)

@@ -16,12 +16,20 @@ from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_for
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_checks import recall_problem
 from kimgame.solvers.budget import enumeration_seconds
-from kimgame.solvers.deadline import Clock, SearchTimeout, announce, deadline_after, why_stopped
+from kimgame.solvers.clock import Clock, SearchTimeout, announce, why_stopped
 from kimgame.solvers.results import Equilibrium, Method, PlayerValues, SolveResult, strategy_profile
 from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
 _Profiles = list[tuple[tuple[Fraction, ...], ...]]  # what a stopped two-player search leaves in `partial`
 DOMINANCE_ANNOUNCE_CELLS = 400  # from 20 x 20 the mixed-dominance LPs took seconds when this was measured
+# The time plan of --method auto on a two-player game (shares of the clock's planned seconds: the --timeout,
+# or the budget limit): the exhaustive enumeration may use the first ENUMERATION_SHARE, extra Lemke-Howson
+# paths run until PATHS_SHARE, dominance gets the rest; the enumeration is chosen when its estimate is at
+# most CHOOSE_SHARE. The first Lemke-Howson path ignores these marks (only the user's --timeout stops it),
+# so that there is always an equilibrium.
+ENUMERATION_SHARE = 0.7
+PATHS_SHARE = 0.85
+CHOOSE_SHARE = 0.5
 NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex", "nashpy-lemke-howson", "pure",
                        "polynomial")
 
@@ -54,18 +62,18 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     file content); ``False`` skips the symbolic work, for loops that need the numbers only.
     """
     import dataclasses
-    import time
 
     start = time.perf_counter()
     with limits_in_force(limits) as chosen:
+        clock = Clock.after(timeout)  # the one budget (time and memory) of every step below
         if isinstance(game, ExtensiveFormGame):
             from kimgame.analysis.solve_tree import solve_tree
             if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form
-                return _solve_without_recall(game, method=method, timeout=timeout, conditions=conditions)
-
-            result = solve_tree(game, method=method, timeout=timeout, conditions=conditions)
+                result = _solve_without_recall(game, method=method, clock=clock, conditions=conditions)
+            else:
+                result = solve_tree(game, method=method, clock=clock, conditions=conditions)
         else:
-            result = solve_normal_form(game, method=method, timeout=timeout, conditions=conditions)
+            result = solve_normal_form(game, method=method, clock=clock, conditions=conditions)
     options: dict[str, object] = {"method": method}
     if timeout is not None:
         options["timeout"] = timeout
@@ -79,13 +87,10 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     return dataclasses.replace(result, method=record)
 
 
-def solve_normal_form(game, *, method: str = "auto", timeout: float | None = None,
-                      deadline: float | None = None, conditions: bool = True) -> SolveResult:
-    """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`).
-
-    ``deadline`` (a :func:`time.monotonic` value) replaces ``now + timeout`` when a caller has already
-    spent part of the time; ``timeout`` is then only quoted in the notes.
-    """
+def solve_normal_form(game, *, method: str = "auto", clock: Clock | None = None,
+                      conditions: bool = True) -> SolveResult:
+    """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`),
+    every step within ``clock`` (:class:`kimgame.solvers.clock.Clock`; None: no time limit)."""
     from kimgame.analysis.claims import judge
     from kimgame.analysis.conditions import claim_conditions
     from kimgame.solvers.dominance import dominance_analysis, dominance_note
@@ -97,18 +102,16 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     if method == "polynomial":  # N-player mixed equilibria of small games: kimgame.solvers.polynomial
         from kimgame.solvers.polynomial_method import solve_polynomial
 
-        deadline = deadline_after(timeout) if deadline is None else deadline
-        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=False)
-        return solve_polynomial(game, base, timeout=timeout, deadline=deadline)
+        base = solve_normal_form(game, method="pure", clock=clock, conditions=False)
+        return solve_polynomial(game, base, clock=clock)
     if method == "auto" and len(game.players) > 2:  # pure, then polynomial within a budget, else approximate
-        return solve_n_player(game, timeout=timeout, deadline=deadline)
+        return solve_n_player(game, clock=clock)
     payoffs = game.numeric
-    if deadline is None:
-        deadline = deadline_after(timeout)
-    budget = Budget.start(timeout, deadline) if method == "auto" else None
-    if method == "auto":
+    clock = clock or Clock()
+    auto = method == "auto"
+    (dominance_clock,) = clock.split(1.0) if auto else (clock,)  # auto: dominance ends with the plan
+    if auto:
         method = "enummixed"  # two players: chosen by _auto_two_player below
-    clock = Clock(deadline)
     pure = pure_equilibria(payoffs)
     pure_labels = tuple(tuple(game.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     notes: list[str] = []
@@ -130,8 +133,8 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                          "optimal too)")
     else:
         A, B = payoffs
-        if budget is not None:
-            profiles, used, method, stopped, partial = _auto_two_player(A, B, budget, notes)
+        if auto:
+            profiles, used, method, stopped, partial = _auto_two_player(A, B, clock, notes)
         elif method == "enummixed":
             from kimgame.solvers.enummixed import extreme_equilibria
 
@@ -141,23 +144,23 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                 announce(f"enumerating every extreme equilibrium of the {game.shape[0]} × {game.shape[1]} game "
                          f"(estimated {_duration(estimate)}; Ctrl-C prints what was found)")
             try:
-                profiles = extreme_equilibria(A, B, deadline=deadline)
+                profiles = extreme_equilibria(A, B, clock=clock)
             except SearchTimeout as stop:
                 profiles, partial, stopped = list(cast(_Profiles, stop.partial)), True, True
-                notes.append(f"{why_stopped(stop, timeout)}: the equilibria listed are those found so far")
+                notes.append(f"{why_stopped(stop, clock)}: the equilibria listed are those found so far")
         elif method == "lemke-howson":
             used = "lemke-howson: exact, lexicographic (one equilibrium per dropped label)"
-            profiles, cut = _lemke_howson_paths(A, B, deadline, deadline)
+            profiles, cut = _lemke_howson_paths(A, B, clock, clock)
             if cut is not None:
                 partial = stopped = True
-                notes.append(_paths_note(cut, timeout, len(profiles)))
+                notes.append(_paths_note(cut, clock, len(profiles)))
         else:
             from kimgame.solvers.nashpy_adapter import solve_with_nashpy
 
             nashpy_method = "lemke-howson" if method == "nashpy-lemke-howson" else method
             used = f"nashpy {nashpy_method} (float), each candidate re-derived and verified exactly"
             try:
-                profiles, dropped = solve_with_nashpy(nashpy_method, A, B, timeout or 60.0)
+                profiles, dropped = solve_with_nashpy(nashpy_method, A, B, clock)
             except SolverLimit as stop:
                 profiles, dropped = cast("tuple[_Profiles, int]", stop.partial)
                 partial = stopped = True
@@ -173,17 +176,16 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
                    finite=run == "enummixed" and not stopped and finite_nash_set(profiles),
                    more=None if run == "enummixed" else "--method enummixed" if two_player else "--method polynomial")
 
-    dominance_deadline, quoted = (deadline, timeout) if budget is None else (budget.end, budget.seconds)
     if two_player and game.shape[0] * game.shape[1] >= DOMINANCE_ANNOUNCE_CELLS:
         announce(f"dominance analysis of the {game.shape[0]} × {game.shape[1]} game (one exact LP per strategy)")
-    analysis = dominance_analysis(game.players, game.strategies, payoffs, deadline=dominance_deadline)
+    analysis = dominance_analysis(game.players, game.strategies, payoffs, clock=dominance_clock)
     if analysis.stopped is not None:
         partial = True
-        notes.append(dominance_note(analysis, quoted))
+        notes.append(dominance_note(analysis, dominance_clock))
     dominance, elimination = analysis.dominance, analysis.elimination
     claims = tuple(judge(game, c, elimination) for c in game.claims)
     if conditions:
-        claims, cut = claim_conditions(game, claims, clock, timeout, notes)
+        claims, cut = claim_conditions(game, claims, clock, notes)
         partial = partial or cut
     return SolveResult(
         game=game,
@@ -198,40 +200,6 @@ def solve_normal_form(game, *, method: str = "auto", timeout: float | None = Non
     )
 
 
-class Budget:
-    """The time plan of ``--method auto`` on a two-player normal form: ``seconds`` (the ``--timeout``, or
-    the ``budget`` limit in force, 10 s by default) from ``start``; the exhaustive enumeration may use the
-    first ``ENUMERATION_SHARE`` of it, extra Lemke-Howson paths run until ``PATHS_SHARE``, and dominance
-    gets the rest. ``hard`` is the user's deadline (``--timeout``), which every step honours; the first
-    Lemke-Howson path ignores the softer marks so that there is always an equilibrium."""
-
-    ENUMERATION_SHARE = 0.7
-    PATHS_SHARE = 0.85
-    CHOOSE_SHARE = 0.5  # enumerate when its estimate is at most this share of the budget
-
-    def __init__(self, seconds: float, start: float, hard: float | None) -> None:
-        self.seconds, self.start_time, self.hard = seconds, start, hard
-
-    @classmethod
-    def start(cls, timeout: float | None, deadline: float | None) -> Budget:
-        """The budget of a run with ``timeout`` (None: the ``budget`` limit in force) and hard ``deadline``."""
-        now = time.monotonic()
-        if timeout is None and deadline is None:
-            return cls(float(current_limits().budget), now, None)
-        seconds = timeout if timeout is not None else max(0.0, deadline - now)  # type: ignore[operator]
-        return cls(seconds, now, deadline)
-
-    def mark(self, share: float) -> float:
-        """The :func:`time.monotonic` time ``share`` of the budget after the start (never after ``hard``)."""
-        soft = self.start_time + share * self.seconds
-        return soft if self.hard is None else min(soft, self.hard)
-
-    @property
-    def end(self) -> float:
-        """The end of the budget (the hard deadline if that is sooner)."""
-        return self.mark(1.0)
-
-
 def _equilibrium(game, profile: tuple[tuple[Fraction, ...], ...], payoffs: Sequence[Fraction]) -> Equilibrium:
     """The equilibrium ``profile`` (with ``payoffs``) of the normal-form ``game``, labelled by its players
     and strategies."""
@@ -240,43 +208,44 @@ def _equilibrium(game, profile: tuple[tuple[Fraction, ...], ...], payoffs: Seque
                        game=game)
 
 
-def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str, str, bool, bool]:
+def _auto_two_player(A, B, clock: Clock, notes: list[str]) -> tuple[list, str, str, bool, bool]:
     """``--method auto`` on a two-player game, the one place that chooses its method: ``enummixed`` when the
-    estimated enumeration time (:func:`kimgame.solvers.budget.enumeration_seconds`) fits the budget,
-    else exact Lemke-Howson. Returns (profiles, algorithm text, method run — ``"enummixed"`` or
+    estimated enumeration time (:func:`kimgame.solvers.budget.enumeration_seconds`) fits the budget (the
+    plan of ``clock``: see ``ENUMERATION_SHARE``), else exact Lemke-Howson. Returns (profiles, algorithm text, method run — ``"enummixed"`` or
     ``"lemke-howson"``, whether its search was stopped, whether a limit made the result partial); the notes
     say which method was used, why, and how to ask for more."""
     from kimgame.solvers.enummixed import extreme_equilibria
 
     m, n = len(A), len(A[0])
     estimate = enumeration_seconds(m, n)
+    enumeration, paths, whole = clock.split(ENUMERATION_SHARE, PATHS_SHARE, 1.0)
+    seconds = cast(float, whole.seconds)
     more = "for every extreme equilibrium ask for more time: --method enummixed --timeout 600 (or longer)"
-    within = f"the budget of {budget.seconds:g} s" + ("" if budget.hard is not None else
-                                                      " (raise it with --timeout or --limit budget=N)")
-    if estimate <= Budget.CHOOSE_SHARE * budget.seconds:
+    user_limit = clock.deadline is not None  # a --timeout shaped the run: a partial result (exit code 3)
+    within = f"the budget of {seconds:g} s" + ("" if user_limit else " (raise it with --timeout or --limit budget=N)")
+    if estimate <= CHOOSE_SHARE * seconds:
         used = "enummixed: vertex enumeration of the best-response polytopes (exact)"
         if estimate > 1:
             announce(f"enumerating every extreme equilibrium of the {m} × {n} game (estimated {estimate:.0f} s)")
         try:
-            return extreme_equilibria(A, B, deadline=budget.mark(Budget.ENUMERATION_SHARE)), used, "enummixed", False, False
+            return extreme_equilibria(A, B, clock=enumeration), used, "enummixed", False, False
         except SearchTimeout as stop:
             found = list(cast(_Profiles, stop.partial))
             if stop.interrupted or stop.memory is not None:  # the user's stop or limit: no more work
                 what = "the equilibria listed are those found so far" if found else "no equilibrium was found"
-                notes.append(f"{why_stopped(stop, budget.seconds)} during the enumeration: {what}")
+                notes.append(f"{why_stopped(stop, whole)} during the enumeration: {what}")
                 return found, used, "enummixed", True, True
-        user_limit = budget.hard is not None  # a --timeout shaped the run: a partial result (exit code 3)
         notes.append(f"auto chose enummixed (estimated {_duration(estimate)}, within {within}), but the "
                      f"enumeration did not finish in its share of the budget: {len(found)} extreme equilibria "
                      f"were found before it stopped, not necessarily every one; {more}")
         if found:
             return found, used, "enummixed", True, user_limit
         used = "lemke-howson: exact, lexicographic (one path, after an unfinished enumeration)"
-        profiles, stopped = _lemke_howson_paths(A, B, budget.hard, budget.hard, first_only=True)
+        profiles, stopped = _lemke_howson_paths(A, B, clock, clock, first_only=True)
         if profiles:
             notes.append("the enumeration found no equilibrium in time, so one exact Lemke-Howson path was added")
         else:
-            notes.append(_paths_note(stopped, budget.seconds, 0))
+            notes.append(_paths_note(stopped, whole, 0))
         return profiles, used, "enummixed", True, user_limit or not profiles
     used = "lemke-howson: exact, lexicographic (one equilibrium per starting label while the budget lasts)"
     notes.append(f"auto chose exact Lemke-Howson: enumerating every extreme equilibrium of this {m} × {n} game is "
@@ -284,17 +253,16 @@ def _auto_two_player(A, B, budget: Budget, notes: list[str]) -> tuple[list, str,
                  f"necessarily all; {more}")
     if m * n > 400:
         announce(f"exact Lemke-Howson on the {m} × {n} game")
-    profiles, stopped = _lemke_howson_paths(A, B, budget.mark(Budget.PATHS_SHARE), budget.hard)
+    profiles, stopped = _lemke_howson_paths(A, B, paths, clock)
     if stopped is not None and not isinstance(stopped, tuple):  # a limit, Ctrl-C or the pivot bound
-        notes.append(_paths_note(stopped, budget.seconds, len(profiles)))
+        notes.append(_paths_note(stopped, whole, len(profiles)))
         return profiles, used, "lemke-howson", True, True
     return profiles, used, "lemke-howson", False, False
 
 
-def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
-                        first_only: bool = False) -> tuple[list, object]:
-    """Exact Lemke-Howson equilibria, one path per starting label while ``soft`` has not passed (the first
-    path runs until ``hard``), each path stopped by the deadline or memory limit while it pivots. Returns
+def _lemke_howson_paths(A, B, soft: Clock, hard: Clock, *, first_only: bool = False) -> tuple[list, object]:
+    """Exact Lemke-Howson equilibria, one path per starting label until the ``soft`` clock expires (the first
+    path runs on the ``hard`` clock), each path stopped by its clock (time or memory) while it pivots. Returns
     the distinct equilibria found (sorted) and what stopped the paths: None (every label done),
     ``(k, total)`` when the soft deadline ended them after ``k`` of ``total`` starting labels, or the
     :class:`SearchTimeout` (hard deadline, memory limit, Ctrl-C) or :class:`PivotLimit` that stopped a path."""
@@ -303,14 +271,14 @@ def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
     total = len(A) + len(A[0])
     found: set = set()
     for k in range(1 if first_only else total):
-        if k and soft is not None and time.monotonic() > soft:
+        if k and soft.expired:
             return sorted(found), (k, total)
         try:
-            found.add(lemke_howson(A, B, dropped_label=k, deadline=hard if not k else soft,
+            found.add(lemke_howson(A, B, dropped_label=k, clock=hard if not k else soft,
                                    max_pivots=current_limits().pivots))
         except SearchTimeout as stop:
             timed_out = not stop.interrupted and stop.memory is None
-            if k and timed_out and (hard is None or time.monotonic() <= hard):
+            if k and timed_out and not hard.expired:
                 return sorted(found), (k, total)  # the soft deadline, not a limit
             return sorted(found), stop
         except PivotLimit as stop:
@@ -318,7 +286,7 @@ def _lemke_howson_paths(A, B, soft: float | None, hard: float | None, *,
     return sorted(found), None
 
 
-def _paths_note(stopped: object, timeout: float | None, count: int) -> str:
+def _paths_note(stopped: object, clock: Clock, count: int) -> str:
     """The note for Lemke-Howson paths cut short (see :func:`_lemke_howson_paths`); claims nothing about
     equilibria that were not found."""
     from kimgame.solvers.lemke_howson import PivotLimit
@@ -326,10 +294,10 @@ def _paths_note(stopped: object, timeout: float | None, count: int) -> str:
     if isinstance(stopped, PivotLimit):
         return f"{stopped} (raise the limit with --limit pivots=N): the equilibria listed are those found so far"
     if isinstance(stopped, tuple):
-        return (f"{why_stopped(None, timeout)} after {stopped[0]} of {stopped[1]} starting labels: the "
+        return (f"{why_stopped(None, clock)} after {stopped[0]} of {stopped[1]} starting labels: the "
                 "equilibria listed are those found so far")
     what = "no equilibrium was found" if not count else f"{count} equilibria were found before it"
-    return f"{why_stopped(stopped, timeout)} during a Lemke-Howson path: {what}"  # type: ignore[arg-type]
+    return f"{why_stopped(stopped, clock)} during a Lemke-Howson path: {what}"  # type: ignore[arg-type]
 
 
 def _duration(seconds: float) -> str:
@@ -347,7 +315,7 @@ def _pure_profile(shape: tuple[int, ...], idx: tuple[int, ...]):
     return tuple(tuple(Fraction(int(k == j)) for k in range(n)) for n, j in zip(shape, idx))
 
 
-def solve_n_player(game, *, timeout: float | None = None, deadline: float | None = None) -> SolveResult:
+def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
     """``kimgame.solve`` (``auto``) for a normal-form game with three or more players (see the notes of
     :mod:`kimgame.solvers.n_player`): pure equilibria, then the polynomial method within its budget, then (if
     nothing exact beyond the pure equilibria was found and the search did not finish) an approximate
@@ -372,23 +340,21 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
     from kimgame.solvers.results import ApproximateEquilibrium
     from kimgame.solvers.verify import profile_payoffs
 
-    start = time.monotonic()
-    if deadline is None and timeout is not None:
-        deadline = start + timeout
-    budget = POLYNOMIAL_BUDGET if deadline is None else max(0.0, min(POLYNOMIAL_BUDGET, deadline - start))
+    clock = clock or Clock()
+    poly = clock.within(POLYNOMIAL_BUDGET)
+    budget = cast(float, poly.seconds)
     shape = game.shape
     supports = _support_count(shape)
     fits = len(shape) <= MAX_PLAYERS and supports <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES)
     if fits and budget > 0:
-        poly_deadline = start + budget
-        base = solve_normal_form(game, method="pure", timeout=timeout, deadline=poly_deadline, conditions=True)
-        result = solve_polynomial(game, base, timeout=budget, deadline=poly_deadline)
+        base = solve_normal_form(game, method="pure", clock=poly, conditions=True)
+        result = solve_polynomial(game, base, clock=poly)
         if result.complete:
             return result
         why = (f"the polynomial method did not finish within its budget of {budget:g} s "
                f"(--method polynomial --timeout 600 runs it longer)")
     else:
-        result = solve_normal_form(game, method="pure", timeout=timeout, deadline=deadline, conditions=True)
+        result = solve_normal_form(game, method="pure", clock=clock, conditions=True)
         if not fits:
             why = (f"the game has {len(shape)} players and {supports:,} support profiles, more than the polynomial "
                    f"method does by default ({MAX_PLAYERS} players, {AUTO_SUPPORT_PROFILES} support profiles"
@@ -403,8 +369,7 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
     if game.num_profiles <= APPROX_PROFILE_LIMIT and not result.algebraic_equilibria \
             and not any(not eq.is_pure for eq in result.equilibria):
         payoffs = game.numeric
-        profile, eps, sigma = approximate_equilibrium(payoffs, deadline=None if deadline is None
-                                                      else max(deadline, time.monotonic() + 1.0))
+        profile, eps, sigma = approximate_equilibrium(payoffs, clock.at_least(1.0))
         support = tuple(tuple(k for k, x in enumerate(m) if x > 1e-6) for m in sigma)
         unknowns = sum(len(s) - 1 for s in support)
         converged = eps < Fraction(1, 10**5)  # the float search found an equilibrium's neighbourhood
@@ -435,7 +400,7 @@ def solve_n_player(game, *, timeout: float | None = None, deadline: float | None
     return dataclasses.replace(result, method=record, notes=tuple(notes), approximate=approximate)
 
 
-def _solve_without_recall(game, *, method: str, timeout: float | None, conditions: bool) -> SolveResult:
+def _solve_without_recall(game, *, method: str, clock: Clock, conditions: bool) -> SolveResult:
     """A tree without perfect recall solved in its reduced normal form
     (:mod:`kimgame.solvers.imperfect_recall`): the normal form's result, its ``game`` the normal form, with
     a first note saying why and what is not offered, and ``perfect_recall`` False."""
@@ -448,7 +413,8 @@ def _solve_without_recall(game, *, method: str, timeout: float | None, condition
         raise KimgameError(f"method '{method}': this tree does not have perfect recall, so it is solved in its reduced "
                            "normal form, where subgame perfection and behaviour strategies are not defined; choose one "
                            f"of {', '.join(NORMAL_FORM_METHODS)}", problem.where if problem else None)
-    result = solve(reduced_normal_form_without_recall(game), method=method, timeout=timeout, conditions=conditions)
+    result = solve_normal_form(reduced_normal_form_without_recall(game), method=method, clock=clock,
+                               conditions=conditions)
     record = dataclasses.replace(
         result.method, algorithm=f"reduced normal form of a tree without perfect recall; {result.method.algorithm}")
     return dataclasses.replace(result, method=record, notes=(recall_note(problem), *result.notes),

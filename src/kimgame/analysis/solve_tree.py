@@ -35,7 +35,7 @@ from kimgame.model.tree import (
     plan_space,
 )
 from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play
-from kimgame.solvers.deadline import Clock, Expired, SearchTimeout, announce, deadline_after, why_stopped
+from kimgame.solvers.clock import Clock, Expired, SearchTimeout, announce, why_stopped
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import (
     Equilibrium,
@@ -60,7 +60,7 @@ SLOW_BUILD_PROFILES = 50_000  # building a reduced normal form this large takes 
 LARGE_TREE = 10_000  # trees of this many nodes are solved with the cyclic garbage collector paused
 
 
-def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float | None = None,
+def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", clock: Clock | None = None,
                conditions: bool = True) -> SolveResult:
     """Solve a game tree at its parameter values (see the module notes).
 
@@ -78,7 +78,8 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     Megiddo & von Stengel 1996; :mod:`kimgame.solvers.sequence_lcp`), ``sequence-lp`` (two-player
     zero-sum: the value and optimal behaviour strategies, subgame by subgame, from the sequence-form LP
     solved by HiGHS and certified exactly; :mod:`kimgame.solvers.sequence_lp`). The sequence-form methods
-    skip the reduced normal form. ``timeout`` bounds every step (the subgames and each Lemke path, building
+    skip the reduced normal form. ``clock`` (:class:`kimgame.solvers.clock.Clock`: the time and memory
+    limits; None: no time limit) bounds every step (the subgames and each Lemke path, building
     the reduced normal form, its equilibria and its dominance analysis); on expiry the result is marked
     ``partial``.
     The reduced normal form is built up to the ``reduced_profiles`` limit in force
@@ -90,11 +91,11 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", timeout: float 
     """
     if game.num_nodes >= LARGE_TREE:
         with gc_paused():
-            return _solve_tree(game, method, timeout, conditions)
-    return _solve_tree(game, method, timeout, conditions)
+            return _solve_tree(game, method, clock or Clock(), conditions)
+    return _solve_tree(game, method, clock or Clock(), conditions)
 
 
-def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, conditions: bool) -> SolveResult:
+def _solve_tree(game: ExtensiveFormGame, method: str, clock: Clock, conditions: bool) -> SolveResult:
     from kimgame.solvers.spe import search
     from kimgame.solvers.subgames import (
         fill_free,
@@ -108,7 +109,6 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
     if method in SEQUENCE_METHODS:
         _check_sequence_method(game, method)
-    deadline = deadline_after(timeout)
     limits = current_limits()
     notes: list[str] = []
     partial = False
@@ -123,12 +123,12 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     sequence_stages: Mapping[int, tuple[str, tuple[int, ...], int]] = {}
     stage_method = method if method in SEQUENCE_METHODS else "auto" if method in ("auto", "spe") else "enummixed"
     try:
-        found = search(game, st, pure_only=method == "pure", deadline=deadline, method=stage_method,
+        found = search(game, st, pure_only=method == "pure", clock=clock, method=stage_method,
                        enumerate_up_to=limits.auto_nash_profiles)
     except SearchTimeout as stop:
         found = None
         partial = stopped = True
-        notes.append(f"{why_stopped(stop, timeout)} while solving the subgames: no subgame-perfect "
+        notes.append(f"{why_stopped(stop, clock)} while solving the subgames: no subgame-perfect "
                      "equilibrium is listed")
     if found is not None:
         notes.extend(found.notes)
@@ -209,19 +209,19 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
         analysed = False
         partial = stopped = True
         notes.append(f"{over_memory}: Nash equilibria that are not subgame-perfect and dominance are not computed")
-    elif analysed and Clock(deadline).expired:
+    elif analysed and clock.expired:
         partial = stopped = True
-        notes.append(f"{why_stopped(None, timeout)} before the reduced normal form was analysed: Nash equilibria "
+        notes.append(f"{why_stopped(None, clock)} before the reduced normal form was analysed: Nash equilibria "
                      "that are not subgame-perfect and dominance are not computed")
     elif analysed:
         if profiles > SLOW_BUILD_PROFILES:
             announce(f"building the reduced normal form ({profiles:,} pure profiles)")
         try:
-            nf = reduced_normal_form(game, check=Clock(deadline).tick)
+            nf = reduced_normal_form(game, check=clock.tick)
         except (Expired, KeyboardInterrupt) as stop:
             nf, analysed = None, False
             partial = stopped = True
-            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(stop, timeout)
+            why = "interrupted" if isinstance(stop, KeyboardInterrupt) else why_stopped(stop, clock)
             notes.append(f"{why} while building the reduced normal form: Nash equilibria that are not "
                          "subgame-perfect and dominance are not computed")
     if nf is not None:
@@ -236,7 +236,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
                              "listed; for every extreme mixed one use --method enummixed (or --limit "
                              "auto_nash_profiles=N)")
         found_nash, pure_labels, dominance, elimination, nf_method, status = _normal_form_step(
-            nf, profiles, nf_request, timeout, deadline, notes)
+            nf, profiles, nf_request, clock, notes)
         nash_step = "partial" if status == "partial" else "done"
         partial = partial or status == "partial"
         stopped = stopped or status == "partial"
@@ -287,7 +287,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, timeout: float | None, con
     if conditions and claims:
         from kimgame.analysis.conditions import claim_conditions
 
-        claims, cut = claim_conditions(game, claims, Clock(deadline), timeout, notes,
+        claims, cut = claim_conditions(game, claims, clock, notes,
                                        max_pieces=limits.condition_pieces)
         partial = partial or cut
 
@@ -389,7 +389,7 @@ def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tup
     return out
 
 
-def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: list[str]):
+def _normal_form_step(nf, profiles: int, method: str, clock: Clock, notes: list[str]):
     """Nash equilibria and dominance of the reduced normal form ``nf``.
 
     Two players: every extreme equilibrium (:func:`kimgame.solvers.enummixed.extreme_equilibria`) when
@@ -415,10 +415,10 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
 
         payoffs = nf.numeric
         pure = pure_equilibria(payoffs)
-        analysis = dominance_analysis(nf.players, nf.strategies, payoffs, mixed=small, deadline=deadline)
+        analysis = dominance_analysis(nf.players, nf.strategies, payoffs, mixed=small, clock=clock)
         dominance, elimination = analysis.dominance, analysis.elimination
         if analysis.stopped is not None:
-            notes.append(dominance_note(analysis, timeout))
+            notes.append(dominance_note(analysis, clock))
             stopped = True
     pure_labels = tuple(tuple(nf.strategies[i][k] for i, k in enumerate(p)) for p in pure)
     zero_one = (Fraction(0), Fraction(1))  # shared: Fractions are immutable
@@ -436,7 +436,7 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
         if len(shape) > 2 and method != "pure":  # N players: kimgame.solvers.n_player (polynomial, budgeted)
             from kimgame.solvers.n_player import mixed_equilibria_notes
 
-            mixed, complete_mixed = mixed_equilibria_notes(nf, deadline, notes)
+            mixed, complete_mixed = mixed_equilibria_notes(nf, clock, notes)
             found = pure_mixes + [m for m in mixed if m not in pure_mixes]
             status = "partial" if stopped else ("complete" if complete_mixed else "incomplete")
             used = ("polynomial: every isolated equilibrium (exact)" if complete_mixed else
@@ -451,9 +451,9 @@ def _normal_form_step(nf, profiles: int, method: str, timeout, deadline, notes: 
 
     A, B = payoffs
     try:
-        found = [tuple(p) for p in extreme_equilibria(A, B, deadline=deadline)]
+        found = [tuple(p) for p in extreme_equilibria(A, B, clock=clock)]
     except SearchTimeout as stop:
-        notes.append(f"{why_stopped(stop, timeout)}: the Nash equilibria listed are those found so far")
+        notes.append(f"{why_stopped(stop, clock)}: the Nash equilibria listed are those found so far")
         return ([tuple(p) for p in cast("list[tuple[tuple[Fraction, ...], ...]]", stop.partial)], pure_labels, dominance, elimination,
                 "enummixed (stopped by the time limit)", "partial")
     return (found, pure_labels, dominance, elimination, "enummixed: every extreme equilibrium (exact)",

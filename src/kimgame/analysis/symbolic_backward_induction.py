@@ -42,6 +42,7 @@ from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Poly, Ratio,
 from kimgame.analysis.symbolic_cells import CellAlgebra, Cells, Out, Undecided, Values, payoff
 from kimgame.expr.tree import Formula
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
+from kimgame.solvers.clock import Clock
 
 
 class SymbolicBackwardInduction(CellAlgebra):
@@ -50,10 +51,10 @@ class SymbolicBackwardInduction(CellAlgebra):
     labels), "path" (the path of play) or "values" (payoffs only)."""
 
     def __init__(self, game: ExtensiveFormGame, max_pieces: int, mode: str = "values",
-                 deadline: float | None = None) -> None:
+                 clock: Clock | None = None) -> None:
         from kimgame.solvers.subgames import stages
 
-        super().__init__(game, max_pieces, deadline)
+        super().__init__(game, max_pieces, clock)
         self.mode = mode
         self.stages = stages(game)
         self.formulas = FormulaRatios(self.box)

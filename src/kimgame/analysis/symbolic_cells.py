@@ -4,7 +4,7 @@ A *cell* is a :class:`~kimgame.analysis.sign_polynomials.Term` (a conjunction of
 polynomials in the parameters) with the set of *outs* the subgame's subgame-perfect equilibria can give
 there (:data:`Out`: the payoffs of the players who move above, and the claim's data). :class:`CellAlgebra`
 intersects regions, splits a cell where a comparison is undecided (:class:`Undecided`), groups cells by
-their set of outs, and counts them against ``max_pieces`` and the deadline
+their set of outs, and counts them against ``max_pieces`` and the clock's deadline
 (:class:`~kimgame.errors.SolverLimit`). Cells are dropped only when proved empty on the box
 (:class:`~kimgame.analysis.sign_box.Box`).
 """
@@ -19,7 +19,7 @@ from kimgame.analysis.sign_polynomials import TRUE, Poly, Ratio, Term
 from kimgame.analysis.sign_regions import drop_subsumed, simplify_region
 from kimgame.errors import SolverLimit
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.solvers.deadline import Clock
+from kimgame.solvers.clock import Clock
 
 Values = tuple[Ratio | None, ...]
 Out = tuple[Values, Any]  # (payoffs of the players who move above, claim data: a Ratio, a label... by mode)
@@ -43,11 +43,11 @@ def payoff(values: Values, i: int) -> Ratio:
 
 class CellAlgebra:
     """Regions and cells on the box of one game's declared ranges, with the limits of the symbolic
-    backward induction: at most ``max_pieces`` cells at a node, and the ``deadline``."""
+    backward induction: at most ``max_pieces`` cells at a node, and the ``clock``'s deadline."""
 
-    def __init__(self, game: ExtensiveFormGame, max_pieces: int, deadline: float | None = None) -> None:
+    def __init__(self, game: ExtensiveFormGame, max_pieces: int, clock: Clock | None = None) -> None:
         self.game = game
-        self.clock = Clock(deadline)
+        self.clock = clock or Clock()
         self.box = Box(game.parameters)
         self.max_pieces = max_pieces
         self.largest = 0
@@ -105,7 +105,7 @@ class CellAlgebra:
         return out
 
     def check_time(self, v: int) -> None:
-        """Raise :class:`~kimgame.errors.SolverLimit` when the deadline has passed (at node ``v``)."""
+        """Raise :class:`~kimgame.errors.SolverLimit` when the clock's deadline has passed (at node ``v``)."""
         if self.clock.expired:
             raise SolverLimit(f"the time limit was reached during the symbolic backward induction (at "
                               f"'{self.game.node_label(v)}'); the claim can still be judged at given "

@@ -37,6 +37,7 @@ from kimgame.analysis.symbolic_cells import Out, payoff
 from kimgame.errors import KimgameError
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.tree import Decision, ExtensiveFormGame, Terminal
+from kimgame.solvers.clock import Clock
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -63,7 +64,7 @@ class TreeRegion:
 
 
 def tree_claim_condition(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | Dominates, *,
-                         max_pieces: int = MAX_PIECES, deadline: float | None = None) -> sympy.Boolean:
+                         max_pieces: int = MAX_PIECES, clock: Clock | None = None) -> sympy.Boolean:
     """The exact condition on the parameters under which the tree claim holds, as a sympy Boolean.
 
     ``Plays`` (player chooses the action at the information set with probability 1) and ``Outcome`` (the
@@ -79,14 +80,14 @@ def tree_claim_condition(game: ExtensiveFormGame, claim: Claim | Plays | Outcome
     Raises ``NotImplementedError`` for claims about Nash equilibria and for trees with imperfect
     information other than one player's information sets inside a subgame where only that player moves
     (their conditions are available numerically only), and :class:`~kimgame.errors.SolverLimit` when a
-    node would hold more than ``max_pieces`` cells or the work runs past ``deadline`` (a
-    ``time.monotonic()`` value).
+    node would hold more than ``max_pieces`` cells or the work runs past ``clock``'s deadline
+    (a :class:`kimgame.solvers.clock.Clock`).
     """
-    return tree_claim_region(game, claim, max_pieces=max_pieces, deadline=deadline).condition
+    return tree_claim_region(game, claim, max_pieces=max_pieces, clock=clock).condition
 
 
 def tree_claim_region(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | Dominates, *,
-                      max_pieces: int = MAX_PIECES, deadline: float | None = None) -> TreeRegion:
+                      max_pieces: int = MAX_PIECES, clock: Clock | None = None) -> TreeRegion:
     """:func:`tree_claim_condition` with its size (terms, atoms), the largest number of cells held at a
     node and the time taken (a :class:`TreeRegion`)."""
     start = time.perf_counter()
@@ -99,7 +100,7 @@ def tree_claim_region(game: ExtensiveFormGame, claim: Claim | Plays | Outcome | 
             "conditions for subgame-perfect equilibria of trees (equilibrium: spe), not for all Nash equilibria")
     if spec.quantifier not in ("every", "some"):
         raise KimgameError(f"unknown quantifier '{spec.quantifier}' (use every or some)")
-    solver = _ClaimSolver(game, max_pieces, deadline=deadline)
+    solver = _ClaimSolver(game, max_pieces, clock=clock)
     if isinstance(spec, Plays):
         terms = solver.plays(spec)
     else:

@@ -25,6 +25,7 @@ from typing import Any
 
 from kimgame.limits import DEFAULT_LIMITS, current_limits
 from kimgame.model.tree import Decision, ExtensiveFormGame
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.reduced_normal_form import Behavior, unit
 from kimgame.solvers.subgames import Stages, stages
 from kimgame.solvers.truncated_game import LocalGame, combinations
@@ -135,7 +136,7 @@ class SPESearch:
 
 
 def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-                 deadline: float | None = None, combination_limit: int | None = None,
+                 clock: Clock | None = None, combination_limit: int | None = None,
                  method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """The general search of :func:`kimgame.solvers.spe.search`: every stage solved one by one in exact
     fractions (``combination_limit`` and ``enumerate_up_to`` default to the ``spe_combinations`` and
@@ -185,7 +186,7 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
             mult = math.prod(k for _, k in combo)
             found: list[tuple[tuple[Fraction, ...], Any]]
             if local is not None:
-                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, deadline=deadline, method=method,
+                found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, clock=clock, method=method,
                                     enumerate_up_to=enumerate_up_to)
                 if local.used is not None:
                     result.sequence_stages[v] = (local.used, local.counts, local.pivots)

@@ -4,7 +4,7 @@ is :func:`kimgame.limits.too_much_memory`).
 
 The estimates are deliberately simple and calibrated on this project's own measurements (docs/exactness.md,
 "The budget"); they are upper-bound-minded for generic games. Degenerate games can be slower than the
-enumeration estimate: the time and memory checks of :class:`kimgame.solvers.deadline.Clock` catch those.
+enumeration estimate: the time and memory checks of :class:`kimgame.solvers.clock.Clock` catch those.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ ints) per player with shape ``(n_1, ..., n_N)``.  All comparisons are exact.
 * :func:`iterated_elimination` -- iterated elimination of strictly dominated
   strategies (IESDS), recording the round in which each strategy goes.
 * :func:`dominance_analysis` -- the three above in turn, as ``kimgame solve``
-  reports them, within a deadline.
+  reports them, within the run's time and memory limits.
 
-Each takes an optional ``deadline`` (a :func:`time.monotonic` value, see
-:mod:`kimgame.solvers.deadline`): once it has passed (or on Ctrl-C) they raise
-:class:`~kimgame.solvers.deadline.SearchTimeout` whose ``partial`` holds what
+Each takes an optional ``clock`` (:class:`kimgame.solvers.clock.Clock`): once its deadline has passed, its
+memory limit is reached or Ctrl-C is pressed, they raise
+:class:`~kimgame.solvers.clock.SearchTimeout` whose ``partial`` holds what
 was found so far.
 """
 
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-from kimgame.solvers.deadline import Clock, SearchTimeout, stopping, why_stopped
+from kimgame.solvers.clock import Clock, SearchTimeout, stopping, why_stopped
 
 __all__ = [
     "Dominance",
@@ -93,7 +93,7 @@ class Elimination:
     """Result of IESDS: the ``steps`` in elimination order and, per player, the
     ``surviving`` strategy labels in their original order.
 
-    ``complete`` is False when a deadline stopped the elimination: every step
+    ``complete`` is False when the clock stopped the elimination: every step
     listed is valid, but more strategies may be eliminable, so ``surviving``
     holds the strategies not eliminated *yet*."""
 
@@ -239,7 +239,7 @@ def pure_dominance(
     strategies: Sequence[Sequence[str]],
     payoffs: Sequence[np.ndarray],
     *,
-    deadline: float | None = None,
+    clock: Clock | None = None,
 ) -> tuple[Dominance, ...]:
     """All dominance relations between pure strategies.
 
@@ -248,9 +248,9 @@ def pure_dominance(
     (``kind="strict"``) or, failing that, weakly dominates it (``>=``
     everywhere and ``>`` somewhere; ``kind="weak"``).  ``by`` is ``{s: 1}``.
     Ordered by player, then dominated strategy, then dominating strategy.
-    After ``deadline``: :class:`SearchTimeout` with the relations found so far.
+    When ``clock`` stops it: :class:`SearchTimeout` with the relations found so far.
     """
-    clock = Clock(deadline)
+    clock = clock or Clock()
     out: list[Dominance] = []
     with stopping(lambda: tuple(out), "dominance relations"):
         _pure_relations(_validate(players, strategies, payoffs), players, strategies, out, clock)
@@ -278,7 +278,7 @@ def mixed_dominance(
     strategies: Sequence[Sequence[str]],
     payoffs: Sequence[np.ndarray],
     *,
-    deadline: float | None = None,
+    clock: Clock | None = None,
 ) -> tuple[Dominance, ...]:
     """Strategies strictly dominated by a mixed strategy but by no pure one.
 
@@ -293,10 +293,10 @@ def mixed_dominance(
     (Fudenberg & Tirole 1991, §2.1; Myerson 1991, §3.8).  Returns one
     :class:`Dominance` (``kind="strict"``) per such ``t``, with ``by`` the
     optimal mixture (support only, exact probabilities), verified exactly.
-    Ordered by player, then strategy. After ``deadline`` (checked at every exact LP
-    pivot): :class:`SearchTimeout` with the relations found so far.
+    Ordered by player, then strategy. When ``clock`` stops it (checked at every exact
+    LP pivot): :class:`SearchTimeout` with the relations found so far.
     """
-    clock = Clock(deadline)
+    clock = clock or Clock()
     out: list[Dominance] = []
     with stopping(lambda: tuple(out), "mixed dominance relations"):
         _mixed_relations(_validate(players, strategies, payoffs), players, strategies, out, clock)
@@ -324,7 +324,7 @@ def iterated_elimination(
     payoffs: Sequence[np.ndarray],
     *,
     mixed: bool = True,
-    deadline: float | None = None,
+    clock: Clock | None = None,
 ) -> Elimination:
     """Iterated elimination of strictly dominated strategies.
 
@@ -339,11 +339,11 @@ def iterated_elimination(
 
     Returns an :class:`Elimination` with steps ordered by round, player and
     strategy, and the surviving labels of each player in original order.
-    After ``deadline``: :class:`SearchTimeout` whose ``partial`` is an
+    When ``clock`` stops it: :class:`SearchTimeout` whose ``partial`` is an
     :class:`Elimination` with ``complete=False``, the steps made so far (each
     valid) and the strategies not eliminated yet.
     """
-    clock = Clock(deadline)
+    clock = clock or Clock()
     alive: list[list[int]] = [list(range(len(s))) for s in strategies]
     steps: list[EliminationStep] = []
 
@@ -394,7 +394,7 @@ def _eliminate(arrays: tuple[np.ndarray, ...], players: Sequence[str], strategie
 @dataclass(frozen=True, slots=True)
 class DominanceAnalysis:
     """What :func:`dominance_analysis` found: the ``dominance`` relations (pure, then mixed) and the
-    iterated ``elimination``. ``stopped`` is the :class:`SearchTimeout` when the deadline (or Ctrl-C)
+    iterated ``elimination``. ``stopped`` is the :class:`SearchTimeout` when the clock (or Ctrl-C)
     cut the analysis short — then ``elimination.complete`` is False and ``dominance`` holds the
     relations found so far — and None when it finished."""
 
@@ -414,34 +414,34 @@ def dominance_analysis(
     payoffs: Sequence[np.ndarray],
     *,
     mixed: bool = True,
-    deadline: float | None = None,
+    clock: Clock | None = None,
 ) -> DominanceAnalysis:
     """:func:`pure_dominance`, then (with ``mixed``) :func:`mixed_dominance`, then
-    :func:`iterated_elimination` (by mixed strategies too with ``mixed``), all within ``deadline``.
+    :func:`iterated_elimination` (by mixed strategies too with ``mixed``), all within ``clock``.
 
-    Never raises :class:`SearchTimeout`: when the deadline passes (or on Ctrl-C) the analysis stops and
+    Never raises :class:`SearchTimeout`: when the clock stops it (or on Ctrl-C) the analysis stops and
     returns what it found, with ``stopped`` set (see :class:`DominanceAnalysis`).
     """
     found: tuple[Dominance, ...] = ()
     untouched = Elimination((), tuple(tuple(labels) for labels in strategies), complete=False)
     try:
-        found = pure_dominance(players, strategies, payoffs, deadline=deadline)
+        found = pure_dominance(players, strategies, payoffs, clock=clock)
         if mixed:
-            found += mixed_dominance(players, strategies, payoffs, deadline=deadline)
+            found += mixed_dominance(players, strategies, payoffs, clock=clock)
     except SearchTimeout as stop:
         assert isinstance(stop.partial, tuple)
         return DominanceAnalysis(found + stop.partial, untouched, stop)
     try:
-        elimination = iterated_elimination(players, strategies, payoffs, mixed=mixed, deadline=deadline)
+        elimination = iterated_elimination(players, strategies, payoffs, mixed=mixed, clock=clock)
     except SearchTimeout as stop:
         assert isinstance(stop.partial, Elimination)
         return DominanceAnalysis(found, stop.partial, stop)
     return DominanceAnalysis(found, elimination)
 
 
-def dominance_note(analysis: DominanceAnalysis, timeout: float | None) -> str:
-    """The note saying where the deadline stopped a :class:`DominanceAnalysis`."""
-    why = why_stopped(analysis.stopped, timeout)
+def dominance_note(analysis: DominanceAnalysis, clock: Clock | None) -> str:
+    """The note saying where ``clock`` stopped a :class:`DominanceAnalysis`."""
+    why = why_stopped(analysis.stopped, clock)
     if analysis.stopped is not None and analysis.stopped.found == "eliminations":
         return (f"{why} during the iterated elimination of strictly dominated strategies, after "
                 f"{len(analysis.elimination.steps)} elimination(s): those listed are valid, but more strategies "

@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from kimgame.solvers.deadline import Clock, SearchTimeout, stopping
+from kimgame.solvers.clock import Clock, SearchTimeout, stopping
 
 __all__ = ["SearchTimeout", "extreme_equilibria"]
 
@@ -409,7 +409,7 @@ def _prepare_game(A: PayoffMatrix, B: PayoffMatrix) -> tuple[int, int, _Polytope
 
 
 def extreme_equilibria(
-    A: PayoffMatrix, B: PayoffMatrix, *, deadline: float | None = None
+    A: PayoffMatrix, B: PayoffMatrix, *, clock: Clock | None = None
 ) -> list[Profile]:
     """Return every extreme Nash equilibrium of the bimatrix game ``(A, B)`` exactly.
 
@@ -420,8 +420,8 @@ def extreme_equilibria(
         sequences of rows or 2-d numpy (object or integer) arrays of ``int`` /
         :class:`fractions.Fraction` entries.  Any game is allowed, including
         degenerate ones.
-    deadline:
-        Optional :func:`time.monotonic` value.  Once it has passed,
+    clock:
+        Optional :class:`~kimgame.solvers.clock.Clock`.  Once its deadline has passed (or its memory limit is reached),
         :class:`SearchTimeout` is raised; its ``partial`` attribute holds the
         equilibria found so far (sorted).
 
@@ -451,7 +451,7 @@ def extreme_equilibria(
     "Computing equilibria for two-person games", *Handbook of Game Theory*,
     vol. 3, ch. 45.
     """
-    clock = Clock(deadline)
+    clock = clock or Clock()
     found: set[Profile] = set()
     with stopping(lambda: sorted(found)):  # SearchTimeout with the equilibria found so far
         clock.check()

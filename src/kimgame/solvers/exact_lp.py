@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from kimgame.solvers.deadline import Clock
+from kimgame.solvers.clock import Clock
 
 __all__ = ["LPResult", "maximize"]
 
@@ -265,8 +265,8 @@ def maximize(
     Returns an :class:`LPResult`: status ``"optimal"`` with an exact optimal basic solution ``x`` and its
     ``value``, or ``"infeasible"`` / ``"unbounded"`` with ``x`` and ``value`` set to ``None``.
 
-    ``clock`` (a :class:`kimgame.solvers.deadline.Clock`) is checked before each pivot; when its deadline
-    has passed, :class:`kimgame.solvers.deadline.Expired` is raised.
+    ``clock`` (a :class:`kimgame.solvers.clock.Clock`) is checked before each pivot; when its deadline
+    has passed, :class:`kimgame.solvers.clock.Expired` is raised.
     """
     cost, cost_den = _integers(c)
     n = len(cost)

@@ -18,7 +18,7 @@ player's pure strategies and ``m .. m+n-1`` the column player's.
 
 from __future__ import annotations
 
-from kimgame.solvers.deadline import Clock, stopping
+from kimgame.solvers.clock import Clock, stopping
 from kimgame.solvers.enummixed import PayoffMatrix, Profile, _prepare_game, _Tableau
 
 __all__ = ["PivotLimit", "lemke_howson"]
@@ -38,7 +38,7 @@ def lemke_howson(
     *,
     dropped_label: int = 0,
     max_pivots: int = 100_000,
-    deadline: float | None = None,
+    clock: Clock | None = None,
 ) -> Profile:
     """Return one Nash equilibrium of ``(A, B)`` by exact Lemke-Howson pivoting.
 
@@ -53,9 +53,8 @@ def lemke_howson(
         ``k >= m`` the column player's strategy ``k - m``.
     max_pivots:
         Upper bound on the number of pivots (in both tableaux together).
-    deadline:
-        Optional :func:`time.monotonic` value, checked (with the memory limit in force, see
-        :class:`~kimgame.solvers.deadline.Clock`) before every pivot: one path is a step that may take
+    clock:
+        Optional :class:`~kimgame.solvers.clock.Clock` (time and memory), checked before every pivot: one path is a step that may take
         minutes on large games, so ``--timeout`` must be able to stop it.
 
     Returns
@@ -71,7 +70,7 @@ def lemke_howson(
     PivotLimit
         If more than ``max_pivots`` pivots would be needed.
     SearchTimeout
-        If the deadline passed, the memory limit was reached or Ctrl-C was pressed before the path ended
+        If the clock's deadline passed, the memory limit was reached or Ctrl-C was pressed before the path ended
         (its ``partial`` is empty: a path has no equilibrium before its end).
     ValueError
         If ``dropped_label`` is out of range or the matrices are malformed.
@@ -98,7 +97,7 @@ def lemke_howson(
     side = 0 if dropped_label < m else 1
     entering = dropped_label
     pivots = 0
-    clock = Clock(deadline)
+    clock = clock or Clock()
     with stopping(list, found="equilibria"):
         while True:
             if pivots >= max_pivots:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from kimgame.solvers.deadline import Clock
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.exact_lp import maximize
 
 __all__ = ["Feasibility", "Row", "check_farkas", "check_point", "feasibility", "with_bounds"]
@@ -155,8 +155,6 @@ def feasibility(rows: Sequence[Row], n: int, bounds: Bounds | None = None, *,
 def _certified(system: Sequence[Row], n: int, clock: Clock | None = None) -> Feasibility | None:
     """HiGHS's answer to the homogenised LP, certified exactly; None when neither certificate checks (or
     HiGHS stopped at the clock's deadline: the exact simplex then raises at its first pivot)."""
-    import time
-
     import numpy as np
     from scipy.optimize import linprog
 
@@ -176,8 +174,7 @@ def _certified(system: Sequence[Row], n: int, clock: Clock | None = None) -> Fea
     res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(len(ineq) + 1), A_eq=a_eq if eq else None,
                   b_eq=np.zeros(len(eq)) if eq else None,
                   bounds=[(None, None)] * (n + 1) + [(None, 1.0)], method="highs",
-                  options={} if clock is None or clock.deadline is None
-                  else {"time_limit": max(0.0, clock.deadline - time.monotonic())})
+                  options={} if clock is None or clock.remaining is None else {"time_limit": clock.remaining})
     if res.status != 0:
         return None
     t, s = res.x[-1], res.x[n]

@@ -18,10 +18,11 @@ exactly (:func:`max_regret`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
+
+from kimgame.solvers.clock import Clock
 
 POLYNOMIAL_BUDGET = 10.0  # seconds the polynomial method may take by default
 AUTO_SUPPORT_PROFILES = 100  # support profiles up to which ``auto`` runs it (2 x 2 x 2 x 2: 81, 4-7 s; 3 x 3 x 3
@@ -59,7 +60,7 @@ def max_regret(payoffs: Sequence[Any], profile: Profile) -> Fraction:
     return worst
 
 
-def _logit_trace(payoffs: Sequence[Any], deadline: float | None) -> list[Any]:
+def _logit_trace(payoffs: Sequence[Any], clock: Clock | None) -> list[Any]:
     import numpy as np
 
     arrays = [np.asarray(u, dtype=float) for u in payoffs]
@@ -70,7 +71,7 @@ def _logit_trace(payoffs: Sequence[Any], deadline: float | None) -> list[Any]:
     shape = arrays[0].shape
     sigma = [np.full(k, 1.0 / k) for k in shape]
     for lam in np.geomspace(0.5, 2e4, 80):
-        if deadline is not None and time.monotonic() > deadline:
+        if clock is not None and clock.expired:
             break
         for _ in range(300):
             new = []
@@ -85,7 +86,7 @@ def _logit_trace(payoffs: Sequence[Any], deadline: float | None) -> list[Any]:
     return sigma
 
 
-def _liap(payoffs: Sequence[Any], starts: list[list[Any]], deadline: float | None) -> list[Any]:
+def _liap(payoffs: Sequence[Any], starts: list[list[Any]], clock: Clock | None) -> list[Any]:
     """Local minima of the Lyapunov function ``sum_i sum_s max(0, u_i(s) - u_i(σ))^2`` plus a penalty on the
     probabilities' sums (R. D. McKelvey 1991; Gambit's liap), from each start; the best one."""
     import numpy as np
@@ -112,7 +113,7 @@ def _liap(payoffs: Sequence[Any], starts: list[list[Any]], deadline: float | Non
 
     best, best_value = starts[0], float("inf")
     for start in starts:
-        if deadline is not None and time.monotonic() > deadline:
+        if clock is not None and clock.expired:
             break
         x0 = np.concatenate(start)
         found = minimize(value, x0, method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(x0),
@@ -132,18 +133,19 @@ def _rounded(mix: Any) -> tuple[Fraction, ...]:
     return tuple(probs)
 
 
-def approximate_equilibrium(payoffs: Sequence[Any], deadline: float | None = None
+def approximate_equilibrium(payoffs: Sequence[Any], clock: Clock | None = None
                             ) -> tuple[Profile, Fraction, list[Any]]:
     """A rational profile near a Nash equilibrium, its exact ε (:func:`max_regret`) and the float profile it
-    was rounded from; see the module notes."""
+    was rounded from; see the module notes. ``clock`` ends the float search early (the best point so far
+    is rounded)."""
     import numpy as np
 
-    traced = _logit_trace(payoffs, deadline)
+    traced = _logit_trace(payoffs, clock)
     rng = np.random.default_rng(0)
     shape = np.asarray(payoffs[0]).shape
     starts = [traced, [np.full(k, 1.0 / k) for k in shape]]
     starts += [[rng.dirichlet(np.ones(k)) for k in shape] for _ in range(8)]
-    sigma = _liap(payoffs, starts, deadline)
+    sigma = _liap(payoffs, starts, clock)
     candidates = [tuple(_rounded(m) for m in sigma), tuple(_rounded(m) for m in traced)]
     # the profile with each player's near-best replies only (a purer rounding) is often exact
     cleaned = [np.where(m > 1e-3, m, 0.0) for m in sigma]
@@ -153,9 +155,9 @@ def approximate_equilibrium(payoffs: Sequence[Any], deadline: float | None = Non
     return best, eps, sigma
 
 
-def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tuple[list[Profile], bool]:
+def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[list[Profile], bool]:
     """For the reduced normal form ``nf`` of an N-player tree: the rational mixed equilibria the polynomial
-    method finds within its budget (:func:`kimgame.solvers.polynomial.polynomial_equilibria`, verified
+    method finds within its budget (``POLYNOMIAL_BUDGET`` seconds of ``clock``, :func:`kimgame.solvers.polynomial.polynomial_equilibria`, verified
     exactly), and whether it finished. Notes are added for the irrational equilibria and, when the search
     did not finish, for an approximate equilibrium with its exact ε (a verified one if ε is 0)."""
     from kimgame.expr.numbers import fmt
@@ -167,14 +169,14 @@ def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tupl
     )
     from kimgame.solvers.polynomial_method import algebraic_notes
 
-    start = time.monotonic()
-    budget = POLYNOMIAL_BUDGET if deadline is None else max(0.0, min(POLYNOMIAL_BUDGET, deadline - start))
+    clock = clock or Clock()
+    budget = clock.within(POLYNOMIAL_BUDGET)
     shape = nf.shape
     payoffs = nf.numeric
     found = None
     if len(shape) <= MAX_PLAYERS and _support_count(shape) <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES) \
-            and budget > 0:
-        found = polynomial_equilibria(payoffs, deadline=start + budget)
+            and budget.seconds:
+        found = polynomial_equilibria(payoffs, clock=budget)
         notes.extend(algebraic_notes(nf, found.algebraic))
         if found.complete:
             return list(found.rational), True
@@ -183,8 +185,7 @@ def mixed_equilibria_notes(nf, deadline: float | None, notes: list[str]) -> tupl
            "the reduced normal form is too large for the polynomial method by default")
     notes.append(f"mixed equilibria of the reduced normal form are not all found: {why}")
     if nf.num_profiles <= APPROX_PROFILE_LIMIT and not rational and not (found and found.algebraic):
-        profile, eps, _ = approximate_equilibrium(payoffs, deadline=None if deadline is None
-                                                  else max(deadline, time.monotonic() + 1.0))
+        profile, eps, _ = approximate_equilibrium(payoffs, clock.at_least(1.0))
         mixes = "; ".join(f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(nf.strategies[i], profile[i]) if x)
                           for i, p in enumerate(nf.players))
         if eps == 0:

@@ -17,9 +17,11 @@ from fractions import Fraction
 import numpy as np
 
 from kimgame.errors import SolverLimit
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.exact_linalg import solve_unique
 from kimgame.solvers.verify import is_nash
 
+DEFAULT_SECONDS = 60.0  # how long nashpy may search when the run has no time limit
 TOLERANCE = 1e-9
 
 
@@ -44,8 +46,9 @@ def _run(method: str, a: np.ndarray, b: np.ndarray, out: mp.Queue) -> None:  # c
         out.put(None)
 
 
-def nashpy_candidates(method: str, A: np.ndarray, B: np.ndarray, timeout: float) -> tuple[list, bool]:
-    """Float equilibria from nashpy's ``method`` within ``timeout`` seconds; (candidates, finished)."""
+def nashpy_candidates(method: str, A: np.ndarray, B: np.ndarray, clock: Clock) -> tuple[list, bool]:
+    """Float equilibria from nashpy's ``method`` (in a child process) until ``clock``'s deadline;
+    (candidates, finished)."""
     a = np.array(A, dtype=float)
     b = np.array(B, dtype=float)
     ctx = mp.get_context("fork")
@@ -53,13 +56,10 @@ def nashpy_candidates(method: str, A: np.ndarray, B: np.ndarray, timeout: float)
     proc = ctx.Process(target=_run, args=(method, a, b, out), daemon=True)
     proc.start()
     found: list = []
-    import time
-
-    deadline = time.monotonic() + timeout
     finished = False
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        remaining = clock.remaining
+        if remaining is None or remaining <= 0:
             break
         try:
             item = out.get(timeout=min(remaining, 0.5))
@@ -120,13 +120,17 @@ def _indifferent(M: np.ndarray, rows: list[int], cols: list[int], column_player:
     return dict(zip(unknowns, sol[:-1]))
 
 
-def solve_with_nashpy(method: str, A: np.ndarray, B: np.ndarray, timeout: float = 60.0):
-    """Exact, verified, de-duplicated equilibria from nashpy's ``method``.
+def solve_with_nashpy(method: str, A: np.ndarray, B: np.ndarray, clock: Clock | None = None):
+    """Exact, verified, de-duplicated equilibria from nashpy's ``method``, searched until ``clock``'s
+    deadline (``DEFAULT_SECONDS`` without one).
 
     Returns ``(equilibria, dropped)``: ``dropped`` counts float candidates that could not be confirmed
     exactly. Raises :class:`SolverLimit` (with ``partial``) when the time limit stopped nashpy.
     """
-    candidates, finished = nashpy_candidates(method, A, B, timeout)
+    clock = clock or Clock()
+    if clock.deadline is None:
+        clock = clock.within(DEFAULT_SECONDS)
+    candidates, finished = nashpy_candidates(method, A, B, clock)
     exact: list = []
     dropped = 0
     for x, y in candidates:
@@ -137,5 +141,6 @@ def solve_with_nashpy(method: str, A: np.ndarray, B: np.ndarray, timeout: float 
             exact.append(eq)
     exact.sort()
     if not finished:
-        raise SolverLimit(f"nashpy's {method} stopped at the {timeout:g} s limit", partial=(exact, dropped))
+        limit = "time limit" if clock.seconds is None else f"{clock.seconds:g} s limit"
+        raise SolverLimit(f"nashpy's {method} stopped at the {limit}", partial=(exact, dropped))
     return exact, dropped

@@ -38,7 +38,6 @@ degree four in five unknowns).
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -48,6 +47,7 @@ import numpy as np
 
 from kimgame.errors import KimgameError
 from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.solvers.clock import Clock
 
 __all__ = ["MAX_PLAYERS", "MAX_SUPPORT_PROFILES", "AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria"]
 
@@ -125,12 +125,14 @@ def _dominated_in_support(ints: Sequence[np.ndarray], support: Sequence[tuple[in
     return False
 
 
-def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | None = None) -> PolynomialResult:
+def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None = None) -> PolynomialResult:
     """All isolated Nash equilibria of a small N-player game (exact; see the module notes).
 
     ``payoffs[i]`` is player ``i``'s payoff array (exact numbers) of shape ``(k_1, ..., k_N)``. Raises
     :class:`KimgameError` beyond :data:`MAX_PLAYERS` players or :data:`MAX_SUPPORT_PROFILES` support profiles.
-    ``deadline`` (``time.monotonic()`` value) stops the search early (``timed_out``).
+    ``clock`` (:class:`kimgame.solvers.clock.Clock`) stops the search early (``timed_out``); it is looked at
+    before each support profile (a profile's system is solved by sympy Gröbner bases, which cannot be
+    stopped midway).
     """
     import sympy
 
@@ -155,7 +157,7 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, deadline: float | No
 
     profiles = sorted(itertools.product(*(_supports(k) for k in shape)), key=lambda s: (sum(map(len, s)), s))
     for support in profiles:
-        if deadline is not None and time.monotonic() > deadline:
+        if clock is not None and clock.expired:
             result.timed_out = True
             break
         result.supports_checked += 1

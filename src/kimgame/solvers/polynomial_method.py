@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from kimgame.errors import KimgameError
 from kimgame.model.tree import ExtensiveFormGame
+from kimgame.solvers.clock import Clock, why_stopped
 from kimgame.solvers.polynomial import AlgebraicEquilibrium, polynomial_equilibria
 from kimgame.solvers.results import AlgebraicEquilibrium as AlgebraicResult
 from kimgame.solvers.results import Equilibrium, Method, SolveResult
@@ -60,12 +61,11 @@ def algebraic_results(game, found: Sequence[AlgebraicEquilibrium]) -> tuple[Alge
         for eq in found)
 
 
-def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, deadline: float | None = None
-                     ) -> SolveResult:
+def solve_polynomial(game, base: SolveResult, *, clock: Clock | None = None) -> SolveResult:
     """``kimgame.solve(game, method="polynomial")``: every isolated equilibrium of a small N-player
     normal-form game (see the module notes), with dominance and claims from ``base`` (the game solved by
-    the ``pure`` method under the same ``deadline``, a :func:`time.monotonic` value; ``timeout`` is quoted
-    in the notes).
+    the ``pure`` method under the same ``clock``, a :class:`kimgame.solvers.clock.Clock`, whose seconds are
+    quoted in the notes).
 
     Rational equilibria are the result's ``equilibria`` (each verified exactly). Irrational ones are in
     ``algebraic_equilibria`` (exact sympy text and floats) and described in ``notes``; ``method.listed``
@@ -82,7 +82,7 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
         raise KimgameError("the polynomial method solves normal-form games; for a tree use --method enummixed, spe "
                            "or pure (or convert the tree to its reduced normal form with kimgame convert)")
     payoffs = game.numeric
-    found = polynomial_equilibria(payoffs, deadline=deadline)
+    found = polynomial_equilibria(payoffs, clock=clock)
     notes = [note for note in base.notes if "not enumerated" not in note]
     players, strategies = game.players, game.strategies
     notes.extend(algebraic_notes(game, found.algebraic))
@@ -103,7 +103,7 @@ def solve_polynomial(game, base: SolveResult, *, timeout: float | None = None, d
     if hidden:
         notes.append(f"{hidden} more support profiles with infinitely many solutions")
     if found.timed_out:
-        notes.append(f"time limit of {timeout:g} s reached after {found.supports_checked} of {found.supports_total} "
+        notes.append(f"{why_stopped(None, clock)} after {found.supports_checked} of {found.supports_total} "
                      "support profiles: the equilibria listed are those found so far")
     equilibria = tuple(Equilibrium(p, profile_payoffs(payoffs, p), game=game) for p in found.rational)
     algebraic = algebraic_results(game, found.algebraic)

@@ -15,7 +15,7 @@ the same number, iterating gives the values in order, ``.keys()`` / ``.items()``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -125,21 +125,17 @@ class Method:
     """How a result was computed (``result.method``).
 
     ``name``: the method run (``"enummixed"``, ``"lemke-howson"``, ``"pure"``, ``"polynomial"``, ``"spe"``,
-    ...); ``algorithm``: what ran, in words (the JSON's ``solver.method``); ``exact``: every reported
-    number is exact (always True: floats only search); ``scope``, ``complete``, ``listed``, ``total``,
-    ``cuts``, ``more``: see :mod:`kimgame.solvers.scope`; ``partial``: a time limit (or Ctrl-C, or a
-    pivot limit) stopped a step; ``options``: the options given (``timeout``, the limits changed);
-    ``time``: seconds spent.
+    ...); ``algorithm``: what ran, in words (the JSON's ``solver.method``); ``coverage``: the scope,
+    completeness and counts of the list of equilibria (:class:`~kimgame.solvers.scope.Coverage`; its fields
+    ``scope``, ``complete``, ``listed``, ``total``, ``cuts``, ``more`` are read here too, e.g.
+    ``result.method.complete``); ``partial``: a time limit (or Ctrl-C, or a pivot limit) stopped a step;
+    ``exact``: every reported number is exact (always True: floats only search); ``options``: the options
+    given (``timeout``, the limits changed); ``time``: seconds spent.
     """
 
     name: str
     algorithm: str
-    scope: str
-    complete: bool
-    listed: int
-    total: int | None
-    cuts: tuple[Cut, ...] = ()
-    more: str | None = None
+    coverage: Coverage
     partial: bool = False
     exact: bool = True
     options: Mapping[str, object] = field(default_factory=dict)
@@ -147,17 +143,35 @@ class Method:
 
     @classmethod
     def of(cls, name: str, algorithm: str, cov: Coverage, *, partial: bool = False) -> Method:
-        """A record from a :class:`~kimgame.solvers.scope.Coverage`."""
-        return cls(name, algorithm, cov.scope, cov.complete and not partial, cov.listed, cov.total, cov.cuts,
-                   cov.more, partial)
+        """A record from a :class:`~kimgame.solvers.scope.Coverage` (not complete when ``partial``)."""
+        return cls(name, algorithm, replace(cov, complete=cov.complete and not partial), partial)
 
     def __str__(self) -> str:
         return self.algorithm
 
     @property
-    def coverage(self) -> Coverage:
-        """The scope, completeness and counts as a :class:`~kimgame.solvers.scope.Coverage`."""
-        return Coverage(self.scope, self.complete, self.listed, self.total, self.cuts, self.more)
+    def scope(self) -> str:
+        return self.coverage.scope
+
+    @property
+    def complete(self) -> bool:
+        return self.coverage.complete
+
+    @property
+    def listed(self) -> int:
+        return self.coverage.listed
+
+    @property
+    def total(self) -> int | None:
+        return self.coverage.total
+
+    @property
+    def cuts(self) -> tuple[Cut, ...]:
+        return self.coverage.cuts
+
+    @property
+    def more(self) -> str | None:
+        return self.coverage.more
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from kimgame.solvers.deadline import Clock, stopping
+from kimgame.solvers.clock import Clock, stopping
 from kimgame.solvers.sequence_form import (
     DENOMINATORS,
     SequenceForm,
@@ -266,7 +266,7 @@ def _exact_path(form: SequenceForm, clock: Clock) -> tuple[tuple[Fraction, ...],
 EXACT_ONLY_SIZE = 120  # sequence forms with fewer rows than this are pivoted exactly straight away
 
 
-def sequence_lcp(form: SequenceForm, *, deadline: float | None = None
+def sequence_lcp(form: SequenceForm, *, clock: Clock | None = None
                  ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], int]:
     """One Nash equilibrium of the two-player sequence form ``form`` as exact realization plans
     ``(x, y)`` of ``form.players[0]`` and ``form.players[1]``, and the number of exact pivots (0 when
@@ -279,10 +279,10 @@ def sequence_lcp(form: SequenceForm, *, deadline: float | None = None
     is first pivoted in floating point; the behaviour probabilities at the end of that path, turned into
     nearby rationals, are accepted only when the plans are exactly best responses to each other. Else
     (and for small forms) the path is pivoted in exact integers, and its end is checked the same way
-    (AssertionError if not, which would be a bug). ``deadline`` (``time.monotonic``) is checked at every
-    pivot (:class:`kimgame.solvers.deadline.SearchTimeout` with nothing found when it passes, or on
+    (AssertionError if not, which would be a bug). ``clock`` (:class:`kimgame.solvers.clock.Clock`) is checked at every
+    pivot (:class:`kimgame.solvers.clock.SearchTimeout` with nothing found when it passes, or on
     Ctrl-C); :class:`LemkeFailure` if the exact path ends in a ray or cycles."""
-    clock = Clock(deadline)
+    clock = clock or Clock()
     with stopping(lambda: (), found="equilibria"):
         if sum(form.sizes) >= EXACT_ONLY_SIZE:
             found = _float_path(form, clock)

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.sequence_form import DENOMINATORS, SequenceForm, is_equilibrium, plan_from_floats
 
 __all__ = ["sequence_lp"]
 
 
-def sequence_lp(form: SequenceForm, *, deadline: float | None = None
+def sequence_lp(form: SequenceForm, *, clock: Clock | None = None
                 ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], Fraction, str]:
     """The optimal realization plans ``(x, y)`` of a constant-sum sequence form, the value for
     ``form.players[0]`` and how it was certified (``"HiGHS, certified exactly"`` or ``"exact Lemke"``).
@@ -76,5 +77,5 @@ def sequence_lp(form: SequenceForm, *, deadline: float | None = None
                 return x, y, form.value(x, y)[p1], "HiGHS, certified exactly"
     from kimgame.solvers.sequence_lcp import sequence_lcp
 
-    x, y, _ = sequence_lcp(form, deadline=deadline)
+    x, y, _ = sequence_lcp(form, clock=clock)
     return x, y, form.value(x, y)[p1], "exact Lemke (the floating-point optimum could not be certified)"

@@ -10,16 +10,15 @@ from typing import Any
 from kimgame.limits import current_limits
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.backward_induction import SPESearch, stage_search
-from kimgame.solvers.subgames import Stages
-
-ARRAY_SEARCH_MIN_NODES = 2_000  # perfect-information trees this large are solved on arrays (array_tree)
+from kimgame.solvers.clock import Clock
+from kimgame.solvers.subgames import Stages, tree_backend
 
 
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
-           deadline: float | None = None, combination_limit: int | None = None,
+           clock: Clock | None = None, combination_limit: int | None = None,
            method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """Solve every stage of ``game`` bottom-up (see :mod:`kimgame.solvers.backward_induction`).
-    ``deadline`` (``time.monotonic``) bounds the equilibrium enumeration of imperfect-information stages
+    ``clock`` (:class:`kimgame.solvers.clock.Clock`) bounds the equilibrium enumeration of imperfect-information stages
     (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
     acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
     ``sequence-lcp`` / ``sequence-lp`` (one equilibrium from the sequence form), ``auto`` (the sequence
@@ -28,17 +27,18 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
     :meth:`kimgame.solvers.truncated_game.LocalGame.solve`. ``combination_limit``: combinations of subgame values
     tried at one stage (default: the ``spe_combinations`` limit in force, ``--limit spe_combinations=N``).
 
-    Perfect-information trees of at least ``ARRAY_SEARCH_MIN_NODES`` nodes are solved on arrays, with the
-    same results (:func:`kimgame.solvers.array_tree.array_search`)."""
+    Large perfect-information trees are solved on arrays, with the same results
+    (:func:`kimgame.solvers.array_tree.array_search`; chosen by :func:`kimgame.solvers.subgames.tree_backend`
+    from the ``array_nodes`` and ``array_nodes_per_level`` limits in force)."""
     if combination_limit is None:
         combination_limit = current_limits().spe_combinations
-    if game.num_nodes >= ARRAY_SEARCH_MIN_NODES and game.is_perfect_information:
+    if tree_backend(game) == "arrays":
         from kimgame.solvers.array_tree import array_search  # numpy: only for large trees
 
         found = array_search(game, combination_limit=combination_limit)
         if found is not None:
             return found
-    return stage_search(game, st, pure_only=pure_only, deadline=deadline, combination_limit=combination_limit,
+    return stage_search(game, st, pure_only=pure_only, clock=clock, combination_limit=combination_limit,
                         method=method, enumerate_up_to=enumerate_up_to)
 
 

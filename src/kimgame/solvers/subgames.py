@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from kimgame.limits import current_limits
 from kimgame.model.nodes import Chance, Decision, Node, Terminal
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.reduced_normal_form import (
@@ -29,15 +30,24 @@ from kimgame.solvers.reduced_normal_form import (
     unit,
 )
 
-ARRAY_STAGES_MIN_NODES = 2_000  # perfect-information trees this large get their stages from the arrays
+
+def tree_backend(game: ExtensiveFormGame) -> str:
+    """How ``game``'s stages are found and its subgame-perfect equilibria searched, the one place that
+    chooses (same results either way; see :func:`kimgame.solvers.spe.search`): ``"nodes"`` (stage by
+    stage, on the nodes), ``"array stages"`` (stages read off the tree's arrays, then stage by stage: a
+    perfect-information tree of at least the ``array_nodes`` limit in force, whose levels average fewer
+    than ``array_nodes_per_level`` nodes, such as a long centipede) or ``"arrays"`` (stages and search on
+    arrays, level by level: :func:`kimgame.solvers.array_tree.array_search`)."""
+    chosen = current_limits()
+    if game.num_nodes < chosen.array_nodes or not game.is_perfect_information:
+        return "nodes"
+    levels = int(game.arrays.depth.max()) + 1
+    return "array stages" if levels * chosen.array_nodes_per_level > game.num_nodes else "arrays"
 
 
 def _perfect_information_arrays(game: ExtensiveFormGame):
-    """The tree's arrays when it is a large perfect-information tree (every non-terminal node starts a
-    subgame), else None."""
-    if game.num_nodes >= ARRAY_STAGES_MIN_NODES and game.is_perfect_information:
-        return game.arrays
-    return None
+    """The tree's arrays when its stages are read off them (:func:`tree_backend`), else None."""
+    return None if tree_backend(game) == "nodes" else game.arrays
 
 
 def subgame_roots(game: ExtensiveFormGame) -> tuple[int, ...]:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from kimgame.model.tree import ExtensiveFormGame, PlanSpace, plan_counts, plan_space
+from kimgame.solvers.clock import Clock
 from kimgame.solvers.reduced_normal_form import (
     Behavior,
     behavior_from_mixed,
@@ -84,7 +85,7 @@ class LocalGame:
         return None
 
     def solve(self, cut_values: Mapping[int, Sequence[Fraction]], *, pure_only: bool = False,
-              deadline: float | None = None, method: str = "enummixed",
+              clock: Clock | None = None, method: str = "enummixed",
               enumerate_up_to: int | None = None) -> list[tuple[tuple[Fraction, ...], Behavior]]:
         """Every extreme equilibrium of the truncated game (two acting players; pure ones only with
         ``pure_only``), its optimal plans (one acting player) or its pure equilibria (three or more),
@@ -101,7 +102,7 @@ class LocalGame:
         sequence = None if pure_only else self.chooses_sequence_form(method, enumerate_up_to)
         self.used = sequence
         if sequence is not None:
-            return [self._solve_sequence_form(cut_values, sequence, deadline)]
+            return [self._solve_sequence_form(cut_values, sequence, clock)]
         from kimgame.solvers.enummixed import extreme_equilibria
         from kimgame.solvers.pure import pure_equilibria
 
@@ -122,7 +123,7 @@ class LocalGame:
             size = len(u)
             profiles = [(tuple(Fraction(int(j == k)) for j in range(size)),) for k in range(size) if u[k] == top]
         elif len(acting) == 2 and not pure_only:
-            profiles = [tuple(p) for p in extreme_equilibria(local[acting[0]], local[acting[1]], deadline=deadline)]
+            profiles = [tuple(p) for p in extreme_equilibria(local[acting[0]], local[acting[1]], clock=clock)]
         else:
             for idx in pure_equilibria([local[i] for i in acting]):
                 profiles.append(tuple(tuple(Fraction(int(j == k)) for j in range(space.shape[i]))
@@ -136,24 +137,24 @@ class LocalGame:
             out.append((value, behavior))
         return out
 
-    def _solve_sequence_form(self, cut_values, method: str, deadline: float | None
+    def _solve_sequence_form(self, cut_values, method: str, clock: Clock | None
                              ) -> tuple[tuple[Fraction, ...], Behavior]:
         from kimgame.solvers.sequence_form import sequence_form
 
         form = sequence_form(self.game, self.root, self.cuts, cut_values)
         if sum(form.sizes) > SLOW_SEQUENCE_FORM:
-            from kimgame.solvers.deadline import announce
+            from kimgame.solvers.clock import announce
 
             m1, m2, _, _ = form.sizes
             announce(f"sequence-form {method} with {m1} + {m2} sequences at '{self.game.node_label(self.root)}'")
         if method == "sequence-lp" and form.constant_sum is not None:
             from kimgame.solvers.sequence_lp import sequence_lp
 
-            x, y, _, _ = sequence_lp(form, deadline=deadline)
+            x, y, _, _ = sequence_lp(form, clock=clock)
         else:
             from kimgame.solvers.sequence_lcp import sequence_lcp
 
-            x, y, pivots = sequence_lcp(form, deadline=deadline)
+            x, y, pivots = sequence_lcp(form, clock=clock)
             self.pivots += pivots
         behavior = form.behavior(0, x)
         behavior.update(form.behavior(1, y))

@@ -1,5 +1,5 @@
-"""--timeout bounds every step of kimgame solve, the dominance analysis included (one deadline mechanism:
-kimgame.solvers.deadline): a passed deadline gives a partial result marked so, exit code 3, valid JSON."""
+"""--timeout bounds every step of kimgame solve, the dominance analysis included (one budget object, the Clock of
+kimgame.solvers.clock): a passed deadline gives a partial result marked so, exit code 3, valid JSON."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 import kimgame
 from clirun import run_cli
 from kimgame.analysis.solve import solve_normal_form
-from kimgame.solvers import deadline as deadline_module
-from kimgame.solvers.deadline import Clock, Expired, SearchTimeout
+from kimgame.solvers import clock as clock_module
+from kimgame.solvers.clock import Clock, Expired, SearchTimeout
 from kimgame.solvers.dominance import (
     Elimination,
     dominance_analysis,
@@ -52,7 +52,38 @@ def chain_game(n: int = 6):
 def fake_clock(monkeypatch, checks: int) -> None:
     """time.monotonic advancing one 'second' per call: a deadline of ``checks`` stops after that many checks."""
     ticks = itertools.count()
-    monkeypatch.setattr(deadline_module.time, "monotonic", lambda: float(next(ticks)))
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: float(next(ticks)))
+
+
+# --------------------------------------------------------------------------------------------------
+# the clock itself: a timeout becomes one clock; its parts never outlast it
+
+
+def test_a_clock_and_its_parts(monkeypatch):
+    from kimgame.limits import limits_in_force
+    from kimgame.solvers.clock import why_stopped
+
+    now = [100.0]
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: now[0])
+    run = Clock.after(10)
+    assert (run.deadline, run.seconds, run.remaining, run.expired) == (110.0, 10, 10.0, False)
+    assert Clock.after(None).deadline is None and Clock.after(None).remaining is None
+    enumeration, paths, whole = run.split(0.7, 0.85, 1.0)  # --method auto's plan: shares of the timeout
+    assert [c.deadline for c in (enumeration, paths, whole)] == [107.0, 108.5, 110.0] and whole.seconds == 10
+    with limits_in_force({"budget": 20, "memory": 12345}):  # no timeout: the plan is the budget limit
+        unlimited = Clock()
+        (planned,) = unlimited.split(0.5)
+    assert (planned.deadline, planned.seconds, planned.memory) == (110.0, 20, 12345)
+    now[0] = 108.0
+    assert run.within(5).deadline == 110.0 and run.within(5).seconds == 2.0  # never past the run's deadline
+    assert run.split(1.0)[0].deadline == 110.0  # a plan made late still ends with the run
+    assert run.at_least(1.0) is run and run.at_least(5.0).deadline == 113.0  # a step that must answer
+    now[0] = 111.0
+    assert run.expired and run.remaining == 0.0
+    with pytest.raises(Expired):
+        run.check()
+    assert why_stopped(None, run) == "time limit of 10 s reached"
+    assert why_stopped(None, Clock(105.0)) == "time limit reached"  # made from a deadline: no seconds to quote
 
 
 # --------------------------------------------------------------------------------------------------
@@ -63,10 +94,10 @@ def test_dominance_functions_with_a_passed_deadline_raise_with_empty_partial():
     players, strategies, payoffs = chain_game()
     for function in (pure_dominance, mixed_dominance):
         with pytest.raises(SearchTimeout) as info:
-            function(players, strategies, payoffs, deadline=PAST)
+            function(players, strategies, payoffs, clock=Clock(PAST))
         assert info.value.partial == () and not info.value.interrupted
     with pytest.raises(SearchTimeout) as info:
-        iterated_elimination(players, strategies, payoffs, deadline=PAST)
+        iterated_elimination(players, strategies, payoffs, clock=Clock(PAST))
     partial = info.value.partial
     assert isinstance(partial, Elimination) and partial.complete is False
     assert partial.steps == () and partial.surviving == strategies
@@ -79,16 +110,16 @@ def test_partial_results_are_a_prefix_of_the_full_ones(monkeypatch):
     assert full_elim.complete and full_elim.surviving == (("s5",), ("t5",))
     fake_clock(monkeypatch, 0)
     with pytest.raises(SearchTimeout) as info:
-        pure_dominance(players, strategies, payoffs, deadline=4.0)
+        pure_dominance(players, strategies, payoffs, clock=Clock(4.0))
     assert 0 < len(info.value.partial) < len(full_pure)
     assert info.value.partial == full_pure[:len(info.value.partial)]
     ticks = itertools.count()  # how many clock checks the whole elimination makes: stop it halfway
-    monkeypatch.setattr(deadline_module.time, "monotonic", lambda: float(next(ticks)))
-    iterated_elimination(players, strategies, payoffs, deadline=1e9)
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: float(next(ticks)))
+    iterated_elimination(players, strategies, payoffs, clock=Clock(1e9))
     checks = next(ticks)
     fake_clock(monkeypatch, 0)
     with pytest.raises(SearchTimeout) as info:
-        iterated_elimination(players, strategies, payoffs, deadline=checks / 2)
+        iterated_elimination(players, strategies, payoffs, clock=Clock(checks / 2))
     partial = info.value.partial
     assert not partial.complete and 0 < len(partial.steps) < len(full_elim.steps)
     assert partial.steps == full_elim.steps[:len(partial.steps)]
@@ -107,7 +138,7 @@ def test_dominance_analysis_never_raises_and_says_where_it_stopped():
     players, strategies, payoffs = chain_game()
     done = dominance_analysis(players, strategies, payoffs)
     assert done.complete and done.elimination.complete and done.stopped is None
-    cut = dominance_analysis(players, strategies, payoffs, deadline=PAST)
+    cut = dominance_analysis(players, strategies, payoffs, clock=Clock(PAST))
     assert not cut.complete and cut.stopped is not None and cut.dominance == ()
     assert not cut.elimination.complete and cut.elimination.steps == ()
 
@@ -138,7 +169,7 @@ def test_solve_with_a_passed_deadline_is_partial_even_without_enumeration(tmp_pa
     game = kimgame.load(path)
     done = solve_normal_form(game, method="pure")
     assert not done.partial and done.elimination.complete and done.dominance
-    cut = solve_normal_form(game, method="pure", deadline=PAST, timeout=0)
+    cut = solve_normal_form(game, method="pure", clock=Clock(PAST, seconds=0))
     assert cut.partial and not cut.complete and not cut.elimination.complete
     assert cut.pure_equilibria == done.pure_equilibria  # found before the deadline was looked at
     assert any("during the dominance analysis" in note for note in cut.notes)
@@ -190,7 +221,7 @@ def test_claim_after_elimination_is_not_judged_on_an_unfinished_elimination(tmp_
     path = tmp_path / "g.yaml"
     path.write_text(matrix_yaml(A, A.T, claims))
     game = kimgame.load(path)
-    (claim,) = solve_normal_form(game, method="pure", deadline=PAST, timeout=0).claims
+    (claim,) = solve_normal_form(game, method="pure", clock=Clock(PAST, seconds=0)).claims
     assert claim.holds is False and "not judged" in claim.detail
     (claim,) = solve_normal_form(game, method="pure").claims
     assert "not judged" not in claim.detail

@@ -1,21 +1,25 @@
-"""Deadlines and the memory limit: how every solver step honours ``--timeout``, ``--limit memory`` and
-Ctrl-C, in one place.
+"""The one budget of a run: :class:`Clock` carries its time limit and the memory limit through every
+solver and analysis step, and honours ``--timeout``, ``--limit memory`` and Ctrl-C in one place.
 
-A step that may run long takes ``deadline`` (a :func:`time.monotonic` value, or None for no limit),
-makes a :class:`Clock` of it and calls :meth:`Clock.tick` (every few units of work) or
-:meth:`Clock.check` in its loops; inside, a passed deadline is the internal signal :class:`Expired`.
-At the step's public entry point :func:`stopping` turns that signal, and Ctrl-C, into
-:class:`SearchTimeout`, whose ``partial`` holds what the step had found so far. Callers catch
-``SearchTimeout``, report the partial result and mark it partial (exit code 3 on the command line).
+A timeout in seconds exists only at the public boundary (``kimgame.solve``, ``kimgame.nash.*``,
+``kimgame.analyze``, ``write_report``, the command line), which turns it into a clock once:
+``Clock.after(timeout)``. Every step below takes ``clock: Clock | None`` (None: no time limit, the memory
+limit in force), passes it on, or a part of it (:meth:`Clock.within`, :meth:`Clock.split`), and calls
+:meth:`Clock.tick` (every few units of work) or :meth:`Clock.check` in its loops; inside, a passed
+deadline is the internal signal :class:`Expired`. At the step's public entry point :func:`stopping` turns
+that signal, and Ctrl-C, into :class:`SearchTimeout`, whose ``partial`` holds what the step had found so
+far. Callers catch ``SearchTimeout``, report the partial result and mark it partial (exit code 3 on the
+command line); :func:`why_stopped` words the note from the clock ("time limit of 2 s reached").
 
-The same :class:`Clock` is the memory budget: every so often (at most every ``MEMORY_EVERY`` seconds,
-and at its first check) it reads the process's resident memory (:func:`resident_bytes`) and, above the
-``memory`` limit in force (:class:`kimgame.limits.Limits`), stops the step with :class:`MemoryExceeded`,
-a kind of :class:`Expired`; :class:`SearchTimeout` then carries ``memory`` (the limit) and
-:func:`why_stopped` says "memory limit of 2 GiB reached".
+The same clock is the memory budget: every so often (at most every ``MEMORY_EVERY`` seconds, and at its
+first check) it reads the process's resident memory (:func:`resident_bytes`) and, above the ``memory``
+limit in force (:class:`kimgame.limits.Limits`), stops the step with :class:`MemoryExceeded`, a kind of
+:class:`Expired`; :class:`SearchTimeout` then carries ``memory`` (the limit) and :func:`why_stopped` says
+"memory limit of 2 GiB reached".
 
-Used by the vertex enumeration (:mod:`kimgame.solvers.enummixed`), backward induction over subgames,
-the dominance analysis (:mod:`kimgame.solvers.dominance`) and the exact LPs it solves.
+The time plan of ``--method auto`` is a split of the clock (:meth:`Clock.split`): shares of the planned
+seconds (the timeout, or the ``budget`` limit without one), each a clock that never ends after the
+user's deadline.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ from contextlib import contextmanager
 
 from kimgame.limits import current_limits, format_bytes
 
-__all__ = ["CHECK_EVERY", "Clock", "Expired", "MemoryExceeded", "SearchTimeout", "announce", "deadline_after",
-           "memory_note", "resident_bytes", "show_progress", "stopping", "why_stopped"]
+__all__ = ["CHECK_EVERY", "Clock", "Expired", "MemoryExceeded", "SearchTimeout", "announce", "memory_note",
+           "resident_bytes", "show_progress", "stopping", "why_stopped"]
 
 # Check the clock after this many units of work (must be a power of two).
 CHECK_EVERY = 16
@@ -91,22 +95,62 @@ class MemoryExceeded(Expired):
 
 
 class Clock:
-    """Periodic deadline and memory check for inner loops: one budget (time and memory) per step.
+    """One run's budget: the time limit (``deadline``, a :func:`time.monotonic` value, or None for none) and
+    the memory limit (``memory``, bytes; default: the ``memory`` limit in force when the clock is made),
+    with the periodic check inner loops call. ``seconds`` is the time limit as the user gave it (quoted
+    in notes: "time limit of 2 s reached"), None when there is none or the clock was made from a deadline.
+    """
 
-    ``memory`` (bytes) defaults to the ``memory`` limit in force when the clock is made."""
+    __slots__ = ("count", "deadline", "memory", "next_memory", "seconds")
 
-    __slots__ = ("count", "deadline", "memory", "next_memory")
-
-    def __init__(self, deadline: float | None, memory: int | None = None) -> None:
+    def __init__(self, deadline: float | None = None, *, memory: int | None = None,
+                 seconds: float | None = None) -> None:
         self.deadline = deadline
+        self.seconds = seconds
         self.memory = current_limits().memory if memory is None else memory
         self.next_memory = 0.0  # the first check reads the memory
         self.count = 0
+
+    @classmethod
+    def after(cls, timeout: float | None) -> Clock:
+        """The clock of a run given ``timeout`` seconds from now (None: no time limit): the one place a
+        timeout becomes a clock."""
+        return cls(None if timeout is None else time.monotonic() + timeout, seconds=timeout)
 
     @property
     def expired(self) -> bool:
         """Whether the deadline has passed (never, without one)."""
         return self.deadline is not None and time.monotonic() > self.deadline
+
+    @property
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (at least 0; None without one)."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def within(self, seconds: float) -> Clock:
+        """A part of this clock for one step: ``seconds`` from now, never past this clock's deadline (its
+        ``seconds`` the time it was given, quoted in notes)."""
+        left = self.remaining
+        given = seconds if left is None else min(seconds, left)
+        return Clock(time.monotonic() + given, memory=self.memory, seconds=given)
+
+    def at_least(self, seconds: float) -> Clock:
+        """This clock, with at least ``seconds`` left from now (a step that must give an answer)."""
+        left = self.remaining
+        return self if left is None or left >= seconds else Clock(time.monotonic() + seconds, memory=self.memory,
+                                                                  seconds=self.seconds)
+
+    def split(self, *shares: float) -> tuple[Clock, ...]:
+        """The time plan of a run: for each share (a fraction, in order) a clock that ends that share of the
+        planned seconds from now — the ``seconds`` given, else the time left, else the ``budget`` limit in
+        force — and never after this clock's deadline. Each quotes the planned seconds."""
+        now = time.monotonic()
+        planned = self.seconds if self.seconds is not None else self.remaining
+        if planned is None:
+            planned = float(current_limits().budget)
+        ends = [now + share * planned for share in shares]
+        return tuple(Clock(end if self.deadline is None else min(end, self.deadline), memory=self.memory,
+                           seconds=planned) for end in ends)
 
     def check(self) -> None:
         """Raise :class:`Expired` if the deadline has passed, :class:`MemoryExceeded` if the resident memory
@@ -142,20 +186,16 @@ def announce(message: str) -> None:
         stream.flush()
 
 
-def deadline_after(timeout: float | None) -> float | None:
-    """The :func:`time.monotonic` deadline ``timeout`` seconds from now (None for no timeout)."""
-    return None if timeout is None else time.monotonic() + timeout
-
-
-def why_stopped(stop: SearchTimeout | Expired | None, timeout: float | None) -> str:
+def why_stopped(stop: SearchTimeout | Expired | None, clock: Clock | None) -> str:
     """Why a step stopped, for a note: ``"interrupted"`` (Ctrl-C), ``"memory limit of 2 GiB reached (raise
-    it with --limit memory=4GiB)"`` or ``"time limit of 2 s reached"``."""
+    it with --limit memory=4GiB)"`` or ``"time limit of 2 s reached"`` (the seconds ``clock`` was given)."""
     if isinstance(stop, SearchTimeout) and stop.interrupted:
         return "interrupted"
     memory = stop.limit if isinstance(stop, MemoryExceeded) else getattr(stop, "memory", None)
     if memory is not None:
         return memory_note(memory)
-    return "time limit reached" if timeout is None else f"time limit of {timeout:g} s reached"
+    seconds = None if clock is None else clock.seconds
+    return "time limit reached" if seconds is None else f"time limit of {seconds:g} s reached"
 
 
 @contextmanager
