@@ -18,6 +18,7 @@ labels (paths of moves) are written only when asked for. Trees are assembled int
 
 from __future__ import annotations
 
+import operator
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -220,16 +221,16 @@ class TreeStore(Sequence[Node]):
     def __getitem__(self, i: slice) -> tuple[Node, ...]: ...
 
     def __getitem__(self, i: int | slice) -> Node | tuple[Node, ...]:
+        if type(i) is int:  # the common case first: solvers read nodes one by one
+            node = self._nodes[i]  # (IndexError when out of range)
+            if node is None:
+                if i < 0:
+                    i += len(self)
+                node = self._nodes[i] = self._make(i)
+            return node
         if isinstance(i, slice):
             return tuple(self[j] for j in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        node = self._nodes[i]
-        if node is None:
-            if not 0 <= i < len(self):
-                raise IndexError("node index out of range")
-            node = self._nodes[i] = self._make(i)
-        return node
+        return self[operator.index(i)]
 
     def __iter__(self) -> Iterator[Node]:
         if self._paths is None and self.arrays.num_infosets > len(self._explicit):
