@@ -325,7 +325,10 @@ class _Assembly:
         vector and place (each terminal its own when some payoff is of a type whose equality is not its
         meaning: a float or bool equals an int, and a list cannot be compared at all)."""
         terminals = list(itertools.compress(range(len(kind)), map(operator.not_, kind)))
-        if set(map(type, itertools.chain.from_iterable(payoff_raw))) <= _EXACT_TYPES:
+        types = set(map(type, itertools.chain.from_iterable(payoff_raw)))
+        if types <= {Formula}:  # formulas already: the same objects are the same vector, wherever written
+            keys = [tuple(map(id, pays)) for pays in payoff_raw]
+        if types <= _EXACT_TYPES:
             distinct: dict[Any, int] = {}
             codes = array("q", [distinct.setdefault(key, len(distinct)) for key in keys])
             firsts: list[int] = []  # the first terminal of each code (codes are numbered in order of first appearance)
@@ -449,9 +452,11 @@ def _path_labels_distinct(users: Mapping[str, list[int]], explicit: set[int], ar
     notation): distinct paths then give distinct labels, except that the root is "root" and so is a path
     of one move "root". Each explicit label is read back as a path and looked up."""
     labels = arrays.labels
+    c = arrays.columns
+    if len(explicit) == c.kind.count(DECISION):  # no node is labelled by its path
+        return True
     if any(">" in x or "×" in x for x in labels):
         return False
-    c = arrays.columns
     kind, move, ptr, children = c.kind, c.move, c.child_ptr, c.children
 
     def child(v: int, label: str) -> int | None:
