@@ -33,10 +33,11 @@ from dataclasses import dataclass
 from kimgame.analysis.path_words import play_words, tie_words
 from kimgame.analysis.region_words import evaluate_pieces, pieces_text, region_pieces, region_text
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
 from kimgame.analysis.sign_regions import simplify_region
+from kimgame.analysis.sign_terms import NEG, POS, ZERO, Term
 from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInduction
 from kimgame.analysis.tree_conditions import MAX_PIECES
+from kimgame.expr.polynomial import Poly
 from kimgame.model.claims import Claim, Plays
 from kimgame.model.tree import Decision, ExtensiveFormGame, Terminal, plan_space
 from kimgame.solvers.clock import Clock

@@ -6,8 +6,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
 from kimgame.analysis.sign_regions import integer_sides
+from kimgame.analysis.sign_terms import NEG, POS, ZERO, Term
+from kimgame.expr.polynomial import Poly
 
 __all__ = ["constraint_parts", "evaluate_pieces", "pieces_text", "region_pieces", "region_text"]
 

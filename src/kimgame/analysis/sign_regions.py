@@ -2,7 +2,7 @@
 
 The building blocks of the symbolic backward induction in :mod:`kimgame.analysis.tree_conditions`,
 kept free of sympy (exact ``Fraction`` arithmetic on small sparse polynomials; sympy only writes the
-result). A region is a list of :class:`~kimgame.analysis.sign_polynomials.Term` (a disjunction of
+result). A region is a list of :class:`~kimgame.analysis.sign_terms.Term` (a disjunction of
 conjunctions of sign constraints), simplified here on the box of declared ranges
 (:class:`~kimgame.analysis.sign_box.Box`, which proves every step) and written as a sympy Boolean.
 """
@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Monomial, Poly, Term, flip_mask
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term, flip_mask
+from kimgame.expr.polynomial import Monomial, Poly
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -147,8 +148,7 @@ def integer_sides(q: Poly, mask: int) -> tuple[list[tuple[Monomial, int]], list[
     the terms of each side (monomial, positive coprime integer coefficient) and the mask of ``op``."""
     if mask in (NEG, NEG | ZERO):
         q, mask = -q, flip_mask(mask)
-    den = math.lcm(*(c.denominator for c in q.terms.values()))
-    ints = {m: int(c * den) for m, c in q.terms.items()}
+    ints = q.integer_terms()
     g = math.gcd(*ints.values())
     return [(m, c // g) for m, c in ints.items() if c > 0], [(m, -c // g) for m, c in ints.items() if c < 0], mask
 

@@ -38,8 +38,9 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from kimgame.analysis.formula_ratios import FormulaRatios
-from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Poly, Ratio, Term
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term
 from kimgame.analysis.symbolic_cells import CellAlgebra, Cells, Out, Undecided, Values, payoff
+from kimgame.expr.polynomial import Poly, Ratio
 from kimgame.expr.tree import Formula
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal, plan_space
 from kimgame.solvers.clock import Clock

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.errors import KimgameError
-from kimgame.expr.tree import BinOp, Call, Expr, Neg, Num, Param
+from kimgame.expr.tree import Expr, fold
 
 Program = list[Any]
 
@@ -31,28 +31,13 @@ def _num(q: Fraction) -> Program:
     return ["n", str(q.numerator), str(q.denominator)]
 
 
+_OPERATIONS = {"+": lambda a, b: ["+", a, b], "-": lambda a, b: ["+", a, ["-", b]], "*": lambda a, b: ["*", a, b],
+               "/": lambda a, b: ["/", a, b], "**": lambda a, b: ["^", a, b]}
+
+
 def formula_program(e: Expr) -> Program:
     """The JSON program of a payoff or probability expression (:mod:`kimgame.expr.tree`)."""
-    if isinstance(e, Num):
-        return _num(e.value)
-    if isinstance(e, Param):
-        return ["v", e.name]
-    if isinstance(e, Neg):
-        return ["-", formula_program(e.operand)]
-    if isinstance(e, BinOp):
-        a, b = formula_program(e.left), formula_program(e.right)
-        if e.op == "+":
-            return ["+", a, b]
-        if e.op == "-":
-            return ["+", a, ["-", b]]
-        if e.op == "*":
-            return ["*", a, b]
-        if e.op == "/":
-            return ["/", a, b]
-        return ["^", a, b]
-    if isinstance(e, Call):
-        return [e.func, *(formula_program(a) for a in e.args)]
-    raise KimgameError(f"cannot draw the expression {e!r} in the report page")
+    return fold(e, _num, lambda name: ["v", name], lambda a: ["-", a], _OPERATIONS, lambda func, args: [func, *args])
 
 
 def sympy_program(e) -> Program:
