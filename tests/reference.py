@@ -15,8 +15,8 @@ from math import prod
 import numpy as np
 from hypothesis import strategies as st
 
+from kimgame.expr.build import combine_product, combine_sum, expr_text
 from kimgame.expr.tree import Formula, Num
-from kimgame.model.reduced_form import combine_product, combine_sum, expr_text
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 
 F = Fraction

@@ -111,3 +111,19 @@ def test_every_example_game_validates():
     for path in sorted(GAMES.glob("*.yaml")):
         run = run_cli("validate", path)
         assert run.code == 0, (path, run.err)
+
+
+def test_size_limits_from_the_option_and_the_environment(monkeypatch):
+    run = run_cli("solve", SINGAPORE_MATRIX, "--limit", "profiles=3")
+    assert run.code == 2 and "more than the limit of 3" in run.err
+    monkeypatch.setenv("KIMGAME_LIMITS", "profiles=3")
+    run = run_cli("solve", SINGAPORE_MATRIX)
+    assert run.code == 2 and "more than the limit of 3" in run.err
+
+
+def test_usage_errors_exit_2_with_typers_message_and_no_traceback():
+    for args, fragment in ((("--format", "html"), "'html' is not one of"), (("--timeout", "soon"), "--timeout"),
+                           (("--bogus",), "No such option: --bogus"), ((), None)):
+        run = run_cli("solve", *((SINGAPORE_MATRIX, *args) if fragment else ()))
+        assert run.code == 2 and "Traceback" not in run.err, args
+        assert (fragment or "Missing argument 'FILE'") in run.err, (args, run.err)

@@ -191,12 +191,12 @@ def test_cli_sweep_and_analyze_on_a_scheduler_address(client, tmp_path):
 
 
 def test_dask_without_an_address_means_a_local_cluster():
-    from kimgame.cli import DASK_LOCAL, _dask_without_address
+    from kimgame.cli.dask_option import DASK_LOCAL, dask_without_address
 
-    assert _dask_without_address(["sweep", "f", "--dask"]) == ["sweep", "f", "--dask", DASK_LOCAL]
-    assert _dask_without_address(["sweep", "f", "--dask", "--vary", "x"]) == ["sweep", "f", "--dask", DASK_LOCAL,
-                                                                             "--vary", "x"]
-    assert _dask_without_address(["sweep", "f", "--dask", "tcp://h:8786"]) == ["sweep", "f", "--dask", "tcp://h:8786"]
+    assert dask_without_address(["sweep", "f", "--dask"]) == ["sweep", "f", "--dask", DASK_LOCAL]
+    assert dask_without_address(["sweep", "f", "--dask", "--vary", "x"]) == ["sweep", "f", "--dask", DASK_LOCAL,
+                                                                            "--vary", "x"]
+    assert dask_without_address(["sweep", "f", "--dask", "tcp://h:8786"]) == ["sweep", "f", "--dask", "tcp://h:8786"]
 
 
 @pytest.mark.slow

@@ -109,7 +109,8 @@ def test_formatting():
     ("terms", "expected"),
     [(["x", "1 - x"], True), (["W*x", "W*(1 - x)", "1 - W"], True), (["x**2", "(1 - x)**2", "2*x*(1 - x)"], True),
      (["x/2", "x/2", "1 - x"], True), (["x", "1 - x", "x**2"], False), (["x", "x"], False),
-     (["1/x", "1 - 1/x"], None), (["max(x, 0)", "1 - x"], None)],
+     (["1/x", "1 - 1/x"], True), (["x/(1 + x)", "1/(1 + x)"], True), (["1/x", "1 - x"], False),
+     (["x/(x - x)", "1"], None), (["max(x, 0)", "1 - x"], None)],
 )
 def test_polynomial_normal_form_decides_identities_exactly(terms, expected):
     from kimgame.expr.polynomial import equal_as_functions
@@ -117,3 +118,38 @@ def test_polynomial_normal_form_decides_identities_exactly(terms, expected):
 
     exprs = [parse_formula(t, PARAMS).expr for t in terms]
     assert equal_as_functions(exprs, Num(Fraction(1))) is expected
+
+
+def test_walks_over_a_formula_agree():
+    from kimgame.expr.polynomial import rational_function
+    from kimgame.expr.tree import evaluate, parameters_of, substitute, to_sympy
+
+    f = parse_formula("-(W - C)**2 / (1 + x) + max(x, p_insult) * abs(-C)", PARAMS)
+    assert parameters_of(f.expr) == {"W", "C", "x", "p_insult"}
+    value = f.evaluate(VALUES)
+    assert value == -Fraction(93) ** 2 / Fraction(4, 3) + Fraction(3, 5) * 7
+    assert to_sympy(f.expr).subs({sympy.Symbol(k, real=True): sympy.Rational(str(v)) for k, v in VALUES.items()}) \
+        == sympy.Rational(value.numerator, value.denominator)
+    partial = substitute(f.expr, {"W": VALUES["W"], "C": VALUES["C"]})
+    assert parameters_of(partial) == {"x", "p_insult"} and evaluate(partial, VALUES) == value
+    g = parse_formula("-(W - C)**2 / (1 + x)", PARAMS)
+    index = {"C": 0, "W": 1, "x": 2}
+    r = rational_function(g.expr, index)
+    point = (VALUES["C"], VALUES["W"], VALUES["x"])
+
+    def at(p):
+        return sum((c * Fraction(point[0]) ** m[0] * point[1] ** m[1] * point[2] ** m[2] for m, c in p.terms.items()),
+                   Fraction(0))
+
+    assert at(r.num) / at(r.den) == g.evaluate(VALUES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("x*W - x*W + C", {"x": 0, "W": 0, "C": 1}), ("(x + W)**3 / 2", {"x": 3, "W": 3}),
+     ("x / W", None), ("max(x, W)", None), ("x**65", None), ("(x + W + C + p_insult)**64", None)],
+)
+def test_polynomial_degrees_are_exact(text, expected):
+    from kimgame.expr.polynomial import polynomial_degrees
+
+    assert polynomial_degrees(parse_formula(text, PARAMS).expr) == expected

@@ -107,6 +107,8 @@ def test_set_is_refused(tmp_path):
     ('NFG 1 R "t { "a" } { 1 }', 1, 16, "no closing quote"),
     ('NFG 1 R "t" { "a" } { 1 } @', 1, 27, "unexpected character '@'"),
     ('NFG 1 R "t" { "a" "b" }\n{ { "x" } { "y" } }\n{ { "" 1 } }\n1', 3, 5, "outcome 1 lists 1 payoff(s)"),
+    ('NFG 1 R "t" { "a" "b" }\n{ { "x" } { "y" } }\n{ { "" 1 x } }\n1', 3, 10,
+     "expected a payoff (a number) or '}' in the payoffs of outcome 1"),
     ('NFG 1 R "t" { "a" "b" }\n{ { "x" } { "y" } }\n{ { "" 1 2 } }\n2', 4, 1, "there is no outcome 2"),
     ('NFG 1 R "t" { "a" "b" }\n{ { "x" } { "y" } }\n{ { "" 1 2 } }\n', 4, 1, "ends after 0 outcome numbers"),
     ('NFG 1 R "t" { "a" "b" }\n{ { "x" } { } }', 2, 11, "Column"[:0] + "b has no strategies"),

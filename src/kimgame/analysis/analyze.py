@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from kimgame.analysis.claims import judge
 from kimgame.analysis.conditions import (
     UnsupportedCondition,
     claim_condition,
@@ -27,11 +28,19 @@ from kimgame.analysis.conditions import (
     evaluate_condition,
     is_long,
 )
+from kimgame.analysis.focus import focus
 from kimgame.analysis.montecarlo import MonteCarloResult, monte_carlo
-from kimgame.analysis.regimes import Regimes
+from kimgame.analysis.regimes import Regimes, claim_regimes
 from kimgame.analysis.robustness import Margin, margins, most_sensitive
-from kimgame.analysis.thresholds import KnifeEdgeValue, Threshold, threshold_summary, thresholds
-from kimgame.analysis.views import ConditionView
+from kimgame.analysis.solve_tree import solve_tree
+from kimgame.analysis.thresholds import (
+    KnifeEdgeValue,
+    Threshold,
+    split_knife_edges,
+    threshold_summary,
+    thresholds,
+)
+from kimgame.analysis.views import ConditionView, condition_views
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.presentation import present
@@ -110,7 +119,7 @@ def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
 
 
 def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: int | None = None,
-            timeout: float | None = None) -> tuple[ClaimAnalysis, ...]:
+            timeout: float | Clock | None = None) -> tuple[ClaimAnalysis, ...]:
     """Analyse the claims of ``game`` (all when ``claim`` is None; else an id, a Claim, a spec, or a list
     of those).
 
@@ -119,7 +128,7 @@ def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: in
     backward induction (bounded by ``max_pieces`` pieces of parameter space per node, default
     :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`), each player's view of it, and thresholds
     derived one parameter at a time; when the full condition is too large, the rest is still reported.
-    ``timeout`` (seconds, for all claims together) bounds the trees' symbolic backward induction: a claim
+    ``timeout`` (seconds for all claims together, or a running :class:`~kimgame.solvers.clock.Clock`) bounds the trees' symbolic backward induction: a claim
     whose derivation it cuts short is judged at the values only and marked ``partial``.
     """
     if samples < 0:
@@ -132,14 +141,11 @@ def holds_here(game, claim: Claim) -> bool:
     """Whether ``claim`` holds at ``game.values``, judged numerically: dominance on the payoffs (a tree's
     reduced normal form), tree claims on the equilibria the tree solver finds (``spe`` claims on the
     subgame-perfect equilibria of backward induction, the ones the symbolic conditions describe)."""
-    from kimgame.analysis.claims import judge
-
     spec = claim.spec
     if not isinstance(spec, (Plays, Outcome)):
         if isinstance(game, ExtensiveFormGame):
             return judge(reduced_normal_form(game), claim).holds
         return judge(game, claim).holds
-    from kimgame.analysis.solve_tree import solve_tree
 
     result = solve_tree(game, method="spe" if spec.equilibrium == "spe" else "auto", conditions=False)
     return judge(game, claim, equilibria=result.equilibria).holds
@@ -147,8 +153,6 @@ def holds_here(game, claim: Claim) -> bool:
 
 def _spe_behaviors(game) -> list:
     """The behaviours of the subgame-perfect equilibria the tree solver lists at the game's values."""
-    from kimgame.analysis.solve_tree import solve_tree
-
     return [e.behavior for e in solve_tree(game, method="spe", conditions=False).equilibria if e.subgame_perfect]
 
 
@@ -166,10 +170,6 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
     univariate = None
     try:
         if tree:
-            from kimgame.analysis.focus import focus
-            from kimgame.analysis.regimes import claim_regimes
-            from kimgame.analysis.views import condition_views
-
             views = condition_views(game, claim, max_pieces=max_pieces, clock=clock)
             try:
                 regimes = claim_regimes(game, claim, max_pieces=max_pieces, clock=clock)
@@ -199,7 +199,6 @@ def _analyze_one(game, claim: Claim, samples: int, seed: int, max_pieces: int | 
         holds = holds_here(game, claim)
     else:
         holds = evaluate_condition(cond, game.values)
-    from kimgame.analysis.thresholds import split_knife_edges
 
     items, edges = split_knife_edges(game, items, _spe_behaviors)
     room = margins(items, holds)

@@ -14,23 +14,15 @@ from kimgame.analysis.box_prover import prove
 __all__ = ["atom_parts", "normal_form"]
 
 
+# sympy's relation classes: (whether ``f`` is rhs - lhs rather than lhs - rhs, the op of ``f op 0``)
+_RELATIONS = {"StrictGreaterThan": (False, ">"), "StrictLessThan": (True, ">"), "GreaterThan": (False, ">="),
+              "LessThan": (True, ">="), "Equality": (False, "=="), "Unequality": (False, "!=")}
+
+
 def atom_parts(rel) -> tuple[Any, str]:
     """``rel`` as ``(f, op)`` meaning ``f op 0`` with op in ``> >= == !=``."""
-    import sympy
-
-    if isinstance(rel, sympy.StrictGreaterThan):
-        return rel.lhs - rel.rhs, ">"
-    if isinstance(rel, sympy.StrictLessThan):
-        return rel.rhs - rel.lhs, ">"
-    if isinstance(rel, sympy.GreaterThan):
-        return rel.lhs - rel.rhs, ">="
-    if isinstance(rel, sympy.LessThan):
-        return rel.rhs - rel.lhs, ">="
-    if isinstance(rel, sympy.Equality):
-        return rel.lhs - rel.rhs, "=="
-    if isinstance(rel, sympy.Unequality):
-        return rel.lhs - rel.rhs, "!="
-    raise TypeError(f"not a relation: {rel}")  # pragma: no cover
+    swapped, op = _RELATIONS[type(rel).__name__]
+    return (rel.rhs - rel.lhs if swapped else rel.lhs - rel.rhs), op
 
 
 @lru_cache(maxsize=65536)

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
+from kimgame.solvers.lp_certify import feasibility
+
 if TYPE_CHECKING:  # pragma: no cover
     from kimgame.solvers.lp_certify import Relation
 
@@ -23,8 +25,6 @@ def feasible_rows(rows: Sequence[LinearRow], bounds: Sequence[Range]) -> bool:
     * variable + constant`` ``>= 0``, ``> 0`` or ``= 0``): an exact presolve, then
     :func:`kimgame.solvers.lp_certify.feasibility` (a certified answer: an exact point or a Farkas
     certificate, else the exact simplex)."""
-    from kimgame.solvers.lp_certify import feasibility
-
     presolved = presolve(rows, bounds)
     if presolved is None:
         return False

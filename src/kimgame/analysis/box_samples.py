@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 
-from kimgame.analysis.sign_polynomials import Poly
+from kimgame.expr.polynomial import Poly
 
 
 class BoxSamples:
@@ -55,8 +55,7 @@ class BoxSamples:
     def signs(self, q: Poly) -> tuple[int, int, int]:
         np = self.np
         deg = max((sum(m) for m in q.terms), default=0)
-        den = math.lcm(*(c.denominator for c in q.terms.values())) if q.terms else 1
-        coeffs = {m: int(c * den) * self.den ** (deg - sum(m)) for m, c in q.terms.items()}
+        coeffs = {m: c * self.den ** (deg - sum(m)) for m, c in q.integer_terms().items()}
         bound = sum(abs(c) * self.big ** sum(m) for m, c in coeffs.items())
         cols = self.cols if bound < 2**62 else self.cols_obj
         total = np.zeros(self.count, dtype=np.int64 if bound < 2**62 else object)

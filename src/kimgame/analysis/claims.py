@@ -6,8 +6,10 @@ The symbolic side (the exact region of parameters where a claim holds) lives bes
 
 from __future__ import annotations
 
+from kimgame.expr.numbers import fmt
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.solvers.behavior import flat_behavior, outcome_probabilities
+from kimgame.solvers.dominance import dominates, iterated_elimination
 from kimgame.solvers.results import ClaimResult
 
 
@@ -27,8 +29,6 @@ def judge(game, claim: Claim, elimination=None, equilibria=None) -> ClaimResult:
 
 
 def _judge_dominates(game, spec: Dominates, elimination) -> tuple[bool, str]:
-    from kimgame.solvers.dominance import dominates, iterated_elimination
-
     payoffs = game.numeric
     i = game.player_index(spec.player)
     s = game.strategy_index(i, spec.strategy)
@@ -54,8 +54,6 @@ def _judge_dominates(game, spec: Dominates, elimination) -> tuple[bool, str]:
 def _judge_tree_claim(game, spec, equilibria) -> tuple[bool, str]:
     """``Plays``: the action has probability 1 at the information set; ``Outcome``: the outcome's
     probability meets every bound — in every (or some) listed subgame-perfect (or Nash) equilibrium."""
-    from kimgame.expr.numbers import fmt
-
     pool = [eq for eq in equilibria if spec.equilibrium == "nash" or eq.subgame_perfect]
     which = "subgame-perfect equilibria" if spec.equilibrium == "spe" else "Nash equilibria"
     if not pool:

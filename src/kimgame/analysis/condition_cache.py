@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kimgame._version import __version__
+from kimgame.io.editing import atomic_write
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 
 ENTRY_VERSION = "3"  # bump when what is stored can change for the same content
@@ -107,8 +108,6 @@ def _write(name: str, data) -> None:
     if folder is None:
         return
     try:
-        from kimgame.io.editing import atomic_write
-
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / name, json.dumps(data, sort_keys=True))
     except OSError:

@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from kimgame.analysis.condition_simplify import simplify_condition
-from kimgame.errors import KimgameError
+from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.reduced_form import reduced_normal_form
@@ -337,11 +337,10 @@ def fill_conditions(game, claim_results: Sequence, *, clock: Clock | None = None
     not cached: another run may have more time).
     """
     from kimgame.analysis.condition_cache import load_conditions, store_conditions
-    from kimgame.errors import SolverLimit
 
     by_id = {c.id: c for c in game.claims}
     out = []
-    symbolic = getattr(game, "is_symbolic", True)
+    symbolic = game.is_symbolic
     cached = load_conditions(game) if symbolic else None
     fresh: dict[str, str | None] = {}
     for result in claim_results:

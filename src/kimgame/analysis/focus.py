@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from kimgame.errors import KimgameError
+from kimgame.expr.build import expr_text
 from kimgame.expr.tree import Formula, substitute
-from kimgame.model.reduced_form import expr_text
 from kimgame.model.tree import ExtensiveFormGame
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
+
 __all__ = ["indifference_at"]
 
 
@@ -14,9 +16,7 @@ def indifference_at(game, values, spe=None) -> str:
     values; with imperfect information, where the pure subgame-perfect equilibria the tree solver lists
     choose differently (``"subgame-perfect equilibria differ: DPRK dismantle or stall at '...'"``): ``spe(game)``
     gives their behaviours (mappings player -> information set -> action -> probability)."""
-    from kimgame.model.tree import Chance, Decision
-
-    if getattr(game, "form", "normal") != "extensive":
+    if not isinstance(game, ExtensiveFormGame):
         return ""
     if not game.is_perfect_information:
         return _differing_choices(spe(game.with_values(dict(values)))) if spe is not None else ""
@@ -34,11 +34,14 @@ def indifference_at(game, values, spe=None) -> str:
             best[v] = [a for a, c in enumerate(node.children) if value[c][i] == top]
             value[v] = value[node.children[best[v][0]]]
         elif isinstance(node, Chance):
-            n = len(g.players)
-            value[v] = tuple(sum((p * value[c][j] for p, c in zip(probs[v], node.children)), Fraction(0))
-                             for j in range(n))
+            row = probs[v]
+            assert row is not None  # every chance node has its probabilities
+            value[v] = tuple(sum((p * value[c][j] for p, c in zip(row, node.children)), Fraction(0))
+                             for j in range(len(g.players)))
         else:
-            value[v] = pay[v]
+            payoffs = pay[v]
+            assert payoffs is not None  # every terminal has its payoffs
+            value[v] = payoffs
     found: list[str] = []
     stack = [0]
     while stack:
@@ -52,7 +55,7 @@ def indifference_at(game, values, spe=None) -> str:
                     found.append(text)
             stack.extend(node.children[a] for a in best[v])
         elif isinstance(node, Chance):
-            stack.extend(c for p, c in zip(probs[v], node.children) if p)
+            stack.extend(c for p, c in zip(probs[v] or (), node.children) if p)
     return "; ".join(found)
 
 

@@ -33,9 +33,13 @@ from dataclasses import dataclass
 from kimgame.analysis.path_words import play_words, tie_words
 from kimgame.analysis.region_words import evaluate_pieces, pieces_text, region_pieces, region_text
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
 from kimgame.analysis.sign_regions import simplify_region
+from kimgame.analysis.sign_terms import NEG, POS, ZERO, Term
+from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInduction
+from kimgame.analysis.tree_conditions import MAX_PIECES
+from kimgame.expr.polynomial import Poly
 from kimgame.model.claims import Claim, Plays
+from kimgame.model.tree import Decision, ExtensiveFormGame, Terminal, plan_space
 from kimgame.solvers.clock import Clock
 
 __all__ = ["KnifeEdge", "Regime", "Regimes", "claim_regimes", "full_dimensional"]
@@ -159,12 +163,8 @@ def claim_regimes(game, claim: Claim, *, max_pieces: int | None = None, clock: C
     either one node whose children are terminals or subgames, or lies in a subgame where the claimer is
     the only mover above the next subgames (e.g. the US not knowing Kim's type). Raises
     :class:`~kimgame.errors.SolverLimit` as the symbolic backward induction does."""
-    from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInduction
-    from kimgame.analysis.tree_conditions import MAX_PIECES
-    from kimgame.model.tree import Terminal
-
     spec = claim.spec
-    if getattr(game, "form", "normal") != "extensive" or not isinstance(spec, Plays) or spec.equilibrium != "spe":
+    if not isinstance(game, ExtensiveFormGame) or not isinstance(spec, Plays) or spec.equilibrium != "spe":
         return None
     h = game.infosets.get(spec.infoset)
     if h is None or spec.action not in h.actions:
@@ -260,8 +260,6 @@ def _plan_shape(game, solver, v: int, h, action: str):
     set, or the next subgames of a stage where the claimer alone moves), a label for each, the
     claimer's plans as ``(plan, plays the action)``, and ``payoff(k, slot values)`` the claimer's
     expected payoff of plan ``k``. None when the claim's information set is not of that kind."""
-    from kimgame.model.tree import Decision, Terminal, plan_space
-
     nodes = game.nodes
     st = solver.stages
     if len(h.nodes) == 1 and h.nodes[0] == v and v in st.trivial:

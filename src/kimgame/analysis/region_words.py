@@ -6,7 +6,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, ZERO, Poly, Term
+from kimgame.analysis.sign_regions import integer_sides
+from kimgame.analysis.sign_terms import NEG, POS, ZERO, Term
+from kimgame.expr.polynomial import Poly
 
 __all__ = ["constraint_parts", "evaluate_pieces", "pieces_text", "region_pieces", "region_text"]
 
@@ -27,15 +29,7 @@ def _side(items: list[tuple[tuple[int, ...], int]], names: tuple[str, ...]) -> s
 def constraint_parts(q: Poly, mask: int, names: tuple[str, ...]) -> tuple[str, str, str]:
     """The constraint "``q`` has a sign in ``mask``" as ``(lhs, op, rhs)``: integer coefficients,
     positive terms on each side, the parameters on the left (``("K + W*p_insult", ">", "H")``)."""
-    import math
-
-    if mask in (NEG, NEG | ZERO):
-        q, mask = -q, {NEG: POS, NEG | ZERO: POS | ZERO}[mask]
-    den = math.lcm(*(c.denominator for c in q.terms.values()))
-    ints = {m: int(c * den) for m, c in q.terms.items()}
-    g = math.gcd(*ints.values())
-    pos = [(m, c // g) for m, c in ints.items() if c > 0]
-    neg = [(m, -c // g) for m, c in ints.items() if c < 0]
+    pos, neg, mask = integer_sides(q, mask)
     op = OPS[mask]
     if not any(any(m) for m, _ in pos):  # only a constant on the left: put the parameters first
         pos, neg = neg, pos

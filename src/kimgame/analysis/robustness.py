@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import sympy
 
-from kimgame.analysis.thresholds import Threshold
+from kimgame.analysis.thresholds import Threshold, number_text
 
 __all__ = ["Margin", "margins", "most_sensitive"]
 
@@ -57,20 +57,14 @@ class Margin:
         def side(word, dist, at, rel, included):
             if dist is None:
                 return f"{word}: never within range"
-            where = f"at {_num(at)}" if not included else f"just past {_num(at)}"
+            where = f"at {number_text(at)}" if not included else f"just past {number_text(at)}"
             r = f", {_pct(rel)} of range" if rel is not None else ""
-            return f"{word} {_num(dist)} (flips {where}{r})"
+            return f"{word} {number_text(dist)} (flips {where}{r})"
 
         return "; ".join((
             side("down", self.down, self.flips_below, self.relative_down, self.boundary_included[0]),
             side("up", self.up, self.flips_above, self.relative_up, self.boundary_included[1]),
         ))
-
-
-def _num(v) -> str:
-    from kimgame.analysis.thresholds import _num as num
-
-    return num(v)
 
 
 def _pct(rel) -> str:

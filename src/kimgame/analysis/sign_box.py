@@ -1,6 +1,6 @@
 """The box of declared parameter ranges, with exact tests of emptiness and of truth on the whole box.
 
-:class:`Box` prunes exactly: a term (:class:`~kimgame.analysis.sign_polynomials.Term`) is dropped only
+:class:`Box` prunes exactly: a term (:class:`~kimgame.analysis.sign_terms.Term`) is dropped only
 when it is *proved* empty on the box (a constraint no point of the box satisfies — by exact ranges of
 linear and multilinear polynomials, sound interval bounds otherwise —, two constraints on the same
 polynomial that exclude each other, or a linear program over the linear constraints proved infeasible
@@ -16,17 +16,8 @@ from fractions import Fraction
 
 from kimgame.analysis.box_linear_programs import Exact, LinearRow, Range, feasible_rows, whole
 from kimgame.analysis.box_samples import BoxSamples
-from kimgame.analysis.sign_polynomials import (
-    NEG,
-    POS,
-    ZERO,
-    Monomial,
-    Poly,
-    Ratio,
-    Term,
-    constant_mask,
-    flip_mask,
-)
+from kimgame.analysis.sign_terms import NEG, POS, ZERO, Term, constant_mask, flip_mask
+from kimgame.expr.polynomial import Monomial, Poly, Ratio
 from kimgame.model.parameters import Parameter
 
 MAX_SUBSTITUTIONS = 6  # exact range of a multilinear polynomial: vertices over at most this many variables
@@ -41,7 +32,6 @@ class Box:
         self.low: tuple[Fraction | None, ...] = tuple(p.low for p in ordered)
         self.high: tuple[Fraction | None, ...] = tuple(p.high for p in ordered)
         self.index = {name: j for j, name in enumerate(self.names)}
-        self._zero: Monomial = (0,) * len(self.names)
         self._masks: dict[Poly, int] = {}
         self._lp: dict[frozenset, bool] = {}
         self._bits: dict[Poly, tuple[int, int, int]] = {}
@@ -52,16 +42,9 @@ class Box:
 
     # ---- polynomials ---------------------------------------------------------------------------
 
-    def constant(self, value: Fraction | int) -> Poly:
-        value = Fraction(value)
-        return Poly({self._zero: value} if value else {})
-
-    def variable(self, name: str) -> Poly:
-        j = self.index[name]
-        return Poly({tuple(int(k == j) for k in range(len(self.names))): Fraction(1)})
-
     def ratio(self, value: Fraction | int) -> Ratio:
-        return Ratio(self.constant(value), self.constant(1))
+        """The constant ``value`` as a rational function of the box's variables."""
+        return Ratio.constant(value, len(self.names))
 
     # ---- ranges on the box -----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 The building blocks of the symbolic backward induction in :mod:`kimgame.analysis.tree_conditions`,
 kept free of sympy (exact ``Fraction`` arithmetic on small sparse polynomials; sympy only writes the
-result). A region is a list of :class:`~kimgame.analysis.sign_polynomials.Term` (a disjunction of
+result). A region is a list of :class:`~kimgame.analysis.sign_terms.Term` (a disjunction of
 conjunctions of sign constraints), simplified here on the box of declared ranges
 (:class:`~kimgame.analysis.sign_box.Box`, which proves every step) and written as a sympy Boolean.
 """
@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Monomial, Poly, Term, flip_mask
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term, flip_mask
+from kimgame.expr.polynomial import Monomial, Poly
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -142,17 +143,21 @@ def region_to_sympy(terms: Sequence[Term], box: Box) -> sympy.Boolean:
     return sympy.Or(*disjuncts)
 
 
+def integer_sides(q: Poly, mask: int) -> tuple[list[tuple[Monomial, int]], list[tuple[Monomial, int]], int]:
+    """The constraint "``q`` has a sign in ``mask``" as ``lhs op rhs`` with ``op`` one of ``> >= == !=``:
+    the terms of each side (monomial, positive coprime integer coefficient) and the mask of ``op``."""
+    if mask in (NEG, NEG | ZERO):
+        q, mask = -q, flip_mask(mask)
+    ints = q.integer_terms()
+    g = math.gcd(*ints.values())
+    return [(m, c // g) for m, c in ints.items() if c > 0], [(m, -c // g) for m, c in ints.items() if c < 0], mask
+
+
 def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boolean:
     """The constraint "``q`` has a sign in ``mask``" as a sympy relation with integer coefficients."""
     import sympy
 
-    if mask in (NEG, NEG | ZERO):
-        q, mask = -q, flip_mask(mask)
-    den = math.lcm(*(c.denominator for c in q.terms.values()))
-    ints = {m: int(c * den) for m, c in q.terms.items()}
-    g = math.gcd(*ints.values())
-    pos = [(m, c // g) for m, c in ints.items() if c > 0]
-    neg = [(m, -c // g) for m, c in ints.items() if c < 0]
+    pos, neg, mask = integer_sides(q, mask)
 
     def side(items: list[tuple[Monomial, int]]) -> sympy.Expr:
         parts = []

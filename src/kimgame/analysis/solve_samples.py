@@ -27,9 +27,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from kimgame.analysis.distributed import map_chunks
 from kimgame.analysis.montecarlo import progress_bar, wilson_interval
+from kimgame.analysis.solve import solve
+from kimgame.analysis.sweep_outcomes import NO_EQUILIBRIUM, PROFILE_SEPARATOR
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.expr.numbers import fmt
+from kimgame.limits import as_limits
+from kimgame.model.claims import Outcome, Plays
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 
 __all__ = ["RESOLUTION", "ClaimShare", "PointIssue", "SolveSamples", "draw_points", "path_label", "sample_solves"]
@@ -183,9 +188,6 @@ def sample_solves(game, samples: int, seed: int = 0, claims=None, *, method: str
     and returns what was solved (``partial``).
     """
     from kimgame.analysis.analyze import resolve_claims
-    from kimgame.analysis.distributed import map_chunks
-    from kimgame.limits import as_limits
-    from kimgame.model.claims import Outcome, Plays
 
     if samples <= 0:
         raise KimgameError("--solve needs --samples N with N > 0 points to solve")
@@ -256,8 +258,6 @@ PointResult = tuple[tuple[str, ...], tuple[str, ...]] | PointIssue | None
 def _solve_chunk(job: _Job, chunk: tuple[int, Any]) -> list[PointResult]:
     """Solve each point of a chunk: (claims holding, path labels), a :class:`PointIssue`, or None when
     the deadline passed before the point was reached (or while it was solved)."""
-    from kimgame.analysis.solve import solve
-
     start, steps = chunk
     drawn = _drawn(job.game)
     out: list[PointResult] = []
@@ -316,7 +316,6 @@ def _labels(game, result) -> tuple[str, ...]:
     equilibria (``"private/dismantle"``; ``"none"`` when there is none)."""
     if isinstance(game, ExtensiveFormGame):
         return tuple(sorted({path_label(game, e.behavior) for e in result.equilibria if e.subgame_perfect}))
-    from kimgame.analysis.sweep_outcomes import NO_EQUILIBRIUM, PROFILE_SEPARATOR
 
     return tuple(PROFILE_SEPARATOR.join(p) for p in result.pure_equilibria) or (NO_EQUILIBRIUM,)
 

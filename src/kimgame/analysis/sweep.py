@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 
 from kimgame._version import __version__
+from kimgame.analysis.distributed import map_chunks, worker_threads
+from kimgame.analysis.focus import focus
 from kimgame.analysis.sweep_csv import EXACT_SUFFIX, TRUE_FALSE, axis_cells, csv_cell, csv_header
 from kimgame.analysis.sweep_grid import MAX_POINTS, check_vary
 from kimgame.analysis.sweep_outcomes import (
@@ -49,6 +51,7 @@ from kimgame.analysis.sweep_outcomes import (
 )
 from kimgame.errors import KimgameError
 from kimgame.expr.numbers import fmt
+from kimgame.model.tree import ExtensiveFormGame
 
 __all__ = ["SweepPlan", "SweepResult", "sweep", "sweep_plan"]
 
@@ -168,7 +171,6 @@ def sweep(game, vary: Mapping[str, Sequence[Any]], claims=None, *, client=None,
     plan = sweep_plan(game, vary, claims)
     if client is None:
         return plan.evaluate_grid()
-    from kimgame.analysis.distributed import map_chunks, worker_threads
 
     total = plan.points
     size = chunk_size or max(1, math.ceil(total / (8 * worker_threads(client))))
@@ -273,7 +275,6 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
 
     from kimgame.analysis.analyze import resolve_claims
     from kimgame.analysis.conditions import UnsupportedCondition, claim_condition, pure_equilibrium_conditions
-    from kimgame.analysis.focus import focus
 
     grid = check_vary(game, vary, max_points)
     varied = [name for name, _ in grid]
@@ -288,7 +289,7 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
             claim_conditions[c.id] = claim_condition(sliced, c)
         except UnsupportedCondition as err:
             notes.append(f"claim {c.id} left out: {err.message}")
-    if getattr(game, "form", "normal") == "extensive":
+    if isinstance(game, ExtensiveFormGame):
         from kimgame.analysis.tree_conditions import tree_outcome_regions
 
         try:
@@ -299,7 +300,7 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
         eq_conditions = {label: cond for cond, label in regions}
     else:
         eq_conditions = {PROFILE_SEPARATOR.join(p): cond for p, cond in pure_equilibrium_conditions(sliced).items()}
-    return SweepPlan(getattr(game, "title", ""), tuple(varied), axes, tuple(v for _, v in grid), fixed,
+    return SweepPlan(game.title, tuple(varied), axes, tuple(v for _, v in grid), fixed,
                      claim_conditions, eq_conditions, tuple(notes))
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from kimgame.errors import KimgameError
 from kimgame.expr.numbers import fmt
+from kimgame.expr.parse import parse_formula
+from kimgame.model.parameters import to_fraction
 
 __all__ = ["MAX_POINTS", "check_vary", "grid_values", "parse_vary"]
 
@@ -19,8 +21,6 @@ def parse_vary(spec: str) -> tuple[str, tuple[Fraction, Fraction, int]]:
 
     Raises :class:`KimgameError` with a message saying what is wrong.
     """
-    from kimgame.expr.parse import parse_formula
-
     example = "for example --vary p_insult=0:1:101"
     name, sep, rest = spec.partition("=")
     name = name.strip()
@@ -59,8 +59,6 @@ def check_vary(game, vary: Mapping[str, Sequence[Any]], max_points: int = MAX_PO
                 ) -> list[tuple[str, tuple[Fraction, ...]]]:
     """The grid ``vary: name -> (lo, hi, n)`` as ``[(name, exact values)]``, checked: known parameters,
     inside their declared ranges, at most ``max_points`` points (:class:`KimgameError` otherwise)."""
-    from kimgame.model.parameters import to_fraction
-
     if not vary:
         raise KimgameError("a sweep needs at least one parameter to vary (NAME=LO:HI:N)")
     params = {p.name: p for p in game.parameters}

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from kimgame.analysis.distributed import map_chunks
 from kimgame.analysis.sweep import SweepPlan, SweepResult, sweep_plan
 from kimgame.analysis.sweep_csv import TRUE_FALSE, axis_cells, csv_cell, csv_header
 from kimgame.analysis.sweep_outcomes import (
@@ -22,6 +23,7 @@ from kimgame.analysis.sweep_outcomes import (
     outcome_patterns,
     pattern_name,
 )
+from kimgame.io.editing import atomic_open
 
 __all__ = ["MAX_STREAM_POINTS", "STREAM_CHUNK", "StreamedSweep", "sweep_to_csv"]
 
@@ -69,7 +71,6 @@ def sweep_to_csv(game, vary: Mapping[str, Sequence[Any]], out: str | Path | IO[s
     evaluate the sub-grid of at most :data:`PLOT_POINTS` values per axis for a picture
     (:attr:`StreamedSweep.plot`). ``progress``: a progress bar on stderr (default: when it is a terminal).
     """
-    from kimgame.analysis.distributed import map_chunks
     from kimgame.analysis.montecarlo import progress_bar
 
     plan = sweep_plan(game, vary, claims, max_points=MAX_STREAM_POINTS)
@@ -138,7 +139,6 @@ def _sink(out: str | Path | IO[str] | None) -> Iterator[Callable[[str], Any] | N
     if out is None or not isinstance(out, (str, Path)):
         yield None if out is None else out.write
         return
-    from kimgame.io.editing import atomic_open
 
     with atomic_open(Path(out)) as handle:
         yield handle.write

@@ -38,11 +38,13 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from kimgame.analysis.formula_ratios import FormulaRatios
-from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Poly, Ratio, Term
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term
 from kimgame.analysis.symbolic_cells import CellAlgebra, Cells, Out, Undecided, Values, payoff
+from kimgame.expr.polynomial import Poly, Ratio
 from kimgame.expr.tree import Formula
-from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
+from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal, plan_space
 from kimgame.solvers.clock import Clock
+from kimgame.solvers.subgames import stages
 
 
 class SymbolicBackwardInduction(CellAlgebra):
@@ -52,8 +54,6 @@ class SymbolicBackwardInduction(CellAlgebra):
 
     def __init__(self, game: ExtensiveFormGame, max_pieces: int, mode: str = "values",
                  clock: Clock | None = None) -> None:
-        from kimgame.solvers.subgames import stages
-
         super().__init__(game, max_pieces, clock)
         self.mode = mode
         self.stages = stages(game)
@@ -261,8 +261,6 @@ class SymbolicBackwardInduction(CellAlgebra):
 
     def _one_player_stage(self, v: int, results: Mapping[int, Cells]) -> Cells:
         """A subgame whose truncated game has one acting player: that player's optimal reduced plans."""
-        from kimgame.model.tree import plan_space
-
         game = self.game
         cuts = self.stages.cuts[v]
         space = plan_space(game, v, cuts, limit_name="subgame_profiles")

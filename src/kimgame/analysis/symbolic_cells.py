@@ -1,6 +1,6 @@
 """Cells of the symbolic backward induction: pieces of the parameter box, and the limits on their number.
 
-A *cell* is a :class:`~kimgame.analysis.sign_polynomials.Term` (a conjunction of sign conditions on
+A *cell* is a :class:`~kimgame.analysis.sign_terms.Term` (a conjunction of sign conditions on
 polynomials in the parameters) with the set of *outs* the subgame's subgame-perfect equilibria can give
 there (:data:`Out`: the payoffs of the players who move above, and the claim's data). :class:`CellAlgebra`
 intersects regions, splits a cell where a comparison is undecided (:class:`Undecided`), groups cells by
@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_polynomials import TRUE, Poly, Ratio, Term
 from kimgame.analysis.sign_regions import drop_subsumed, simplify_region
+from kimgame.analysis.sign_terms import TRUE, Term
 from kimgame.errors import SolverLimit
+from kimgame.expr.polynomial import Poly, Ratio
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.clock import Clock
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import sympy
 
+from kimgame.analysis.indifference import indifference_at
 from kimgame.expr.numbers import fmt
 
 __all__ = [
@@ -135,6 +136,17 @@ def spans_union(*groups: list[Span]) -> list[Span]:
     return [tuple(sp) for sp in out]
 
 
+def _inner(x, x_closed: bool, y, y_closed: bool, start: bool) -> tuple:
+    """Of two span ends, the inner one (the later ``start``, else the earlier end) and whether it is closed
+    (when the two are equal: closed if both are)."""
+    lo, hi = (y, x) if start else (x, y)
+    if _lt(lo, hi):
+        return x, x_closed
+    if _lt(hi, lo):
+        return y, y_closed
+    return x, x_closed and y_closed
+
+
 def spans_intersection(first: list[Span], *rest: list[Span]) -> list[Span]:
     """The intersection of span lists."""
     current = first
@@ -142,18 +154,8 @@ def spans_intersection(first: list[Span], *rest: list[Span]) -> list[Span]:
         out = []
         for a, b, ac, bc in current:
             for c, d, cc, dc in other:
-                if _lt(c, a):
-                    s, sc = a, ac
-                elif _lt(a, c):
-                    s, sc = c, cc
-                else:
-                    s, sc = a, ac and cc
-                if _lt(b, d):
-                    e, ec = b, bc
-                elif _lt(d, b):
-                    e, ec = d, dc
-                else:
-                    e, ec = b, bc and dc
+                s, sc = _inner(a, ac, c, cc, start=True)
+                e, ec = _inner(b, bc, d, dc, start=False)
                 if _lt(s, e) or (_eq(s, e) and sc and ec):
                     out.append((s, e, sc, ec))
         current = spans_union(out)
@@ -295,15 +297,16 @@ def thresholds(game, condition: sympy.Boolean | None, values: Mapping[str, Fract
     return tuple(out)
 
 
-def _num(v) -> str:
+def number_text(v) -> str:
+    """An exact sympy number as text: a rational as kimgame writes numbers (``fmt``), else sympy's form."""
     if v.is_Rational:
         return fmt(Fraction(int(v.p), int(v.q)))
     return sympy.sstr(v)
 
 
 def _range_text(domain: sympy.Set) -> str:
-    lo = "-inf" if domain.start is sympy.S.NegativeInfinity else _num(domain.start)
-    hi = "inf" if domain.end is sympy.S.Infinity else _num(domain.end)
+    lo = "-inf" if domain.start is sympy.S.NegativeInfinity else number_text(domain.start)
+    hi = "inf" if domain.end is sympy.S.Infinity else number_text(domain.end)
     return f"[{lo}, {hi}]"
 
 
@@ -316,29 +319,29 @@ def set_words(name: str, s: sympy.Set, domain: sympy.Set) -> str:
         return f"no value in {_range_text(domain)}"
     missing = sympy.Complement(domain, s)
     if isinstance(missing, sympy.FiniteSet) and missing.is_subset(domain):  # all but a few points
-        return " and ".join(f"{name} ≠ {_num(v)}" for v in sorted(missing.args, key=lambda v: float(v)))
+        return " and ".join(f"{name} ≠ {number_text(v)}" for v in sorted(missing.args, key=lambda v: float(v)))
     pieces = s.args if isinstance(s, sympy.Union) else (s,)
     words: list[str] = []
     for piece in pieces:
         if isinstance(piece, sympy.FiniteSet):
-            words.extend(f"{name} = {_num(v)}" for v in sorted(piece.args, key=lambda v: float(v)))
+            words.extend(f"{name} = {number_text(v)}" for v in sorted(piece.args, key=lambda v: float(v)))
             continue
         if not isinstance(piece, sympy.Interval):
             words.append(f"{name} in {sympy.sstr(piece)}")
             continue
         if piece.start == piece.end:
-            words.append(f"{name} = {_num(piece.start)}")
+            words.append(f"{name} = {number_text(piece.start)}")
             continue
         left = not (piece.start == domain.start and piece.left_open == domain.left_open)
         right = not (piece.end == domain.end and piece.right_open == domain.right_open)
         lop = "<" if piece.left_open else "≤"
         rop = "<" if piece.right_open else "≤"
         if left and right:
-            words.append(f"{_num(piece.start)} {lop} {name} {rop} {_num(piece.end)}")
+            words.append(f"{number_text(piece.start)} {lop} {name} {rop} {number_text(piece.end)}")
         elif left:
-            words.append(f"{name} {'>' if piece.left_open else '≥'} {_num(piece.start)}")
+            words.append(f"{name} {'>' if piece.left_open else '≥'} {number_text(piece.start)}")
         elif right:
-            words.append(f"{name} {rop} {_num(piece.end)}")
+            words.append(f"{name} {rop} {number_text(piece.end)}")
         else:  # pragma: no cover - the piece is the whole domain, handled above
             words.append(f"every value in {_range_text(domain)}")
     return " or ".join(words)
@@ -394,7 +397,7 @@ class KnifeEdgeValue:
     @property
     def text(self) -> str:
         where = f": {self.who}" if self.who else ""
-        return f"knife-edge at {self.parameter} = {_num(self.value)}{where}"
+        return f"knife-edge at {self.parameter} = {number_text(self.value)}{where}"
 
 
 def split_knife_edges(game, items: tuple[Threshold, ...], spe=None
@@ -404,8 +407,6 @@ def split_knife_edges(game, items: tuple[Threshold, ...], spe=None
     The returned thresholds count only moves that change the claim on an interval; the points are
     returned as :class:`KnifeEdgeValue` with who is indifferent there
     (:func:`kimgame.analysis.indifference.indifference_at`, with ``spe`` for trees with imperfect information)."""
-    from kimgame.analysis.indifference import indifference_at
-
     kept, edges = [], []
     for t in items:
         if t.holds_on is None:

@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kimgame.analysis.sign_polynomials import NEG, POS, TRUE, ZERO, Term
 from kimgame.analysis.sign_regions import region_to_sympy, simplify_region
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term
 from kimgame.analysis.symbolic_backward_induction import SymbolicBackwardInduction
 from kimgame.analysis.symbolic_cells import Out, payoff
 from kimgame.errors import KimgameError

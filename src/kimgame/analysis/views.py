@@ -22,8 +22,10 @@ from fractions import Fraction
 
 import sympy
 
+from kimgame.analysis.focus import focus
+from kimgame.errors import SolverLimit
 from kimgame.model.claims import Claim
-from kimgame.model.tree import ExtensiveFormGame
+from kimgame.model.tree import Chance, ExtensiveFormGame, Terminal
 
 __all__ = ["MAX_VIEW_PARAMETERS", "NATURE", "SHARED", "ConditionView", "condition_views", "owned_phrase",
            "parameter_owners", "player_parameters"]
@@ -77,10 +79,10 @@ def parameter_owners(game) -> dict[str, str]:
     if not isinstance(game, ExtensiveFormGame):
         vectors = game.payoffs
     else:
-        vectors = [n.payoffs for n in game.nodes if hasattr(n, "payoffs")]
+        vectors = [n.payoffs for n in game.nodes if isinstance(n, Terminal)]
         for n in game.nodes:
-            for f in getattr(n, "probs", ()):
-                chance |= f.parameters
+            if isinstance(n, Chance):
+                chance.update(*(f.parameters for f in n.probs))
     for vec in vectors:
         for player, f in zip(game.players, vec):
             for name in f.parameters:
@@ -109,8 +111,6 @@ def condition_views(game, claim: Claim, **options) -> tuple[ConditionView, ...]:
     on the focused game (``options`` are passed on, e.g. ``max_pieces``). A view whose derivation
     reaches a size limit has no condition and says so; other errors of ``claim_condition`` propagate."""
     from kimgame.analysis.conditions import claim_condition, condition_text
-    from kimgame.analysis.focus import focus
-    from kimgame.errors import SolverLimit
 
     everything = {p.name for p in game.parameters}
     seen: set[tuple[str, ...]] = set()

@@ -1,23 +1,29 @@
 """Immutable expression trees for payoffs and probabilities written in named parameters.
 
 An :class:`Expr` evaluates exactly with ``Fraction`` arithmetic (fast, no sympy) and converts to a
-sympy expression for symbolic analysis (sympy is imported only then).
+sympy expression for symbolic analysis (sympy is imported only then). Every walk over a tree, here and in
+the layers above, is a :func:`fold`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kimgame.errors import KimgameError, Location
+from kimgame.expr.numbers import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
 
 MAX_POWER_BITS = 100_000  # refuse results of ** larger than this many bits (10**10**10 would hang)
 FUNCTIONS = ("min", "max", "abs")
+OPERATORS = ("+", "-", "*", "/", "**")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,7 @@ class Call:
 
 
 Expr = Num | Param | Neg | BinOp | Call
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,23 +104,8 @@ class Formula:
 
 def constant(value: Fraction | int, where: Location | None = None) -> Formula:
     """A formula holding a plain number."""
-    from kimgame.expr.numbers import fmt
-
     q = Fraction(value)
     return Formula(Num(q), fmt(q), where)
-
-
-def parameters_of(e: Expr) -> frozenset[str]:
-    """Names of the parameters used in ``e``."""
-    if isinstance(e, Param):
-        return frozenset((e.name,))
-    if isinstance(e, Num):
-        return frozenset()
-    if isinstance(e, Neg):
-        return parameters_of(e.operand)
-    if isinstance(e, BinOp):
-        return parameters_of(e.left) | parameters_of(e.right)
-    return frozenset().union(*(parameters_of(a) for a in e.args))
 
 
 def _power(base: Fraction, exponent: Fraction) -> Fraction:
@@ -130,75 +122,107 @@ def _power(base: Fraction, exponent: Fraction) -> Fraction:
     return base**n
 
 
+def fold(e: Expr, num: Callable[[Fraction], T], param: Callable[[str], T], neg: Callable[[T], T],
+         ops: Mapping[str, Callable[[T, T], T]], call: Callable[[str, list[T]], T]) -> T:
+    """``e`` folded bottom-up: each node's result made from its children's results. The one walk over
+    expression trees; every other walker is a use of it (a catamorphism: Meijer, Fokkinga and Paterson,
+    "Functional programming with bananas, lenses, envelopes and barbed wire", 1991).
+
+    ``num(value)``, ``param(name)``, ``neg(operand)``, ``ops[op](left, right)`` for op in ``+ - * / **``
+    (see :func:`per_operator`), ``call(func, args)``."""
+
+    def go(x: Expr) -> T:
+        if isinstance(x, BinOp):
+            return ops[x.op](go(x.left), go(x.right))
+        if isinstance(x, Param):
+            return param(x.name)
+        if isinstance(x, Num):
+            return num(x.value)
+        if isinstance(x, Neg):
+            return neg(go(x.operand))
+        return call(x.func, [go(a) for a in x.args])
+
+    return go(e)
+
+
+def per_operator(combine: Callable[[str, T, T], T]) -> dict[str, Callable[[T, T], T]]:
+    """The ``ops`` of :func:`fold` from one function of the operator and both sides."""
+    return {op: functools.partial(combine, op) for op in OPERATORS}
+
+
+def _same(x: T) -> T:
+    return x
+
+
+def _one_parameter(name: str) -> frozenset[str]:
+    return frozenset((name,))
+
+
+def _no_parameters(_: object) -> frozenset[str]:
+    return _NONE
+
+
+def _union(_: str, args: list[frozenset[str]]) -> frozenset[str]:
+    return _NONE.union(*args)
+
+
+_UNIONS: dict[str, Callable[[frozenset[str], frozenset[str]], frozenset[str]]] = dict.fromkeys(OPERATORS, operator.or_)
+
+
+def parameters_of(e: Expr) -> frozenset[str]:
+    """Names of the parameters used in ``e``."""
+    return fold(e, _no_parameters, _one_parameter, _same, _UNIONS, _union)
+
+
+def _divide(a: Fraction, b: Fraction) -> Fraction:
+    if b == 0:
+        raise KimgameError("division by zero at these parameter values")
+    return a / b
+
+
+def _fraction(q: Fraction) -> Fraction:
+    return q
+
+
+def _apply(func: str, args: list[Fraction]) -> Fraction:
+    return abs(args[0]) if func == "abs" else min(args) if func == "min" else max(args)
+
+
+_ARITHMETIC: dict[str, Callable[[Fraction, Fraction], Fraction]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide, "**": _power}
+_NEGATE: Callable[[Fraction], Fraction] = operator.neg
+
+
 def evaluate(e: Expr, values: Mapping[str, Fraction]) -> Fraction:
     """Evaluate ``e`` exactly; raises :class:`KimgameError` (no location) on division by zero or a missing value."""
-    if isinstance(e, Num):
-        return e.value
-    if isinstance(e, Param):
-        try:
-            return values[e.name]
-        except KeyError:
-            raise KimgameError(f"parameter '{e.name}' has no value") from None
-    if isinstance(e, Neg):
-        return -evaluate(e.operand, values)
-    if isinstance(e, BinOp):
-        a = evaluate(e.left, values)
-        b = evaluate(e.right, values)
-        if e.op == "+":
-            return a + b
-        if e.op == "-":
-            return a - b
-        if e.op == "*":
-            return a * b
-        if e.op == "/":
-            if b == 0:
-                raise KimgameError("division by zero at these parameter values")
-            return a / b
-        return _power(a, b)
-    args = [evaluate(a, values) for a in e.args]
-    if e.func == "abs":
-        return abs(args[0])
-    return min(args) if e.func == "min" else max(args)
+    try:
+        return fold(e, _fraction, values.__getitem__, _NEGATE, _ARITHMETIC, _apply)
+    except KeyError as err:
+        raise KimgameError(f"parameter '{err.args[0]}' has no value") from None
 
 
 def to_sympy(e: Expr) -> sympy.Expr:
     """Convert ``e`` to sympy; parameters are real symbols, numbers exact rationals."""
     import sympy
 
-    if isinstance(e, Num):
-        return sympy.Rational(e.value.numerator, e.value.denominator)
-    if isinstance(e, Param):
-        return sympy.Symbol(e.name, real=True)
-    if isinstance(e, Neg):
-        return -to_sympy(e.operand)
-    if isinstance(e, BinOp):
-        a, b = to_sympy(e.left), to_sympy(e.right)
-        if e.op == "+":
-            return a + b
-        if e.op == "-":
-            return a - b
-        if e.op == "*":
-            return a * b
-        if e.op == "/":
-            return a / b
+    def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
         if a.is_Rational and b.is_Rational:  # a constant power: exact, and refused when huge (9**9**9)
             q = _power(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))
             return sympy.Rational(q.numerator, q.denominator)
         return a**b
-    args = [to_sympy(a) for a in e.args]
-    if e.func == "abs":
-        return sympy.Abs(args[0])
-    return sympy.Min(*args) if e.func == "min" else sympy.Max(*args)
+
+    def call(func: str, args: list[sympy.Expr]) -> sympy.Expr:
+        return sympy.Abs(args[0]) if func == "abs" else sympy.Min(*args) if func == "min" else sympy.Max(*args)
+
+    ops = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": power}
+    return fold(e, lambda q: sympy.Rational(q.numerator, q.denominator), lambda name: sympy.Symbol(name, real=True),
+                operator.neg, ops, call)
 
 
 def substitute(e: Expr, values: Mapping[str, Fraction]) -> Expr:
     """``e`` with the parameters named in ``values`` replaced by those numbers (others kept)."""
-    if isinstance(e, Param):
-        return Num(values[e.name]) if e.name in values else e
-    if isinstance(e, Num):
-        return e
-    if isinstance(e, Neg):
-        return Neg(substitute(e.operand, values))
-    if isinstance(e, BinOp):
-        return BinOp(e.op, substitute(e.left, values), substitute(e.right, values))
-    return Call(e.func, tuple(substitute(a, values) for a in e.args))
+    def param(name: str) -> Expr:
+        return Num(values[name]) if name in values else Param(name)
+
+    ops: dict[str, Callable[[Expr, Expr], Expr]] = per_operator(BinOp)
+    return fold(e, Num, param, Neg, ops, lambda func, args: Call(func, tuple(args)))

@@ -30,6 +30,9 @@ from kimgame._version import __version__
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
+from kimgame.io.editing import atomic_write
+from kimgame.io.loader import load
+from kimgame.model.claims import Dominates, Outcome, Plays
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, path_label
 
@@ -206,8 +209,6 @@ def _header_yaml(game) -> list[str]:
 
 
 def _claims_yaml(claims) -> list[str]:
-    from kimgame.model.claims import Dominates, Outcome, Plays
-
     if not claims:
         return []
     lines = ["", "claims:"]
@@ -424,15 +425,9 @@ def to_json(game) -> str:
 
 def export_text(game, suffix: str) -> str:
     """The game written in the format named by a file suffix (``.yaml``, ``.nfg``, ``.efg``, ``.json``)."""
-    suffix = suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return to_yaml(game)
-    if suffix == ".nfg":
-        return to_nfg(game)
-    if suffix == ".efg":
-        return to_efg(game)
-    if suffix == ".json":
-        return to_json(game)
+    writer = {".yaml": to_yaml, ".yml": to_yaml, ".nfg": to_nfg, ".efg": to_efg, ".json": to_json}.get(suffix.lower())
+    if writer is not None:
+        return writer(game)
     raise KimgameError(f"cannot write '{suffix or 'a file without extension'}'; the output file's extension picks "
                        f"the format: {', '.join(EXPORT_SUFFIXES)}")
 
@@ -444,9 +439,6 @@ def convert(source: str | Path, target: str | Path, overrides: Mapping[str, obje
     A tree written as ``.nfg`` becomes its reduced normal form; a normal-form game cannot be written as
     ``.efg``. Gambit output is at the game's current parameter values.
     """
-    from kimgame.io.editing import atomic_write
-    from kimgame.io.loader import load
-
     out = Path(target)
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:

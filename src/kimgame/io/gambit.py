@@ -48,11 +48,8 @@ from kimgame.errors import KimgameError, Location
 from kimgame.io.gambit_efg import parse_efg
 from kimgame.io.gambit_nfg import parse_nfg
 from kimgame.io.gambit_syntax import GambitParser, GambitSyntax
-from kimgame.limits import DEFAULT_LIMITS
 
 __all__ = ["GambitSyntax", "load", "parse_efg", "parse_gambit", "parse_nfg"]
-
-MAX_NFG_PROFILES = DEFAULT_LIMITS.profiles  # the default; the limit in force is kimgame.limits.current_limits()
 
 
 def parse_gambit(text: str, name: str = "<gambit>"):

@@ -18,11 +18,12 @@ from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula, Num
 from kimgame.io.gambit_syntax import GambitParser, GambitSyntax, distinct_labels, source_location
 from kimgame.limits import current_limits, too_large
+from kimgame.model.normal_form import NormalFormGame
 
 __all__ = ["parse_nfg"]
 
 
-def parse_nfg(text: str, name: str = "<nfg>"):
+def parse_nfg(text: str, name: str = "<nfg>") -> NormalFormGame:
     """Parse the text of a Gambit ``.nfg`` file (payoff or outcome version) into a
     :class:`~kimgame.model.normal_form.NormalFormGame` (exact payoffs, no parameters).
 
@@ -30,15 +31,13 @@ def parse_nfg(text: str, name: str = "<nfg>"):
     "..., outcome version". Strategies of the payoff version are labelled ``"1"``, ``"2"``, ... as
     Gambit labels them.
     """
-    from kimgame.model.normal_form import NormalFormGame
-
     p = GambitParser(text, name)
     title, player_labels = p.header("NFG", "1")
     n = len(player_labels)
     players = distinct_labels(player_labels, "Player {}")
     open_tok = p.expect("lb", "'{' opening the numbers of strategies { 2 2 } or their labels { { \"a\" \"b\" } ... }")
     if p.peek().kind == "lb":
-        strategy_lists = []
+        strategy_lists: list[list[str]] = []
         while p.peek().kind != "rb":
             who = players[len(strategy_lists)] if len(strategy_lists) < n else None
             if who is None:
@@ -94,16 +93,7 @@ def parse_nfg(text: str, name: str = "<nfg>"):
                 p.expect("str", "the outcome's name in quotes (\"\" for none)")
             label_at = p.i
             p.i += 1
-            values: list[Fraction] = []
-            while True:
-                kind = kinds[p.i]
-                if kind == "comma":
-                    p.i += 1
-                elif kind == "rb":
-                    p.i += 1
-                    break
-                else:
-                    values.append(p.number(f"a payoff of outcome {len(outcomes) + 1}"))
+            values = p.payoffs_to_close(f"outcome {len(outcomes) + 1}")
             if len(values) != n:
                 raise GambitSyntax(f"outcome {len(outcomes) + 1} lists {len(values)} payoff(s); give one per player "
                                    f"({n})", source_location(p.name, p.lines, p.poss[label_at]))

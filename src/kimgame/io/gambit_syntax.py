@@ -72,6 +72,7 @@ class GambitParser:
         poss: list[int] = []
         for m in _TOKEN.finditer(text):
             kind = m.lastgroup
+            assert kind is not None  # every alternative of _TOKEN is a named group
             if kind == "ws":
                 continue
             if kind == "open":
@@ -96,9 +97,6 @@ class GambitParser:
     def peek(self, ahead: int = 0) -> Token:
         k = min(self.i + ahead, len(self.kinds) - 1)
         return Token(self.kinds[k], self.texts[k], self.poss[k])
-
-    def peek_kind(self) -> str:
-        return self.kinds[self.i]
 
     def take(self) -> Token:
         k = self.i
@@ -170,7 +168,7 @@ class GambitParser:
     def label_list(self, what: str) -> tuple[list[str], Token]:
         """``{ "a" "b" ... }`` (commas between labels are tolerated)."""
         open_tok = self.expect("lb", f"'{{' opening the list of {what}")
-        labels = []
+        labels: list[str] = []
         while True:
             self.skip_commas()
             tok = self.take()
@@ -181,9 +179,8 @@ class GambitParser:
                                       f"{self.found(tok)}")
             labels.append(tok.text)
 
-    def payoff_list(self, players: int, what: str) -> tuple[tuple[Fraction, ...], Token]:
-        """``{ 1 2 }`` or ``{ 1, 2 }``: one number per player."""
-        open_tok = self.expect("lb", f"'{{' opening the payoffs of {what}")
+    def payoffs_to_close(self, what: str) -> list[Fraction]:
+        """The numbers up to the next ``}`` (commas between them tolerated), which is consumed too."""
         values: list[Fraction] = []
         kinds = self.kinds
         while True:
@@ -192,13 +189,18 @@ class GambitParser:
                 self.i += 1
             elif kind == "rb":
                 self.i += 1
-                break
+                return values
             elif kind == "num":
                 values.append(self.number("a payoff"))
             else:
                 tok = self.peek()
                 raise self.error(tok, f"expected a payoff (a number) or '}}' in the payoffs of {what}, found "
                                       f"{self.found(tok)}")
+
+    def payoff_list(self, players: int, what: str) -> tuple[tuple[Fraction, ...], Token]:
+        """``{ 1 2 }`` or ``{ 1, 2 }``: one number per player."""
+        open_tok = self.expect("lb", f"'{{' opening the payoffs of {what}")
+        values = self.payoffs_to_close(what)
         if len(values) != players:
             raise self.error(open_tok, f"the payoffs of {what} list {len(values)} number(s); give one per player "
                                        f"({players})")

@@ -17,7 +17,7 @@ from kimgame.expr.tree import Formula
 from kimgame.io.claims_file import dominates_claim, parse_claim_list, suggest
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode, load_yaml
-from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large, too_much_memory
+from kimgame.limits import current_limits, too_large, too_much_memory
 from kimgame.model.claims import Claim
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.parameters import Parameter, resolve_values
@@ -25,7 +25,6 @@ from kimgame.model.parameters import Parameter, resolve_values
 FORMAT_VERSION = 1
 TOP_KEYS = ("kimgame", "title", "source", "doc", "players", "parameters", "strategies", "payoffs", "tree", "subtrees",
             "claims", "notes")
-MAX_PROFILES = DEFAULT_LIMITS.profiles  # the default; the limit in force is kimgame.limits.current_limits()
 
 
 def load_game(path: str | Path, overrides: Mapping[str, object] | None = None):

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from kimgame.errors import KimgameError, Location
-from kimgame.limits import DEFAULT_LIMITS, current_limits, too_large
+from kimgame.expr.numbers import parse_number
+from kimgame.limits import current_limits, too_large
 
-MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes  # the defaults; the limits in force are kimgame.limits.current_limits()
-MAX_EXPANDED_NODES = DEFAULT_LIMITS.yaml_values  # values after expanding aliases
 MAX_DEPTH = 400  # nesting: a safety bound of the parser, not a size limit (not configurable)
 
 Scalar = str | int | Fraction | bool | None
@@ -187,8 +186,6 @@ _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 
 def resolve_plain(text: str) -> Scalar:
     """The value of a plain (unquoted) scalar by the YAML 1.2 core schema; decimals exact."""
-    from kimgame.expr.numbers import parse_number
-
     if text in _NULL:
         return None
     if text in _TRUE:

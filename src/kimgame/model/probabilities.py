@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
-from kimgame.expr.tree import Call, Formula, Neg, Num, Param
+from kimgame.expr.polynomial import equal_as_functions, polynomial_degrees
+from kimgame.expr.tree import Formula, Num
 from kimgame.model.parameters import Parameter
 
 
@@ -31,8 +32,8 @@ def sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Location
 def sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> bool:
     """True when the formulas sum to exactly one as functions of the parameters.
 
-    Polynomial probabilities are compared by their exact normal form (:mod:`kimgame.expr.polynomial`);
-    others (division by a parameter, min/max) go to sympy."""
+    Sums, products, quotients and whole powers are compared exactly as rational functions
+    (:func:`kimgame.expr.polynomial.equal_as_functions`); others (min/max/abs) go to sympy."""
     constants = [f.constant for f in probs]
     if all(c is not None for c in constants):
         return sum((c for c in constants if c is not None), Fraction(0)) == 1
@@ -41,11 +42,8 @@ def sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> boo
             return False
     except KimgameError:
         pass
-    from kimgame.expr.polynomial import equal_as_functions
-    from kimgame.expr.tree import Num
-
     exact = equal_as_functions([f.expr for f in probs], Num(Fraction(1)))
-    if exact is not None:  # polynomial probabilities: decided exactly without sympy
+    if exact is not None:  # rational probabilities: decided exactly without sympy
         return exact
     import sympy
 
@@ -58,8 +56,8 @@ def sums_to_one(probs: Sequence[Formula], values: Mapping[str, Fraction]) -> boo
 def outside_unit_interval_on_box(f: Formula, params: Mapping[str, Parameter]) -> str | None:
     """Where ``f`` leaves [0, 1] at a corner of the box of declared ranges of its parameters.
 
-    A cheap, sufficient check: only when ``f`` is multilinear (degree at most one in each parameter, by
-    its structure) and every parameter it uses has a finite range — a multilinear function takes its
+    A cheap, sufficient check: only when ``f`` is a multilinear polynomial (degree at most one in each
+    parameter) and every parameter it uses has a finite range — a multilinear function takes its
     extreme values at the corners of a box. Other probabilities are checked at the current values only.
     """
     names = sorted(f.parameters)
@@ -71,7 +69,7 @@ def outside_unit_interval_on_box(f: Formula, params: Mapping[str, Parameter]) ->
         if low is None or high is None:
             return None
         ranges.append((low, high))
-    degrees = _degrees(f.expr)
+    degrees = polynomial_degrees(f.expr)
     if degrees is None or any(d > 1 for d in degrees.values()):
         return None
     for corner in itertools.product(*ranges):
@@ -84,31 +82,3 @@ def outside_unit_interval_on_box(f: Formula, params: Mapping[str, Parameter]) ->
             at = ", ".join(f"{n} = {fmt(x)}" for n, x in point.items())
             return f"it is {fmt(p)} at {at}"
     return None
-
-
-def _degrees(e) -> dict[str, int] | None:
-    """An upper bound on the degree of ``e`` in each parameter, or None if ``e`` is not a polynomial
-    by its structure (division by a non-constant, min/max/abs, non-integer powers)."""
-    if isinstance(e, Num):
-        return {}
-    if isinstance(e, Param):
-        return {e.name: 1}
-    if isinstance(e, Neg):
-        return _degrees(e.operand)
-    if isinstance(e, Call):
-        return None
-    left = _degrees(e.left)
-    right = _degrees(e.right)
-    if left is None or right is None:
-        return None
-    if e.op in "+-":
-        return {k: max(left.get(k, 0), right.get(k, 0)) for k in left.keys() | right.keys()}
-    if e.op == "*":
-        return {k: left.get(k, 0) + right.get(k, 0) for k in left.keys() | right.keys()}
-    if e.op == "/":
-        return left if not right else None
-    # power: only a constant non-negative integer exponent
-    if right or not isinstance(e.right, Num) or e.right.value.denominator != 1 or e.right.value < 0:
-        return None
-    n = int(e.right.value)
-    return {k: d * n for k, d in left.items()}

@@ -1,4 +1,4 @@
-"""The symbolic reduced normal form of a game tree, and the expression building it needs.
+"""The symbolic reduced normal form of a game tree.
 
 :func:`reduced_normal_form` turns a tree into a :class:`~kimgame.model.normal_form.NormalFormGame` whose
 strategies are the plans of :func:`kimgame.model.tree.plan_space` and whose payoffs are exact formulas:
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
-from fractions import Fraction
-from typing import Any, cast
+from typing import cast
 
-from kimgame.expr.numbers import fmt
-from kimgame.expr.tree import BinOp, Call, Formula, Neg, Num, Param
+from kimgame.expr.build import combine_product, combine_sum, expr_text
+from kimgame.expr.tree import Formula, Num
 from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.tree import Chance, ExtensiveFormGame, Terminal, plan_space
 
@@ -41,10 +39,10 @@ def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None, ch
         if check is not None:
             check()
         node = cast(Terminal, game.nodes[leaf])  # the leaves of a plan space are terminals
-        weight = _product([cast(Chance, game.nodes[c]).probs[k].expr for c, k in chances])
+        weight = combine_product([cast(Chance, game.nodes[c]).probs[k].expr for c, k in chances])
         terms = []
         for f in node.payoffs:
-            terms.append(f if isinstance(weight, Num) and weight.value == 1 else _product([weight, f.expr]))
+            terms.append(f if isinstance(weight, Num) and weight.value == 1 else combine_product([weight, f.expr]))
         sets = [space.consistent[i][last[i]] for i in range(n)]
         for combo in itertools.product(*sets):
             flat = sum(k * s for k, s in zip(combo, strides))
@@ -57,7 +55,7 @@ def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None, ch
             if len(terms) == 1 and isinstance(terms[0], Formula):
                 vec.append(terms[0])
             else:
-                expr = _sum([t.expr if isinstance(t, Formula) else t for t in terms])
+                expr = combine_sum([t.expr if isinstance(t, Formula) else t for t in terms])
                 vec.append(Formula(expr, expr_text(expr)))
         payoffs.append(tuple(vec))
     return NormalFormGame(
@@ -70,98 +68,3 @@ def reduced_normal_form(game: ExtensiveFormGame, *, limit: int | None = None, ch
         source=game.source,
         path=game.path,
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# building expressions (balanced, constants folded) and writing them back as text
-
-
-def _balanced(op: str, items: list) -> Any:
-    while len(items) > 1:
-        items = [BinOp(op, items[k], items[k + 1]) if k + 1 < len(items) else items[k]
-                 for k in range(0, len(items), 2)]
-    return items[0]
-
-
-def _sum(exprs: Sequence[Any]) -> Any:
-    """The sum of expressions, constants added up, as a balanced tree (depth log n)."""
-    const = Fraction(0)
-    rest = []
-    for e in exprs:
-        if isinstance(e, Num):
-            const += e.value
-        else:
-            rest.append(e)
-    if not rest:
-        return Num(const)
-    if const:
-        rest.append(Num(const))
-    return _balanced("+", rest)
-
-
-def _product(exprs: Sequence[Any]) -> Any:
-    """The product of expressions, constants multiplied, as a balanced tree."""
-    const = Fraction(1)
-    rest = []
-    for e in exprs:
-        if isinstance(e, Num):
-            const *= e.value
-        else:
-            rest.append(e)
-    if const == 0 or not rest:
-        return Num(const)
-    if const != 1:
-        rest.insert(0, Num(const))
-    return _balanced("*", rest)
-
-
-def combine_sum(exprs: Sequence[Any]) -> Any:
-    """Public alias of the balanced, constant-folding sum of expression trees."""
-    return _sum(exprs)
-
-
-def combine_product(exprs: Sequence[Any]) -> Any:
-    """Public alias of the balanced, constant-folding product of expression trees."""
-    return _product(exprs)
-
-
-_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
-
-
-def _prec(e) -> int:
-    if isinstance(e, Num):
-        if e.value < 0:
-            return 3 if e.value.denominator == 1 else 2
-        return 5 if e.value.denominator == 1 else 2
-    if isinstance(e, Neg):
-        return 3
-    if isinstance(e, BinOp):
-        return _PREC[e.op]
-    return 5
-
-
-def expr_text(e) -> str:
-    """``e`` written as an expression that kimgame's parser (and sympy) reads back to the same value."""
-    if isinstance(e, Num):
-        return fmt(e.value)
-    if isinstance(e, Param):
-        return e.name
-    if isinstance(e, Neg):
-        inner = expr_text(e.operand)
-        return f"-({inner})" if _prec(e.operand) < 3 else f"-{inner}"
-    if isinstance(e, Call):
-        return f"{e.func}({', '.join(expr_text(a) for a in e.args)})"
-    p = _PREC[e.op]
-    left, right = expr_text(e.left), expr_text(e.right)
-    if e.op == "**":
-        if _prec(e.left) <= 4:
-            left = f"({left})"
-        if _prec(e.right) < 4:
-            right = f"({right})"
-        return f"{left}**{right}"
-    if _prec(e.left) < p:
-        left = f"({left})"
-    if _prec(e.right) < p or (_prec(e.right) == p and e.op in "-/") or (e.op in "*/" and _prec(e.right) == 2):
-        right = f"({right})"
-    sep = " " if p == 1 else ""
-    return f"{left}{sep}{e.op}{sep}{right}"

@@ -13,11 +13,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from kimgame.report.document import result_document
+
 
 def result_rows(result) -> tuple[list[str], list[list[Any]]]:
     """Column names and rows (floats, exact strings, booleans) of :func:`result_frame`."""
-    from kimgame.report.document import result_document
-
     doc = result_document(result)
     columns: list[str] = ["equilibrium"]
     rows: list[dict[str, Any]] = []

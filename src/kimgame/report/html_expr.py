@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from kimgame.errors import KimgameError
-from kimgame.expr.tree import BinOp, Call, Expr, Neg, Num, Param
+from kimgame.expr.tree import Expr, fold
 
 Program = list[Any]
 
@@ -31,28 +31,13 @@ def _num(q: Fraction) -> Program:
     return ["n", str(q.numerator), str(q.denominator)]
 
 
+_OPERATIONS = {"+": lambda a, b: ["+", a, b], "-": lambda a, b: ["+", a, ["-", b]], "*": lambda a, b: ["*", a, b],
+               "/": lambda a, b: ["/", a, b], "**": lambda a, b: ["^", a, b]}
+
+
 def formula_program(e: Expr) -> Program:
     """The JSON program of a payoff or probability expression (:mod:`kimgame.expr.tree`)."""
-    if isinstance(e, Num):
-        return _num(e.value)
-    if isinstance(e, Param):
-        return ["v", e.name]
-    if isinstance(e, Neg):
-        return ["-", formula_program(e.operand)]
-    if isinstance(e, BinOp):
-        a, b = formula_program(e.left), formula_program(e.right)
-        if e.op == "+":
-            return ["+", a, b]
-        if e.op == "-":
-            return ["+", a, ["-", b]]
-        if e.op == "*":
-            return ["*", a, b]
-        if e.op == "/":
-            return ["/", a, b]
-        return ["^", a, b]
-    if isinstance(e, Call):
-        return [e.func, *(formula_program(a) for a in e.args)]
-    raise KimgameError(f"cannot draw the expression {e!r} in the report page")
+    return fold(e, _num, lambda name: ["v", name], lambda a: ["-", a], _OPERATIONS, lambda func, args: [func, *args])
 
 
 def sympy_program(e) -> Program:
@@ -64,18 +49,11 @@ def sympy_program(e) -> Program:
         return _num(Fraction(int(e.p), int(e.q)))
     if e.is_Symbol:
         return ["v", e.name]
-    if e.is_Add:
-        return ["+", *(sympy_program(a) for a in e.args)]
-    if e.is_Mul:
-        return ["*", *(sympy_program(a) for a in e.args)]
     if e.is_Pow and e.exp.is_Integer:
         return ["^", sympy_program(e.base), _num(Fraction(int(e.exp)))]
-    if isinstance(e, sympy.Min):
-        return ["min", *(sympy_program(a) for a in e.args)]
-    if isinstance(e, sympy.Max):
-        return ["max", *(sympy_program(a) for a in e.args)]
-    if isinstance(e, sympy.Abs):
-        return ["abs", sympy_program(e.args[0])]
+    op = {sympy.Add: "+", sympy.Mul: "*", sympy.Min: "min", sympy.Max: "max", sympy.Abs: "abs"}.get(type(e))
+    if op is not None:
+        return [op, *(sympy_program(a) for a in e.args)]
     raise KimgameError(f"the report page cannot evaluate '{e}' exactly (only rational expressions)")
 
 
@@ -96,12 +74,9 @@ def condition_program(cond) -> dict[str, Any]:
             return True
         if c is sympy.false:
             return False
-        if isinstance(c, sympy.And):
-            return ["and", *(walk(a) for a in c.args)]
-        if isinstance(c, sympy.Or):
-            return ["or", *(walk(a) for a in c.args)]
-        if isinstance(c, sympy.Not):
-            return ["not", walk(c.args[0])]
+        logic = {sympy.And: "and", sympy.Or: "or", sympy.Not: "not"}.get(type(c))
+        if logic is not None:
+            return [logic, *(walk(a) for a in c.args)]
         op = _OPS.get(type(c).__name__)
         if op is None:
             raise KimgameError(f"the report page cannot evaluate the condition part '{c}'")

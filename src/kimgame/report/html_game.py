@@ -15,6 +15,7 @@ from typing import Any
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 from kimgame.report.html_expr import formula_program
+from kimgame.report.tree_view import spe_highlight
 
 MAX_TREE_NODES = 400  # larger trees are summarised, not drawn
 MAX_MATRIX_CELLS = 400
@@ -41,42 +42,21 @@ def tree_data(game) -> dict[str, Any] | None:
     return {"nodes": nodes, "live": bool(game.is_perfect_information)}
 
 
-def spe_moves(game, result) -> tuple[set[int], set[int]]:
-    """Edges (by child node) chosen in some listed subgame-perfect equilibrium, and nodes on the path of
-    the first one — what is highlighted before any slider moves."""
-    spe = [eq for eq in (result.equilibria if result is not None else ()) if eq.subgame_perfect]
-    if not spe:
-        return set(), set()
-    from kimgame.solvers.behavior import flat_behavior
-
-    chosen: set[int] = set()
-    for eq in spe:
-        behavior = flat_behavior(game, eq.behavior)
-        for node in game.nodes:
-            probs = behavior[node.infoset] if isinstance(node, Decision) else None
-            if probs is not None:
-                chosen.update(c for k, c in enumerate(node.children) if probs[k])
-    from kimgame.solvers.subgames import reach_probabilities
-
-    reach = reach_probabilities(game, flat_behavior(game, spe[0].behavior))
-    return chosen, {v for v, r in enumerate(reach) if r}
-
-
 def _layout(game) -> tuple[list[float], list[int], int]:
     """y of every node (leaves one row each, a parent at the middle of its children), depth, rows."""
     n = game.num_nodes
     depth = [0] * n
     for v, node in enumerate(game.nodes):
-        for c in getattr(node, "children", ()):
+        for c in node.children:
             depth[c] = depth[v] + 1
     y = [0.0] * n
     row = 0
     for v in range(n):  # preorder: leaves in drawing order
-        if not getattr(game.nodes[v], "children", ()):
+        if not game.nodes[v].children:
             y[v] = row
             row += 1
     for v in range(n - 1, -1, -1):
-        kids = getattr(game.nodes[v], "children", ())
+        kids = game.nodes[v].children
         if kids:
             y[v] = (y[kids[0]] + y[kids[-1]]) / 2
     return y, depth, row
@@ -89,7 +69,7 @@ def tree_svg(game, result=None) -> str:
     if game.num_nodes > MAX_TREE_NODES:
         return (f'<p class="note">The tree has {game.num_nodes} nodes; it is not drawn (at most '
                 f'{MAX_TREE_NODES}). The subgame-perfect path is listed below.</p>')
-    chosen, on_path = spe_moves(game, result)
+    on_path, chosen = spe_highlight(game, result, every=True)  # before any slider moves
     y, depth, rows = _layout(game)
     width = 70 + max(depth) * DX + LEAF_TEXT
     height = rows * DY + 20
@@ -105,10 +85,10 @@ def tree_svg(game, result=None) -> str:
     values = game.terminal_values
     chances = game.chance_values
     for v, node in enumerate(game.nodes):
-        for k, c in enumerate(getattr(node, "children", ())):
+        for k, c in enumerate(node.children):
             move = node.actions[k] if isinstance(node, Decision) else node.outcomes[k]
             if isinstance(node, Decision):
-                label, infoset = escape(node.actions[k]), node.infoset
+                label, infoset = escape(move), node.infoset
             else:
                 f = node.probs[k]
                 prob = (fmt(chances[v][k]) if f.constant is not None else

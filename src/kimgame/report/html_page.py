@@ -13,19 +13,22 @@ equality.
 from __future__ import annotations
 
 import json
-import time
 from fractions import Fraction
 from html import escape
 from importlib import resources
 from typing import Any
 
+from kimgame._version import __version__
 from kimgame.analysis.conditions import LONG_CONDITION
+from kimgame.analysis.solve import solve
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.report.html_expr import condition_program
 from kimgame.report.html_game import fraction_pair, game_html, matrix_data, tree_data
 from kimgame.report.html_sections import sections_html, table_html
-from kimgame.report.sections import Section, Table
+from kimgame.report.sections import Section, Table, equilibrium_section
+from kimgame.report.tree_view import nash_section, spe_section
+from kimgame.solvers.clock import Clock
 
 GRID_STEPS = 1000  # a slider's positions when its range is not a round number of steps
 
@@ -167,17 +170,12 @@ def _claim_html(i: int, game, analysis, item: dict[str, Any]) -> tuple[str, dict
 def equilibria_sections(result) -> list[Section]:
     """The equilibria part of the solve report (trees: the subgame-perfect ones first)."""
     if isinstance(result.game, ExtensiveFormGame):
-        from kimgame.report.tree_view import nash_section, spe_section
-
         return [s for s in (spe_section(result), nash_section(result)) if s]
-    from kimgame.report.sections import equilibrium_section
-
     return [equilibrium_section(result)]
 
 
 def report_html(game, result, analyses, *, source_file: str | None = None) -> str:
     """The page for ``game`` solved (``result``, at ``game.values``) and analysed (``analyses``)."""
-    from kimgame._version import __version__
     from kimgame.report.analysis_sections import analysis_document
 
     params_html, params_data = _parameters(game)
@@ -247,12 +245,10 @@ def solve_and_analyze(game, timeout: float | None = None) -> tuple[Any, tuple[An
     """What the page shows: the solve result at the game's values, the analyses of its claims, and
     whether the time limit (``timeout`` seconds for both together) cut either short."""
     from kimgame.analysis.analyze import analyze
-    from kimgame.analysis.solve import solve
 
-    start = time.monotonic()
-    result = solve(game, timeout=timeout, conditions=False)
-    left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
-    analyses = analyze(game, timeout=left)  # one time limit for both
+    clock = Clock.after(timeout)  # one budget for both steps
+    result = solve(game, timeout=clock, conditions=False)
+    analyses = analyze(game, timeout=clock)
     return result, analyses, bool(result.partial or any(a.partial for a in analyses))
 
 

@@ -90,12 +90,10 @@ def analysis_display(analysis) -> str:
 def html_display(obj: Any) -> str:
     """The HTML display of a game, solve result or claim analysis (by the object's kind)."""
     kind = type(obj).__name__
-    if kind in ("NormalFormGame", "ExtensiveFormGame"):
-        return game_display(obj)
-    if kind == "SolveResult":
-        return result_display(obj)
-    if kind == "ClaimAnalysis":
-        return analysis_display(obj)
+    display = {"NormalFormGame": game_display, "ExtensiveFormGame": game_display, "SolveResult": result_display,
+               "ClaimAnalysis": analysis_display}.get(kind)
+    if display is not None:
+        return display(obj)
     raise TypeError(f"kimgame has no HTML display for {kind}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from kimgame.report.cut import cut_sections
 from kimgame.report.sections import Section, Table
 
 
@@ -58,3 +59,22 @@ def render_markdown(title: str, subtitle: str, sections: list[Section]) -> str:
             else:
                 out += [block, ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_sections(title: str, subtitle: str, sections: list[Section], fmt: str, *, cut: bool) -> str:
+    """The sections as markdown (``fmt == "markdown"``) or terminal text; ``cut``: long tables and lines cut
+    to size first, saying so (:mod:`kimgame.report.cut`)."""
+    if cut:
+        sections = cut_sections(sections)
+    if fmt == "markdown":
+        return render_markdown(title, subtitle, sections)
+    return render_text(title, subtitle, sections)
+
+
+def render_rich(renderable: object, width: int = 110) -> str:
+    """A rich renderable (a tree, a table) as plain text without colours."""
+    from rich.console import Console
+
+    buf = io.StringIO()
+    Console(file=buf, width=width, color_system=None, highlight=False).print(renderable)
+    return buf.getvalue()

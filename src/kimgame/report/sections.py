@@ -200,14 +200,5 @@ def claims_section(result: SolveResult) -> Section | None:
 def solve_sections(result: SolveResult) -> list[Section]:
     """All sections of the ``kimgame solve`` report for a normal-form game."""
     game = result.game
-    sections = []
-    params = parameter_section(game)
-    if params:
-        sections.append(params)
-    sections.append(Section("Payoffs", matrix_tables(game)))
-    sections.append(equilibrium_section(result))
-    sections.append(dominance_section(result))
-    claims = claims_section(result)
-    if claims:
-        sections.append(claims)
-    return sections
+    return [s for s in (parameter_section(game), Section("Payoffs", matrix_tables(game)), equilibrium_section(result),
+                        dominance_section(result), claims_section(result)) if s]

@@ -18,8 +18,10 @@ from fractions import Fraction
 from kimgame.expr.numbers import fmt, fmt_both
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 from kimgame.report.sections import Section, Table, claims_section, dominance_section, parameter_section
+from kimgame.solvers.behavior import flat_behavior
 from kimgame.solvers.results import PathStep, SolveResult
 from kimgame.solvers.scope import coverage_text
+from kimgame.solvers.subgames import reach_probabilities
 
 MAX_ROWS = 40  # information sets shown per behaviour table
 MAX_LISTED = 10  # non-subgame-perfect equilibria and dominance rows shown in text (JSON has all)
@@ -155,65 +157,48 @@ def nash_section(result: SolveResult) -> Section | None:
 
 def tree_sections(result: SolveResult) -> list[Section]:
     """All sections of the ``kimgame solve`` report for a game tree."""
-    game = result.game
-    sections: list[Section] = []
-    params = parameter_section(game)
-    if params:
-        sections.append(params)
-    sections.append(tree_summary_section(result))
-    sections.append(spe_section(result))
-    nash = nash_section(result)
-    if nash:
-        sections.append(nash)
-    if result.elimination is not None or result.dominance:
-        blocks = dominance_section(result, limit=MAX_LISTED).blocks
-        sections.append(Section("Dominance (reduced normal form)", blocks))
-    else:
-        sections.append(Section("Dominance (reduced normal form)",
-                                ("Not computed: the reduced normal form was not built (see the notes).",)))
-    claims = claims_section(result)
-    if claims:
-        sections.append(claims)
-    if result.notes:
-        sections.append(Section("Notes", tuple(result.notes)))
-    return sections
+    dominance = (dominance_section(result, limit=MAX_LISTED).blocks
+                 if result.elimination is not None or result.dominance
+                 else ("Not computed: the reduced normal form was not built (see the notes).",))
+    notes = Section("Notes", tuple(result.notes)) if result.notes else None
+    return [s for s in (parameter_section(result.game), tree_summary_section(result), spe_section(result),
+                        nash_section(result), Section("Dominance (reduced normal form)", dominance),
+                        claims_section(result), notes) if s]
 
 
 # --------------------------------------------------------------------------------------------------
 # drawing the tree
 
 
-def _highlight(game: ExtensiveFormGame, result: SolveResult | None):
-    """Nodes reached and edges taken (with positive probability) in the first subgame-perfect equilibrium."""
-    if result is None:
-        return set(), set()
-    spe = [eq.behavior for eq in result.equilibria if eq.subgame_perfect and eq.behavior is not None]
+def spe_highlight(game: ExtensiveFormGame, result: SolveResult | None, every: bool = False
+                  ) -> tuple[set[int], set[int]]:
+    """What a drawing highlights: the nodes reached (with positive probability) in the first subgame-perfect
+    equilibrium of ``result``, and the edges (by child node) it takes — with ``every``, the edges that some
+    listed subgame-perfect equilibrium takes."""
+    spe = [eq.behavior for eq in (result.equilibria if result is not None else ())
+           if eq.subgame_perfect and eq.behavior is not None]
     if not spe:
         return set(), set()
-    from kimgame.solvers.behavior import flat_behavior
-    from kimgame.solvers.subgames import reach_probabilities
-
-    behavior = flat_behavior(game, spe[0])
-    reach = reach_probabilities(game, behavior)
-    nodes = {v for v, r in enumerate(reach) if r}
-    edges = set()
-    for v, node in enumerate(game.nodes):
-        if isinstance(node, Decision):
-            probs = behavior[node.infoset]
-            if probs is None:  # no behaviour given where play never goes
-                continue
-            for k, c in enumerate(node.children):
-                if probs[k]:
-                    edges.add(c)
-    return nodes, edges
+    behaviors = [flat_behavior(game, b) for b in (spe if every else spe[:1])]
+    edges: set[int] = set()
+    for behavior in behaviors:
+        for node in game.nodes:
+            probs = behavior[node.infoset] if isinstance(node, Decision) else None
+            if probs is not None:  # None: no behaviour given where play never goes
+                edges.update(c for k, c in enumerate(node.children) if probs[k])
+    reach = reach_probabilities(game, behaviors[0])
+    return {v for v, r in enumerate(reach) if r}, edges
 
 
-def _prob_text(game: ExtensiveFormGame, v: int, k: int) -> str:
+def _move(game: ExtensiveFormGame, v: int, k: int) -> tuple[str, str | None]:
+    """The ``k``-th move at node ``v``: its label, and its probability as text at a chance node (else None)."""
     node = game.nodes[v]
+    if isinstance(node, Decision):
+        return node.actions[k], None
     values = game.chance_values[v]
-    assert isinstance(node, Chance) and values is not None
+    assert isinstance(node, Chance) and values is not None  # terminals have no moves
     f, value = node.probs[k], values[k]
-    return fmt(value) if f.constant is not None else f"{f.text} = {fmt(value)}"
+    return node.outcomes[k], fmt(value) if f.constant is not None else f"{f.text} = {fmt(value)}"
 
 
 def _node_text(game: ExtensiveFormGame, v: int) -> str:
@@ -238,7 +223,7 @@ def rich_tree(game: ExtensiveFormGame, result: SolveResult | None = None, max_no
     from rich.text import Text
     from rich.tree import Tree
 
-    on_path, taken = _highlight(game, result)
+    on_path, taken = spe_highlight(game, result)
     root = Tree(Text(_node_text(game, 0), style="bold green" if 0 in on_path else ""))
     shown = 1
     stack = [(0, root)]
@@ -248,11 +233,9 @@ def rich_tree(game: ExtensiveFormGame, result: SolveResult | None = None, max_no
         node = game.nodes[v]
         kids = []
         for k, c in enumerate(node.children):
-            if isinstance(node, Decision):
-                move = node.actions[k]
-            else:
-                assert isinstance(node, Chance)  # terminals have no children
-                move = f"{node.outcomes[k]} ({_prob_text(game, v, k)})"
+            move, prob = _move(game, v, k)
+            if prob is not None:
+                move += f" ({prob})"
             style = "bold green" if c in on_path else ("green" if c in taken else "")
             mark = "★ " if c in taken else ""  # visible without colour too
             kids.append((c, Text(f"{mark}{move} → {_node_text(game, c)}", style=style)))
@@ -277,7 +260,7 @@ def to_dot(game: ExtensiveFormGame, result: SolveResult | None = None) -> str:
     """The tree as Graphviz DOT: decision nodes (ellipses, player and information set), chance nodes
     (diamonds), terminals (boxes with payoffs); information sets with several nodes joined by dashed
     lines; the first subgame-perfect equilibrium's path in bold. Same input, same text."""
-    on_path, taken = _highlight(game, result)
+    on_path, taken = spe_highlight(game, result)
     out = [f'digraph "{_dot_escape(game.title or "game")}" {{',
            '  node [fontname="Helvetica"]; edge [fontname="Helvetica"];']
     for v, node in enumerate(game.nodes):
@@ -296,11 +279,9 @@ def to_dot(game: ExtensiveFormGame, result: SolveResult | None = None) -> str:
             out.append(f'  n{v} [label="{_dot_escape(label)}", shape=box{bold}];')
     for v, node in enumerate(game.nodes):
         for k, c in enumerate(node.children):
-            if isinstance(node, Decision):
-                label = node.actions[k]
-            else:
-                assert isinstance(node, Chance)  # terminals have no children
-                label = f"{node.outcomes[k]}\n{_prob_text(game, v, k)}"
+            label, prob = _move(game, v, k)
+            if prob is not None:
+                label += f"\n{prob}"
             style = ", penwidth=2.5, style=bold" if c in on_path else (", penwidth=1.8" if c in taken else "")
             out.append(f'  n{v} -> n{c} [label="{_dot_escape(label)}"{style}];')
     for label, h in game.infosets.items():

@@ -250,10 +250,16 @@ def pure_dominance(
     Ordered by player, then dominated strategy, then dominating strategy.
     When ``clock`` stops it: :class:`SearchTimeout` with the relations found so far.
     """
-    clock = clock or Clock()
+    return _relations(_pure_relations, "dominance relations", players, strategies, payoffs, clock)
+
+
+def _relations(find, what: str, players: Sequence[str], strategies: Sequence[Sequence[str]],
+               payoffs: Sequence[np.ndarray], clock: Clock | None) -> tuple[Dominance, ...]:
+    """The relations ``find`` lists; when ``clock`` stops it, :class:`SearchTimeout` with those found so far
+    (``what`` names them)."""
     out: list[Dominance] = []
-    with stopping(lambda: tuple(out), "dominance relations"):
-        _pure_relations(_validate(players, strategies, payoffs), players, strategies, out, clock)
+    with stopping(lambda: tuple(out), what):
+        find(_validate(players, strategies, payoffs), players, strategies, out, clock or Clock())
     return tuple(out)
 
 
@@ -296,11 +302,7 @@ def mixed_dominance(
     Ordered by player, then strategy. When ``clock`` stops it (checked at every exact
     LP pivot): :class:`SearchTimeout` with the relations found so far.
     """
-    clock = clock or Clock()
-    out: list[Dominance] = []
-    with stopping(lambda: tuple(out), "mixed dominance relations"):
-        _mixed_relations(_validate(players, strategies, payoffs), players, strategies, out, clock)
-    return tuple(out)
+    return _relations(_mixed_relations, "mixed dominance relations", players, strategies, payoffs, clock)
 
 
 def _mixed_relations(arrays: tuple[np.ndarray, ...], players: Sequence[str], strategies: Sequence[Sequence[str]],

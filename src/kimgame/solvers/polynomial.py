@@ -254,7 +254,7 @@ class _System:
             self.sigma.append(mix)
         self.values = [[sympy.expand(_pure_value(rat, self.sigma, i, t, sympy)) for t in range(k)]
                        for i, k in enumerate(shape)]
-        self.equations = []
+        self.equations: list[Any] = []
         for i in range(len(shape)):
             first = support[i][0]
             self.equations.extend(sympy.expand(self.values[i][t] - self.values[i][first]) for t in support[i][1:])
@@ -357,7 +357,7 @@ class _System:
         a_eq = [r + [Fraction(0)] for r, _ in eq_rows]
         b_eq = [b for _, b in eq_rows]
         result = maximize([Fraction(0)] * d + [Fraction(1)], a_ub, b_ub, a_eq or None, b_eq or None)
-        genuine = result.status == "optimal" and result.value > 0
+        genuine = result.status == "optimal" and result.value is not None and result.value > 0
         return ("linear" if genuine else "points"), points
 
 

@@ -13,7 +13,7 @@ from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.clock import Clock, why_stopped
 from kimgame.solvers.polynomial import AlgebraicEquilibrium, polynomial_equilibria
 from kimgame.solvers.results import AlgebraicEquilibrium as AlgebraicResult
-from kimgame.solvers.results import Equilibrium, Method, SolveResult
+from kimgame.solvers.results import Equilibrium, Method, PlayerValues, SolveResult, strategy_profile
 from kimgame.solvers.scope import coverage, game_kind
 
 __all__ = ["algebraic_notes", "algebraic_results", "solve_polynomial"]
@@ -105,7 +105,9 @@ def solve_polynomial(game, base: SolveResult, *, clock: Clock | None = None) -> 
     if found.timed_out:
         notes.append(f"{why_stopped(None, clock)} after {found.supports_checked} of {found.supports_total} "
                      "support profiles: the equilibria listed are those found so far")
-    equilibria = tuple(Equilibrium(p, profile_payoffs(payoffs, p), game=game) for p in found.rational)
+    equilibria = tuple(Equilibrium(strategy_profile(players, strategies, p),
+                                   PlayerValues(profile_payoffs(payoffs, p), players), game=game)
+                       for p in found.rational)
     algebraic = algebraic_results(game, found.algebraic)
     algorithm = ("polynomial: support enumeration, indifference equations solved exactly (sympy Groebner bases); "
                  f"{found.supports_checked} of {found.supports_total} support profiles")
