@@ -1,11 +1,13 @@
 """Assembling a game tree from specs: :func:`build_tree` (the API) and :func:`assemble` (shared with the
 payoff-file and Gambit ``.efg`` readers), the one way a tree is made.
 
-:func:`assemble` runs the cheap checks first: unknown sub-trees, reference cycles and the size once
-sub-trees are expanded are found on the specs themselves (each shared spec counted once), so a bad file is
-refused before anything is expanded. Then one preorder walk over the specs writes the tree's columns
+:func:`assemble` runs the cheap checks first. One preorder walk over the specs writes the tree's columns
 (:class:`kimgame.model.tree_arrays.Columns`): kind, parent, subtree end, children, mover, and the raw move
-labels and payoffs. The rest works per *distinct* label, payoff vector and probability (a generated tree
+labels and payoffs. When it meets a ``use:`` reference to a sub-tree it has not checked yet, it first counts
+that sub-tree on its specs (each shared spec once: :class:`_Sizes`), finding unknown sub-trees and reference
+cycles, and refuses the tree if expanding the sub-tree would pass the size limit — so a file whose sub-trees
+are circular or multiply to billions of nodes is refused in milliseconds, before anything is expanded; a
+tree written out in full stops at the limit. The rest works per *distinct* label, payoff vector and probability (a generated tree
 has few): label codes, formulas, sibling labels, information sets. Every problem is reported with its
 place, in the order of the nodes, whatever the tree's size; the result is a
 :class:`kimgame.model.tree_arrays.TreeStore`.
