@@ -1,7 +1,7 @@
 """Checks of chance probabilities written as formulas: do they sum to one, do they stay in [0, 1].
 
-Used by the node-by-node checks of :mod:`kimgame.model.tree` and the per-formula checks of the array store
-(:mod:`kimgame.model.tree_arrays`).
+Used by :mod:`kimgame.model.tree_checks`: once per distinct formula (and per distinct tuple of a chance
+node's probabilities) on the tree's columns, and node by node only to word a problem.
 """
 
 from __future__ import annotations

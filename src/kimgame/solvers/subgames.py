@@ -22,13 +22,8 @@ from fractions import Fraction
 from functools import cached_property
 
 from kimgame.limits import current_limits
-from kimgame.model.tree import (
-    Chance,
-    Decision,
-    ExtensiveFormGame,
-    Node,
-    Terminal,
-)
+from kimgame.model.nodes import Chance, Decision, Node, Terminal
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.reduced_normal_form import (
     Behavior,
     pure_choice,
@@ -212,14 +207,8 @@ def node_values(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fractio
 
 
 def _infoset_labels(game: ExtensiveFormGame) -> Iterable[str]:
-    """The labels of all information sets; a large tree's store lists them without making the sets."""
-    nodes = game.nodes
-    if isinstance(nodes, tuple):
-        return game.infosets
-    from kimgame.model.tree_arrays import TreeStore  # here only for a store, so numpy is loaded already
-
-    assert isinstance(nodes, TreeStore)
-    return nodes.infoset_labels()
+    """The labels of all information sets, listed by the tree's store without making the sets."""
+    return game.nodes.infoset_labels()
 
 
 def acting_nodes(nodes: Sequence[Node], region: Iterable[int], root: int, cut: Container[int]) -> Iterator[Decision]:
