@@ -83,6 +83,7 @@ class EquilibriumPiece:
 
     @property
     def free_symbols(self) -> set:
+        """The parameters (sympy symbols) this piece depends on: those of its region and its ``x`` and ``y``."""
         out = set(getattr(self.region, "free_symbols", set()))
         for p in (*self.x, *self.y):
             out |= p.free_symbols

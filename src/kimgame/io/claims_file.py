@@ -18,7 +18,11 @@ from kimgame.model.claims import Claim, Dominates
 
 
 class Reporter(Protocol):
-    def add(self, message: str, where: Location | None) -> None: ...
+    """Where claim problems go: anything with ``add(message, where)``, such as
+    :class:`~kimgame.io.problems.Problems`."""
+
+    def add(self, message: str, where: Location | None) -> None:
+        """Record the problem ``message`` at ``where`` (None: no place in the file)."""
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:

@@ -71,10 +71,12 @@ class AlgebraicEquilibrium:
 
     @property
     def approx_strategies(self) -> tuple[tuple[float, ...], ...]:
+        """The probabilities of :attr:`strategies` as floats, in the same layout."""
         return tuple(tuple(float(p) for p in mix) for mix in self.strategies)
 
     @property
     def approx_payoffs(self) -> tuple[float, ...]:
+        """The expected payoffs as floats, one per player."""
         return tuple(float(v) for v in self.payoffs)
 
 
@@ -98,6 +100,8 @@ class PolynomialResult:
 
     @property
     def complete(self) -> bool:
+        """Whether every support profile was solved in time, with no continuum left unenumerated and none
+        unsolved (see the class doc for what is then listed)."""
         return not self.continua and not self.unsolved and not self.timed_out
 
 
