@@ -130,7 +130,10 @@ def _dominated_in_support(ints: Sequence[np.ndarray], support: Sequence[tuple[in
 
 
 def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None = None) -> PolynomialResult:
-    """All isolated Nash equilibria of a small N-player game (exact; see the module notes).
+    """All isolated Nash equilibria of a small N-player game (exact; see the module notes), as a
+    :class:`PolynomialResult`: support enumeration with the indifference equations solved exactly
+    (McKelvey & McLennan 1996), each system by a lexicographic Gröbner basis (B. Buchberger (1965), PhD
+    thesis, Innsbruck; through sympy).
 
     ``payoffs[i]`` is player ``i``'s payoff array (exact numbers) of shape ``(k_1, ..., k_N)``. Raises
     :class:`KimgameError` beyond :data:`MAX_PLAYERS` players or :data:`MAX_SUPPORT_PROFILES` support profiles.
