@@ -34,7 +34,7 @@ NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex",
                        "polynomial")
 
 
-def solve(game, *, method: str = "auto", timeout: float | None = None, conditions: bool = True,
+def solve(game, *, method: str = "auto", timeout: float | Clock | None = None, conditions: bool = True,
           limits: Limits | Mapping[str, int] | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
@@ -51,8 +51,8 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     Trees: see :func:`kimgame.analysis.solve_tree.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``,
     ``sequence-lcp`` — one equilibrium by exact Lemke on the sequence form, ``sequence-lp`` — the value
     and optimal strategies of a zero-sum tree by the sequence-form LP, certified exactly).
-    ``timeout`` (seconds) bounds every step — the equilibrium search, the dominance analysis and the
-    claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
+    ``timeout`` (seconds, or a running :class:`~kimgame.solvers.clock.Clock` shared with other calls)
+    bounds every step — the equilibrium search, the dominance analysis and the claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.
     ``limits`` (:class:`kimgame.limits.Limits`, or a mapping changing only the limits it names) are the
     limits in force while solving (for a tree: the size up to which its reduced normal form is built; the
@@ -75,8 +75,8 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
         else:
             result = solve_normal_form(game, method=method, clock=clock, conditions=conditions)
     options: dict[str, object] = {"method": method}
-    if timeout is not None:
-        options["timeout"] = timeout
+    if clock.seconds is not None:
+        options["timeout"] = clock.seconds
     if not conditions:
         options["conditions"] = False
     changed = {f.name: getattr(chosen, f.name) for f in dataclasses.fields(chosen)

@@ -128,9 +128,19 @@ class Clock:
         self.count = 0
 
     @classmethod
-    def after(cls, timeout: float | None) -> Clock:
+    def after(cls, timeout: float | Clock | None) -> Clock:
         """The clock of a run given ``timeout`` seconds from now (None: no time limit): the one place a
-        timeout becomes a clock."""
+        timeout becomes a clock. A clock already running is returned as it is, so that several calls
+        (a solve, then an analysis) share one budget.
+
+        >>> Clock.after(None).expired
+        False
+        >>> shared = Clock.after(60)
+        >>> Clock.after(shared) is shared
+        True
+        """
+        if isinstance(timeout, Clock):
+            return timeout
         return cls(None if timeout is None else time.monotonic() + timeout, seconds=timeout)
 
     @property
