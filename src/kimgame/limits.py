@@ -16,6 +16,16 @@ given on the command line win.
 
 The limits in force are held in a :class:`contextvars.ContextVar`, so they follow the code that runs
 under them (threads and asyncio tasks each see their own).
+
+>>> from kimgame.limits import current_limits, limits_in_force, parse_limits
+>>> raised = parse_limits(["spe_listed=1_000", "memory=4GiB"])  # what --limit NAME=N reads
+>>> raised.spe_listed, raised.memory
+(1000, 4294967296)
+>>> with limits_in_force({"spe_listed": 5}):
+...     current_limits().spe_listed
+5
+>>> current_limits().spe_listed
+100
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ For each claim: the exact condition on the parameters (within their declared ran
 the game's values, the one-parameter-at-a-time threshold sets, the robustness margins and the most
 sensitive parameter, optionally a Monte Carlo share of the parameter box, and a plain-words summary.
 
->>> import kimgame                                               # doctest: +SKIP
+>>> import kimgame
 >>> from kimgame.analysis.analyze import analyze
->>> g = kimgame.load("games/singapore_matrix.yaml")              # doctest: +SKIP
->>> [a.condition_text for a in analyze(g)]                       # doctest: +SKIP
-['K > H*e', '(K > 0) & (H*e_private + K > H*e)']
+>>> g = kimgame.load("games/singapore_matrix.yaml")
+>>> [(a.claim.id, a.condition_text) for a in analyze(g)]
+[('silence-dominates', 'K > H*e'), ('private-dominates', '(K > 0) & (H*e_private + K > H*e)')]
 """
 
 from __future__ import annotations

@@ -85,6 +85,9 @@ class InfoSet:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class DecisionSpec:
+    """A decision node as written in a file or in code: ``player`` chooses among ``moves`` (label, node),
+    at the information set ``infoset`` (None: its own); ``where`` is its place in the file."""
+
     player: str
     moves: tuple[tuple[str, Spec], ...]
     infoset: str | None = None
@@ -94,6 +97,9 @@ class DecisionSpec:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ChanceSpec:
+    """A chance node as written: ``outcomes`` (label, probability, node), the probabilities numbers,
+    expression strings or Formulas; ``where`` is its place in the file."""
+
     outcomes: tuple[tuple[str, Any, Spec], ...]  # (label, probability, node)
     name: str | None = None
     where: Location | None = None
@@ -101,6 +107,9 @@ class ChanceSpec:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class TerminalSpec:
+    """A leaf as written: ``payoffs`` in player order (numbers, expression strings or Formulas) and an
+    optional ``outcome`` label; ``where`` is its place in the file."""
+
     payoffs: tuple[Any, ...]  # numbers, expression strings or Formulas, in player order
     outcome: str | None = None
     name: str | None = None
@@ -109,6 +118,8 @@ class TerminalSpec:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class UseSpec:
+    """A ``use:`` reference to the named sub-tree ``subtree``, expanded where it stands."""
+
     subtree: str
     where: Location | None = None
 

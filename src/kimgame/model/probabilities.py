@@ -24,6 +24,8 @@ def chance_sum_problem(outcomes: Sequence[str], probs: Sequence[Formula], values
 
 
 def sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Location | None) -> KimgameError:
+    """The :class:`KimgameError` at ``where`` saying that the chance probabilities of ``outcomes`` do not sum to
+    1, with their sum written out."""
     total = " + ".join(f"({f.text})" if f.parameters else f.text for f in probs)
     return KimgameError(f"the chance probabilities ({', '.join(outcomes)}) do not sum to 1 for all parameter values: "
                         f"{total} ≠ 1", where)

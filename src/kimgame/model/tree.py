@@ -36,7 +36,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from kimgame.errors import KimgameError, ValidationErrors
+from kimgame.errors import KimgameError, ValidationErrors, suggest
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
 from kimgame.limits import DEFAULT_LIMITS, current_limits
@@ -133,7 +133,7 @@ class ExtensiveFormGame(Game):
         try:
             return self.infosets[label]
         except KeyError:
-            raise KimgameError(f"no information set '{label}'{suggest_name(label, list(self.infosets))}") from None
+            raise KimgameError(f"no information set '{label}'{suggest(label, list(self.infosets))}") from None
 
     def player_index(self, player: str) -> int:
         """Index of the player with this label (:class:`KimgameError` if unknown)."""
@@ -227,12 +227,6 @@ class ExtensiveFormGame(Game):
 _STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "own_history", "plan_counts",
               "strategies", "parent", "subtree_end")  # cached properties that depend on the nodes only
 
-
-def suggest_name(word: str, choices: Sequence[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def own_context(game: ExtensiveFormGame) -> tuple[list[tuple[str, int] | None], list[int]]:
@@ -334,6 +328,7 @@ class PlanSpace:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The number of plans of each player."""
         return tuple(len(p) for p in self.plans)
 
 

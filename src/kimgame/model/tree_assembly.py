@@ -29,7 +29,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from kimgame.errors import KimgameError, Location, ValidationErrors
+from kimgame.errors import KimgameError, Location, ValidationErrors, suggest
 from kimgame.expr.tree import Formula, Num
 from kimgame.limits import current_limits, too_large
 from kimgame.model.claims import Claim
@@ -43,7 +43,7 @@ from kimgame.model.nodes import (
     path_label,
 )
 from kimgame.model.parameters import Parameter, resolve_values
-from kimgame.model.tree import ExtensiveFormGame, suggest_name
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, Columns, TreeArrays, TreeStore, path_labels
 from kimgame.model.tree_checks import tree_problems, where_text
 
@@ -214,7 +214,7 @@ class _Assembly:
                 if spec.infoset is not None or spec.name is not None:
                     mark(v)
                 if i < 0:
-                    self.problem(v, 0, f"'{who}' is not a player{suggest_name(str(who), self.players)} "
+                    self.problem(v, 0, f"'{who}' is not a player{suggest(str(who), self.players)} "
                                        f"(players: {', '.join(self.players)})", spec.where)
                 if not moves:
                     self.problem(v, 1, "a decision node needs at least one move under 'moves'", spec.where)
@@ -550,7 +550,7 @@ class _Sizes:
                 if target is None:
                     known = ", ".join(subtrees) or "none are defined"
                     errors.append(KimgameError(
-                        f"no sub-tree named '{spec.subtree}'{suggest_name(spec.subtree, list(subtrees))} (sub-trees: "
+                        f"no sub-tree named '{spec.subtree}'{suggest(spec.subtree, list(subtrees))} (sub-trees: "
                         f"{known}); define it under 'subtrees:'", spec.where))
                 else:
                     stack.append((target, False, spec))

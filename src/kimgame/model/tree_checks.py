@@ -25,6 +25,7 @@ __all__ = ["recall_problem", "tree_problems", "where_text"]
 
 
 def where_text(where: Location | None) -> str:
+    """``"line N"`` of ``where`` (its full text when it has no line; ``"another place"`` for None)."""
     if where is None:
         return "another place"
     return f"line {where.line}" if where.line is not None else str(where)

@@ -136,8 +136,9 @@ def _rounded(mix: Any) -> tuple[Fraction, ...]:
 def approximate_equilibrium(payoffs: Sequence[Any], clock: Clock | None = None
                             ) -> tuple[Profile, Fraction, list[Any]]:
     """A rational profile near a Nash equilibrium, its exact ε (:func:`max_regret`) and the float profile it
-    was rounded from; see the module notes. ``clock`` ends the float search early (the best point so far
-    is rounded)."""
+    was rounded from: the logit quantal-response path traced in floats (McKelvey & Palfrey 1995, see the
+    module notes), then rounded. ``clock`` ends the float search early (the best point so far is
+    rounded)."""
     import numpy as np
 
     traced = _logit_trace(payoffs, clock)

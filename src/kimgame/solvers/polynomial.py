@@ -71,10 +71,12 @@ class AlgebraicEquilibrium:
 
     @property
     def approx_strategies(self) -> tuple[tuple[float, ...], ...]:
+        """The probabilities of :attr:`strategies` as floats, in the same layout."""
         return tuple(tuple(float(p) for p in mix) for mix in self.strategies)
 
     @property
     def approx_payoffs(self) -> tuple[float, ...]:
+        """The expected payoffs as floats, one per player."""
         return tuple(float(v) for v in self.payoffs)
 
 
@@ -98,6 +100,8 @@ class PolynomialResult:
 
     @property
     def complete(self) -> bool:
+        """Whether every support profile was solved in time, with no continuum left unenumerated and none
+        unsolved (see the class doc for what is then listed)."""
         return not self.continua and not self.unsolved and not self.timed_out
 
 
@@ -126,7 +130,10 @@ def _dominated_in_support(ints: Sequence[np.ndarray], support: Sequence[tuple[in
 
 
 def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None = None) -> PolynomialResult:
-    """All isolated Nash equilibria of a small N-player game (exact; see the module notes).
+    """All isolated Nash equilibria of a small N-player game (exact; see the module notes), as a
+    :class:`PolynomialResult`: support enumeration with the indifference equations solved exactly
+    (McKelvey & McLennan 1996), each system by a lexicographic Gröbner basis (B. Buchberger (1965), PhD
+    thesis, Innsbruck; through sympy).
 
     ``payoffs[i]`` is player ``i``'s payoff array (exact numbers) of shape ``(k_1, ..., k_N)``. Raises
     :class:`KimgameError` beyond :data:`MAX_PLAYERS` players or :data:`MAX_SUPPORT_PROFILES` support profiles.

@@ -12,6 +12,11 @@ by deviating (the one-deviation argument for subgames: a deviation into a subgam
 already an equilibrium cannot gain there). The best reply of a player in a truncated game is found
 exactly on their own sequences (perfect recall): the value of an information set is the best over its
 actions of what the player collects below them.
+
+Subgames and subgame perfection: R. Selten (1965), "Spieltheoretische Behandlung eines Oligopolmodells mit
+Nachfrageträgheit", *Zeitschrift für die gesamte Staatswissenschaft* 121, 301-324 and 667-689; best
+replies on sequences: B. von Stengel (1996), "Efficient computation of behavior strategies", *Games and
+Economic Behavior* 14, 220-246.
 """
 
 from __future__ import annotations
@@ -381,7 +386,8 @@ def _stage_value(game, v, region, cut, behavior, leaf_value) -> tuple[Fraction, 
 def subgame_perfection_failure(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
                                st: Stages | None = None, values: list | None = None) -> str | None:
     """None if the complete behaviour profile is subgame-perfect, else a sentence saying where a player
-    gains by deviating. Exact; linear in the tree size for perfect-information trees. ``values`` may
+    gains by deviating (Selten 1965: a Nash equilibrium in every subgame, checked stage by stage as in the
+    module notes). Exact; linear in the tree size for perfect-information trees. ``values`` may
     give :func:`node_values` of the profile if already computed."""
     st = st or stages(game)
     values = node_values(game, behavior) if values is None else values
