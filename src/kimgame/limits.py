@@ -2,7 +2,7 @@
 
 A game too large to hold in memory, or to solve in reasonable time, is refused *before* the work
 starts, with its size, the limit and how to raise it. The limits are one frozen :class:`Limits`; the
-defaults are the module constants kimgame always had (``kimgame.model.tree.MAX_NODES``, ...). Another
+defaults are :data:`DEFAULT_LIMITS`, and code reads the limits in force with :func:`current_limits`. Another
 set of limits is put in force for a block of code::
 
     with limits_in_force(Limits(nodes=5_000_000)):

@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 from kimgame.errors import KimgameError, ValidationErrors, suggest
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
-from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.limits import current_limits
 from kimgame.model.game import Game
 from kimgame.model.nodes import (
     Chance,
@@ -51,8 +51,6 @@ from kimgame.model.nodes import (
 from kimgame.model.tree_arrays import DECISION, TreeArrays, TreeStore
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
-MAX_NODES = DEFAULT_LIMITS.nodes
-MAX_REDUCED_PROFILES = DEFAULT_LIMITS.reduced_profiles  # the reduced normal form is built only up to this many profiles
 PLAN_COUNT_CAP = 2**53  # plan and profile counts saturate here (exact below it, also in float64 arithmetic)
 
 
