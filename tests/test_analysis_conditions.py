@@ -24,9 +24,12 @@ from kimgame.analysis.conditions import (
     fill_conditions,
     parameter_symbols,
     pure_equilibrium_conditions,
-    simplify_condition,
     symbolic_game,
 )
+from kimgame.analysis.formula_ratios import FormulaRatios
+from kimgame.analysis.sign_box import Box
+from kimgame.analysis.sign_regions import region_to_sympy, simplify_region
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term
 from kimgame.expr.parse import parse_formula
 from kimgame.model.claims import Claim, Dominates
 from kimgame.model.normal_form import NormalFormGame
@@ -191,51 +194,84 @@ def test_random_pure_equilibrium_conditions_match_the_solver(game_claim, sample)
 
 
 # --------------------------------------------------------------------------------------------------
-# Simplification
+# Simplification: regions of sign conditions on the box (the prover matrix and tree claims share)
+
+MASKS = {">": POS, ">=": POS | ZERO, "=": ZERO, "!=": NEG | POS, "<": NEG, "<=": NEG | ZERO}
+
+
+def region(params, conj, *, disjunction=False):
+    """The simplified region of sign conditions ``[(formula text, op), ...]`` (a conjunction, or with
+    ``disjunction`` a disjunction), written as sympy."""
+    box = Box(params)
+    ratios = FormulaRatios(box)
+    names = [p.name for p in params]
+    formulas = [parse_formula(text, names) for text, _ in conj]  # alive while cached by identity
+    atoms = []
+    for f, (_, op) in zip(formulas, conj):
+        c = box.sign_constraint(ratios.ratio(f).num, MASKS[op])
+        atoms.append([TRUE] if c is True else [] if c is False else [Term({c[0]: c[1]})])
+    if disjunction:
+        terms = [t for a in atoms for t in a]
+    else:
+        terms = [TRUE]
+        for a in atoms:
+            terms = [u for s in terms for t in a if (u := box.meet(s, t)) is not None]
+    return region_to_sympy(simplify_region(terms, box), box)
 
 
 def test_simplification_uses_the_ranges_and_never_drops_an_undecided_part():
     x, y = sympy.symbols("x y", real=True)
-    box = {x: (sympy.Integer(0), sympy.Integer(1)), y: (sympy.Integer(0), None)}
+    params = (Parameter("x", F(0), F(0), F(1)), Parameter("y", F(0), F(0), None))
     # x >= 0 and y >= 0 hold on the whole box; x + y > 2 does not follow from the ranges
-    assert simplify_condition(sympy.And(x >= 0, y >= 0), box) is sympy.true
-    assert simplify_condition(sympy.Gt(x, 2), box) is sympy.false
-    assert simplify_condition(sympy.And(x >= 0, x + y > 2), box) == sympy.Gt(x + y, 2)
+    assert region(params, [("x", ">="), ("y", ">=")]) is sympy.true
+    assert region(params, [("x - 2", ">")]) is sympy.false
+    assert region(params, [("x", ">="), ("x + y - 2", ">")]) == sympy.Gt(x + y, 2)
     # an atom implied by another is dropped, the stronger one kept
-    assert simplify_condition(sympy.And(x + y > 0, y > 0), box) == sympy.Gt(y, 0)
-    # normal forms: one variable alone on a side, rationals exact
-    assert simplify_condition(sympy.Gt(6 * x - 1, 0), box) == sympy.Gt(x, sympy.Rational(1, 6))
-    assert simplify_condition(sympy.Gt(2 * y - 4 * x * y, 0), box) == sympy.And(sympy.Gt(y, 0), sympy.Lt(x, sympy.Rational(1, 2)))
+    assert region(params, [("x + y", ">"), ("y", ">")]) == sympy.Gt(y, 0)
+    # one parameter against a threshold, rationals exact
+    assert region(params, [("6*x - 1", ">")]) == sympy.Gt(x, sympy.Rational(1, 6))
+    # integer coefficients, positive terms on the left
+    assert region(params, [("2*y - 4*x*y", ">")]) == sympy.Gt(y, 2 * x * y)
     # denominators of known sign are cleared
-    assert simplify_condition(sympy.Gt((x - y) / (1 + x), 0), box) == sympy.Gt(x, y)
-    # x <= 0 on [0, 1] is x = 0
-    assert simplify_condition(sympy.Le(x, 0), box) == sympy.Eq(x, 0)
+    assert region(params, [("(x - y) / (1 + x)", ">")]) == sympy.Gt(x, y)
+    # x <= 0 on [0, 1] is x = 0, and an equality is substituted into the rest
+    assert region(params, [("x", "<=")]) == sympy.Eq(x, 0)
+    assert region(params, [("x", "="), ("y - x - 1", ">=")]) == sympy.And(sympy.Eq(x, 0), sympy.Ge(y, 1))
     # weak inequality and 'not equal' make a strict one; contradictions are found
-    assert simplify_condition(sympy.And(x + y >= 1, sympy.Ne(x + y, 1)), box) == sympy.Gt(x + y, 1)
-    assert simplify_condition(sympy.And(x + y > 1, x + y < 1), box) is sympy.false
-    # a multi-parameter condition sympy cannot reduce stays whole
-    hard = sympy.And(x * y > 1 - x, x**2 + y**2 > x * y + 1)
-    out = simplify_condition(hard, box)
+    assert region(params, [("x + y - 1", ">="), ("x + y - 1", "!=")]) == sympy.Gt(x + y, 1)
+    assert region(params, [("x + y - 1", ">"), ("x + y - 1", "<")]) is sympy.false
+    assert region(params, [("x + y - 1", ">"), ("x + y - 1", "<")], disjunction=True) == sympy.Ne(x + y, 1)
+    # a multi-parameter condition that cannot be reduced stays whole
+    hard = [("x*y - 1 + x", ">"), ("x**2 + y**2 - x*y - 1", ">")]
+    out = region(params, hard)
     assert len(out.args) == 2
     pts = [(F(i, 4), F(j, 2)) for i in range(5) for j in range(7)]
-    same_truth_everywhere(out, hard, ["x", "y"], pts)
+    same_truth_everywhere(out, sympy.And(x * y > 1 - x, x**2 + y**2 > x * y + 1), ["x", "y"], pts)
 
 
 def test_simplification_is_an_equivalence_on_the_box_random():
-    x, y, z = sympy.symbols("x y z", real=True)
-    box = {x: (sympy.Integer(-1), sympy.Integer(1)), y: (sympy.Integer(0), sympy.Integer(2)), z: (None, None)}
+    params = (Parameter("x", F(0), F(-1), F(1)), Parameter("y", F(0), F(0), F(2)), Parameter("z", F(0), None, None))
     rng = random.Random(9)
-    atoms_pool = [x, y, z, x * y, y * z, x**2, sympy.Integer(1)]
+    pool = ["x", "y", "z", "x*y", "y*z", "x**2", "1"]
     grid = list(itertools.product([F(k, 2) for k in range(-2, 3)], [F(k, 2) for k in range(5)],
                                   [F(k) for k in (-2, 0, 1)]))
-    for _ in range(25):
-        atoms = []
+    names = ["x", "y", "z"]
+    for _ in range(40):
+        conj = []
         for _ in range(rng.randint(1, 4)):
-            f = sum(rng.randint(-2, 2) * rng.choice(atoms_pool) for _ in range(3))
-            atoms.append(rng.choice([sympy.Gt, sympy.Ge, sympy.Eq, sympy.Ne])(f, 0))
-        cond = rng.choice([sympy.And, sympy.Or])(*atoms)
-        simple = simplify_condition(cond, box)
-        same_truth_everywhere(simple, cond, ["x", "y", "z"], grid)
+            text = " + ".join(f"({rng.randint(-2, 2)})*{rng.choice(pool)}" for _ in range(3))
+            conj.append((text, rng.choice([">", ">=", "=", "!="])))
+        disjunction = rng.random() < 0.5
+        simple = region(params, conj, disjunction=disjunction)
+        for point in grid:
+            values = dict(zip(names, point))
+            truths = [_holds(parse_formula(t, names).evaluate(values), op) for t, op in conj]
+            expected = any(truths) if disjunction else all(truths)
+            assert evaluate_condition(simple, values) == expected, (conj, disjunction, values)
+
+
+def _holds(v, op) -> bool:
+    return {">": v > 0, ">=": v >= 0, "=": v == 0, "!=": v != 0, "<": v < 0, "<=": v <= 0}[op]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -335,3 +371,21 @@ def test_no_text_is_parsed_into_sympy_in_the_analysis_code():
                 builtin_eval = isinstance(node.func, ast.Name) and name in ("eval", "exec")
                 if (name in ("sympify", "parse_expr", "S") or builtin_eval) and "# safe:" not in lines[node.lineno - 1]:
                     raise AssertionError(f"{path.name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+
+
+def test_min_max_abs_payoffs_are_split_into_cases():
+    # max(x, y) > 2 and |y - 1| > min(x, 2*y): each call becomes a case split on the sign of a difference
+    params = (Parameter("x", F(1), F(0), F(4)), Parameter("y", F(2), F(-3), F(3)))
+    game = make_game([("max(x, y)", "0"), ("abs(y - 1)", "1"), ("2", "1"), ("min(x, 2*y)", "0")], params)
+    x, y = sympy.symbols("x y", real=True)
+    strict = claim_condition(game, Dominates("P1", "a0", "a1"))
+    assert strict == sympy.Or(sympy.And(x > 2, y < sympy.Rational(1, 3)), sympy.And(y > 2, y > x + 1))
+    weak = claim_condition(game, Dominates("P1", "a0", "a1", strict=False))
+    pure = pure_equilibrium_conditions(game)
+    for a in range(17):
+        for b in range(-12, 13):
+            g = game.with_values(x=F(a, 4), y=F(b, 4))
+            for spec, cond in ((True, strict), (False, weak)):
+                assert evaluate_condition(cond, g.values) == dominates(g.numeric[0], 0, 0, 1, strict=spec), (a, b)
+            found = {tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in pure_equilibria(g.numeric)}
+            assert {p for p, cond in pure.items() if evaluate_condition(cond, g.values)} == found, (a, b)

@@ -267,7 +267,7 @@ def test_hand_derived_leader_follower_conditions():
     grid_agrees(some, expected_some, game)
     grid_agrees(accepts, 2 * x > 1, game)
     assert sympy.simplify(every) == sympy.simplify(expected_every)
-    assert every == sympy.And(sympy.Gt(2 * x, 1), sympy.Lt(k + x, 1))  # integer coefficients, readable
+    assert every == sympy.And(sympy.Gt(x, sympy.Rational(1, 2)), sympy.Lt(k + x, 1))  # thresholds, readable
     assert sympy.simplify(accepts) == sympy.simplify(2 * x > 1)
     deal = tree_claim_condition(game, Outcome(("deal",), at_least=constant(1)))
     grid_agrees(deal, expected_every, game)  # the deal happens for sure exactly where every SPE offers

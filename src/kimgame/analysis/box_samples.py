@@ -24,26 +24,30 @@ class BoxSamples:
         import numpy as np
 
         rng = random.Random(20181)
-        points: list[list[Fraction]] = []
+        # whole numbers over one denominator: every coordinate below is a multiple of 1/scale
+        scale = 240 * math.lcm(*(v.denominator for v in (*low, *high) if v is not None))
+        ends = [(-10 * scale if lo is None else int(lo * scale), None if hi is None else int(hi * scale))
+                for lo, hi in zip(low, high)]
+        points: list[list[int]] = []
         for k in range(self.COUNT):
             style = k % 5
             point = []
-            for lo, hi in zip(low, high):
-                a = Fraction(-10) if lo is None else lo
-                b = (a + 20) if hi is None else hi
+            for j, (a, b) in enumerate(ends):
+                b = (a + 20 * scale) if b is None else b
                 span = b - a
                 if style == 4:  # spread over the range
-                    x = a + span * Fraction(rng.randint(0, 240), 240)
+                    x = a + span * rng.randint(0, 240) // 240
                 elif rng.random() < (0.35 if style >= 2 else 0.15):
-                    x = a if lo is not None or rng.random() < 0.5 else b
-                elif span > 12:
-                    x = a + rng.randint(1, 8)
+                    x = a if low[j] is not None or rng.random() < 0.5 else b
+                elif span > 12 * scale:
+                    x = a + rng.randint(1, 8) * scale
                 else:
-                    x = a + span * Fraction(rng.choice((1, 2, 3, 4, 6, 8, 9, 10, 11)), 12)
+                    x = a + span * rng.choice((1, 2, 3, 4, 6, 8, 9, 10, 11)) // 12
                 point.append(x)
             points.append(point)
-        self.den = math.lcm(*(x.denominator for p in points for x in p)) if points and points[0] else 1
-        cols = [[int(p[j] * self.den) for p in points] for j in range(len(low))]
+        g = math.gcd(scale, *(x for p in points for x in p))
+        self.den = scale // g
+        cols = [[p[j] // g for p in points] for j in range(len(low))]
         big = max((abs(x) for c in cols for x in c), default=1)
         self.big = max(big, self.den, 1)
         self.np = np

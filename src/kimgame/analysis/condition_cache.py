@@ -29,7 +29,7 @@ from kimgame._version import __version__
 from kimgame.io.editing import atomic_write
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame
 
-ENTRY_VERSION = "3"  # bump when what is stored can change for the same content
+ENTRY_VERSION = "4"  # 4: one region prover for matrix and tree claims (thresholds x > 1/2); bump when what is stored can change for the same content
 
 
 def cache_dir() -> Path | None:

@@ -1,36 +1,38 @@
 """The exact region of parameter space where a claim holds, as a sympy Boolean.
 
-``claim_condition(game, claim)`` builds, from the payoff formulas (``Formula.to_sympy``, never from
-text), the condition on the parameters under which the claim holds, and simplifies it *within the
-declared parameter ranges* (the box of ``Parameter.low``/``high``):
+``claim_condition(game, claim)`` derives, from the payoff formulas (exact rational functions of the
+parameters, never text), the condition on the parameters under which the claim holds, simplified *within
+the declared parameter ranges* (the box of ``Parameter.low``/``high``). Matrix claims (dominance, pure
+equilibria: :mod:`kimgame.analysis.payoff_regions`) and tree claims (symbolic backward induction:
+:mod:`kimgame.analysis.tree_conditions`) go through one region prover and simplifier:
 
-* every atom is normalised to a readable form (``K > H*e``, ``p_insult > 1/6``): denominators and
-  factors of known sign on the box are cleared, positive terms are written on the left and
-  negative ones on the right, coefficients made primitive;
-* atoms that hold everywhere on the box are dropped, atoms that fail everywhere decide the
-  conjunction (or disjunction) they are in; duplicates merge;
-* an atom implied on the box by another atom of the same conjunction is dropped (``K > 0`` goes
-  when ``K > H*e`` is present and ``H*e >= 0`` on the box), and dually in disjunctions.
+* every comparison is a sign constraint on a polynomial (denominators positive on the box cleared), and
+  a condition is a union of conjunctions of them (:mod:`kimgame.analysis.sign_regions`);
+* constraints that hold everywhere on the box are dropped, conjunctions proved empty on it go (exact
+  ranges and exact linear programs: :class:`~kimgame.analysis.sign_box.Box`), and a constraint implied
+  by the rest of its conjunction is dropped (``K > 0`` goes when ``K > H*e`` is present and ``H*e >= 0``
+  on the box);
+* relations are written with integer coefficients, positive terms on the left (``K > H*e``), one
+  parameter against a threshold (``p_insult > 1/6``).
 
-Every step is an equivalence on the box, proved (exactly) before it is taken: where nothing can be
-shown the part is kept, so a condition is never weakened or strengthened, only rewritten. Outside
-the declared ranges the simplified condition may differ from the raw one; kimgame never evaluates
-a game there (``with_values`` refuses such values). ``claim_condition(..., simplify=False)`` gives
-the raw condition, exact everywhere.
+Every step is an equivalence on the box, proved exactly before it is taken, so a condition is never
+weakened or strengthened, only rewritten. Outside the declared ranges the condition may say anything;
+kimgame never evaluates a game there (``with_values`` refuses such values).
+``claim_condition(..., simplify=False)`` gives the region as derived, before simplification.
 
-The payoffs are taken from :func:`symbolic_game`, the one place that dispatches on the game's type;
-extensive-form games (trees) plug in there.
+For trees, ``Dominates`` claims compare plans of the reduced normal form; :func:`symbolic_game` (sympy
+payoffs, for :mod:`kimgame.analysis.parametric_equilibria`) dispatches the same way.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from kimgame.analysis.condition_simplify import simplify_condition
+from kimgame.analysis.payoff_regions import PayoffRegions
+from kimgame.analysis.sign_regions import region_to_sympy, simplify_region
 from kimgame.errors import KimgameError, SolverLimit
 from kimgame.model.claims import Claim, Dominates, Outcome, Plays
 from kimgame.model.normal_form import NormalFormGame
@@ -57,7 +59,6 @@ __all__ = [
     "parameter_box",
     "parameter_symbols",
     "pure_equilibrium_conditions",
-    "simplify_condition",
     "symbolic_game",
 ]
 
@@ -175,8 +176,11 @@ def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplif
     ``claim`` is a :class:`~kimgame.model.claims.Claim` (from the file or built in code) or its spec.
     For ``Dominates`` (strategy ``s`` over ``t`` of player ``i``), with ``d(z) = u_i(s, z) - u_i(t, z)``
     over the opponents' pure profiles ``z``: strict dominance is ``And(d(z) > 0 for all z)``; weak
-    dominance is ``And(d(z) >= 0 for all z) & Or(d(z) > 0 for some z)``. With ``simplify`` the result
-    is rewritten within the declared ranges (see the module doc); without it, it is the raw formula.
+    dominance is ``And(d(z) >= 0 for all z) & Or(d(z) > 0 for some z)``, as a region of sign conditions
+    (:meth:`kimgame.analysis.payoff_regions.PayoffRegions.dominance`). With ``simplify`` it is simplified
+    within the declared ranges (see the module doc); without it, it is the region as derived. Raises
+    :class:`UnsupportedCondition` for payoffs without an exact rational form on the box (a division by
+    an expression that changes sign there).
     For a tree, ``Dominates`` compares plans of its reduced normal form, and ``Plays``/``Outcome``
     claims about its subgame-perfect equilibria come from symbolic backward induction
     (:func:`kimgame.analysis.tree_conditions.tree_claim_condition`, always simplified on the box).
@@ -197,15 +201,6 @@ def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplif
             return tree_claim_condition(game, spec, max_pieces=max_pieces or MAX_PIECES, clock=clock)
         except NotImplementedError as err:
             raise UnsupportedCondition(str(err)) from None
-    sg = symbolic_game(game)
-    raw = _raw_claim_condition(sg, spec)
-    return simplify_condition(raw, sg.box) if simplify else raw
-
-
-def _raw_claim_condition(sg: SymbolicGame, spec) -> sympy.Boolean:
-    import numpy as np
-    import sympy
-
     if not isinstance(spec, Dominates):  # pragma: no cover - every spec kind is handled
         raise UnsupportedCondition(f"no symbolic condition for claims of kind {type(spec).__name__}")
     if spec.after_elimination:
@@ -213,45 +208,57 @@ def _raw_claim_condition(sg: SymbolicGame, spec) -> sympy.Boolean:
             f"the parameter condition of '{spec.describe()}' is not derived: which strategies survive "
             "iterated elimination itself depends on the parameters; the claim is judged at the given values only"
         )
-    try:
-        i = sg.players.index(spec.player)
-    except ValueError:
-        raise KimgameError(f"no player '{spec.player}' (players: {', '.join(sg.players)})") from None
-    labels = sg.strategies[i]
+    nf = reduced_normal_form(game) if isinstance(game, ExtensiveFormGame) else game
+    i = _player(nf, spec.player)
+    labels = nf.strategies[i]
     for label in (spec.strategy, spec.over):
         if label not in labels:
             raise KimgameError(f"no strategy '{label}' for {spec.player} (strategies: {', '.join(labels)})")
-    s, t = labels.index(spec.strategy), labels.index(spec.over)
-    us = np.take(sg.payoffs[i], s, axis=i).ravel()
-    ut = np.take(sg.payoffs[i], t, axis=i).ravel()
-    diffs = [a - b for a, b in zip(us, ut)]
-    if spec.strict:
-        return sympy.And(*(sympy.Gt(d, 0) for d in diffs))
-    return sympy.And(sympy.And(*(sympy.Ge(d, 0) for d in diffs)), sympy.Or(*(sympy.Gt(d, 0) for d in diffs)))
+    regions = _regions(nf)
+    try:
+        terms = regions.dominance(i, labels.index(spec.strategy), labels.index(spec.over), spec.strict)
+    except NotImplementedError as err:  # a formula without an exact rational form
+        raise UnsupportedCondition(str(err)) from None
+    return _written(terms, regions, simplify)
+
+
+def _player(game: NormalFormGame, player: str) -> int:
+    try:
+        return list(game.players).index(player)
+    except ValueError:
+        raise KimgameError(f"no player '{player}' (players: {', '.join(game.players)})") from None
+
+
+_last_regions: list[PayoffRegions] = []  # the last game's: the claims of one file share its box and ratios
+
+
+def _regions(game) -> PayoffRegions:
+    if not isinstance(game, NormalFormGame):
+        raise TypeError(f"not a game: {type(game).__name__}")
+    if not (_last_regions and _last_regions[0].game is game):
+        _last_regions[:] = [PayoffRegions(game)]
+    return _last_regions[0]
+
+
+def _written(terms: list, regions: PayoffRegions, simplify: bool) -> sympy.Boolean:
+    """A region as a sympy Boolean, simplified on the box with ``simplify``."""
+    return region_to_sympy(simplify_region(terms, regions.box) if simplify else terms, regions.box)
 
 
 def pure_equilibrium_conditions(game, *, simplify: bool = True) -> dict[tuple[str, ...], sympy.Boolean]:
     """For every pure profile (strategy labels in player order), the condition for it to be a Nash
-    equilibrium: each player's payoff there is at least that of each of their unilateral deviations.
+    equilibrium: each player's payoff there is at least that of each of their unilateral deviations
+    (a region of sign conditions, simplified on the box of declared ranges with ``simplify``).
 
     Profiles whose condition is ``False`` on the declared ranges are kept (with ``false``), so the
     dict lists every profile in the row-major order of the game.
     """
-    import sympy
-
-    sg = symbolic_game(game)
+    nf = reduced_normal_form(game) if isinstance(game, ExtensiveFormGame) else game
+    regions = _regions(nf)
     out: dict[tuple[str, ...], sympy.Boolean] = {}
-    for profile in itertools.product(*(range(k) for k in sg.shape)):
-        atoms = []
-        for i, u in enumerate(sg.payoffs):
-            here = u[profile]
-            for k in range(sg.shape[i]):
-                if k != profile[i]:
-                    other = profile[:i] + (k,) + profile[i + 1:]
-                    atoms.append(sympy.Ge(here - u[other], 0))
-        cond = sympy.And(*atoms)
-        labels = tuple(sg.strategies[i][k] for i, k in enumerate(profile))
-        out[labels] = simplify_condition(cond, sg.box) if simplify else cond
+    for profile in nf.profiles():
+        labels = tuple(nf.strategies[i][k] for i, k in enumerate(profile))
+        out[labels] = _written(regions.pure_equilibrium(tuple(profile)), regions, simplify)
     return out
 
 

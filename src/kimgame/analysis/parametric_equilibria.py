@@ -39,14 +39,13 @@ from fractions import Fraction
 
 import sympy
 
-from kimgame.analysis.conditions import (
-    condition_text,
-    evaluate_condition,
-    simplify_condition,
-    symbolic_game,
-)
+from kimgame.analysis.conditions import condition_text, evaluate_condition, symbolic_game
+from kimgame.analysis.sign_box import Box
+from kimgame.analysis.sign_regions import drop_subsumed, product_region, region_to_sympy, simplify_region
+from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term, flip_mask
 from kimgame.analysis.thresholds import solve_spans, spans_condition, spans_intersection, spans_union
 from kimgame.errors import KimgameError
+from kimgame.expr.polynomial import Poly
 
 __all__ = ["MAX_STRATEGIES", "EquilibriumPiece", "equilibria_at", "parametric_equilibria"]
 
@@ -103,32 +102,84 @@ def _fraction(v) -> Fraction:
     return Fraction(int(v.p), int(v.q))
 
 
-class _Conditions:
-    """Regions as simplified sympy Booleans (games with several parameters)."""
+class _Regions:
+    """Regions as lists of sign terms (:mod:`kimgame.analysis.sign_regions`), simplified and proved on
+    the box of declared ranges by the region prover that claim conditions use (games with several
+    parameters)."""
 
-    def __init__(self, box) -> None:
-        self.box = box
+    def __init__(self, game, symbols: Mapping[str, sympy.Symbol]) -> None:
+        self.box = Box([p for p in game.parameters if p.name in symbols])
+        self.gens = [symbols[name] for name in self.box.names]
 
-    def of(self, cond):
-        return simplify_condition(cond, self.box)
+    def atom(self, rel) -> list[Term]:
+        """The region of a relation ``lhs ~ rhs`` between rational functions: the sign of the numerator
+        times the denominator, factored (so ``y*(x - 2) = 0`` is ``y = 0 | x = 2``)."""
+        if rel is sympy.true or rel is sympy.false:
+            return [TRUE] if rel is sympy.true else []
+        num, den = sympy.fraction(sympy.cancel(sympy.together(rel.lhs - rel.rhs)))
+        content, factors = sympy.factor_list(sympy.expand(num * den), *self.gens)
+        mask = _MASKS[type(rel)]
+        if content < 0:
+            mask = flip_mask(mask)
+        if content == 0:
+            return [TRUE] if mask & ZERO else []
+        return product_region([(self._poly(f), e) for f, e in factors], mask, self.box)
 
-    def conj(self, *regions):
-        return simplify_condition(sympy.And(*regions), self.box)
+    def _poly(self, e) -> Poly:
+        p = sympy.Poly(e, *self.gens)
+        return Poly({m: Fraction(int(c.p), int(c.q)) for m, c in p.terms() if c != 0})
 
-    def disj(self, regions):
-        return simplify_condition(sympy.Or(*regions), self.box)
+    def of(self, cond) -> list[Term]:
+        """The region of a conjunction of relations."""
+        return self.conj(*(self.atom(a) for a in (cond.args if isinstance(cond, sympy.And) else (cond,))))
 
-    def empty(self, region) -> bool:
-        return region is sympy.false
+    def conj(self, *regions) -> list[Term]:
+        out = [TRUE]
+        for region in regions:
+            out = drop_subsumed([u for s in out for t in region if (u := self.box.meet(s, t)) is not None])
+        return simplify_region(out, self.box)
 
-    def condition(self, region):
-        return region
+    def disj(self, regions) -> list[Term]:
+        return simplify_region([t for region in regions for t in region], self.box)
+
+    def empty(self, region: list[Term]) -> bool:
+        return not region
+
+    def condition(self, region: list[Term]):
+        return region_to_sympy(region, self.box)
 
     def points(self, region) -> list | None:
         return None
 
-    def degenerate(self, region) -> bool:
-        return _has_equality(region)
+    def degenerate(self, region: list[Term]) -> bool:
+        """Whether every term needs an equality (a lower-dimensional region)."""
+        return bool(region) and all(ZERO in t.cons.values() for t in region)
+
+    def pinned(self, region: list[Term]) -> dict:
+        """The substitutions a one-term region's equalities give: ``{x: expression}`` for each equality
+        linear in a parameter ``x`` with a constant coefficient."""
+        if len(region) != 1:
+            return {}
+        out = {}
+        for q, m in region[0].cons.items():
+            if m != ZERO:
+                continue
+            for j in sorted(q.variables()):
+                unit = tuple(int(k == j) for k in range(len(self.gens)))
+                if all(mono == unit or not mono[j] for mono in q.terms) and self.gens[j] not in out:
+                    c = q.terms[unit]
+                    rest = sum((self._monomial(mono, -k / c) for mono, k in q.terms.items() if mono != unit),
+                               sympy.Integer(0))
+                    out[self.gens[j]] = rest
+                    break
+        return out
+
+    def _monomial(self, mono, c: Fraction):
+        return sympy.Rational(c.numerator, c.denominator) * sympy.Mul(*(g**e for g, e in zip(self.gens, mono)))
+
+
+_MASKS = {sympy.Gt: POS, sympy.Ge: POS | ZERO, sympy.Eq: ZERO, sympy.Ne: NEG | POS, sympy.Lt: NEG,
+          sympy.Le: NEG | ZERO}
 
 
 class _Spans:
@@ -234,10 +285,10 @@ def parametric_equilibria(game, parameters=None) -> tuple[EquilibriumPiece, ...]
     if len(used) == 1:
         x = next(iter(used))
         lo, hi = sg.box.get(x, (None, None))
-        algebra: _Spans | _Conditions = _Spans(x, sympy.Interval(sympy.S.NegativeInfinity if lo is None else lo,
+        algebra: _Spans | _Regions = _Spans(x, sympy.Interval(sympy.S.NegativeInfinity if lo is None else lo,
                                            sympy.S.Infinity if hi is None else hi))
     else:
-        algebra = _Conditions(sg.box)
+        algebra = _Regions(game, sg.symbols)
 
     xs = _bases(B, algebra)  # row player's x: the column player's payoffs B[i, j]
     ys = _bases(A.T, algebra)  # column player's y: the row player's payoffs A[i, j], transposed
@@ -306,31 +357,16 @@ def _points_to_constants(merged: dict, algebra: _Spans) -> dict:
     return out
 
 
-def _fix_by_equalities(merged: dict, algebra: _Conditions) -> dict:
+def _fix_by_equalities(merged: dict, algebra: _Regions) -> dict:
     """Where a region pins parameters (``Eq(V, 0) & ...``), the formulas are evaluated there; pieces
     that then coincide are merged."""
     out: dict = {}
     for key, region in merged.items():
-        atoms = region.args if isinstance(region, sympy.And) else (region,)
-        subs = {a.lhs: a.rhs for a in atoms
-                if isinstance(a, sympy.Equality) and a.lhs.is_Symbol and a.lhs not in a.rhs.free_symbols}
+        subs = algebra.pinned(region)
         if subs:
             key = tuple(tuple(sympy.cancel(p.xreplace(subs)) for p in side) for side in key)
         out.setdefault(key, []).append(region)
     return {key: algebra.disj(parts) if len(parts) > 1 else parts[0] for key, parts in out.items()}
-
-
-def _has_equality(cond) -> bool:
-    """Whether every way of satisfying ``cond`` needs an equality (a lower-dimensional region)."""
-    from sympy.core.relational import Equality
-
-    if isinstance(cond, Equality):
-        return True
-    if isinstance(cond, sympy.And):
-        return any(_has_equality(a) for a in cond.args)
-    if isinstance(cond, sympy.Or):
-        return all(_has_equality(a) for a in cond.args)
-    return False
 
 
 def equilibria_at(pieces, values: Mapping[str, Fraction]) -> list[tuple[tuple[Fraction, ...], tuple[Fraction, ...]]]:

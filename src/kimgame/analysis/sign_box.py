@@ -130,6 +130,13 @@ class Box:
         q, s = known
         if s < 0:
             mask = flip_mask(mask)
+        if len(q.terms) == 1:  # a power of one parameter, y**k: the sign of y, or (k even) whether y = 0
+            (mono,) = q.terms
+            if len(q.variables()) == 1 and sum(mono) > 1:
+                (j,) = q.variables()
+                if sum(mono) % 2 == 0:
+                    mask = (mask & ZERO) | (NEG | POS if mask & POS else 0)
+                q = Poly.variable(j, len(mono))
         possible = self.possible(q)
         if possible & mask == 0:
             return False
@@ -278,9 +285,11 @@ class Box:
                 out.append(({z: -1, xa: la + ha}, -la * ha, ">="))
         return out
 
-    def with_fixed_values(self, term: Term) -> Term | None:
-        """``term`` with the constraints that its equalities ``x = c`` (one variable) decide dropped, or None
-        when one of them fails there (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs)."""
+    def with_fixed_values(self, term: Term, *, substitute: bool = False) -> Term | None:
+        """``term`` without the constraints that its equalities ``x = c`` (one variable) decide, or None when
+        one of them then fails (``y = 0 & 3*y > 2*x*y + 1``: nonlinear, missed by the programs); with
+        ``substitute`` the values are also written into the constraints they do not decide (``c = 0 &
+        M >= R + c`` is ``c = 0 & M >= R``)."""
         fixed = {}
         for q, m in term.cons.items():
             if m == ZERO and q.is_linear and len(q.variables()) == 1:
@@ -288,19 +297,29 @@ class Box:
                 fixed[j] = -q.constant_value  # canonical: x - c with coefficient 1
         if not fixed:
             return term
-        keep = dict(term.cons)
+        keep: dict[Poly, int] = {}
+        changed = False
         for q, m in term.cons.items():
             if not q.variables() & fixed.keys() or (m == ZERO and q.is_linear and len(q.variables()) == 1):
+                keep[q] = keep.get(q, m) & m
                 continue
             r = q
             for j, c in fixed.items():
                 if j in r.variables():
                     r = r.substitute(j, c)
-            if r.is_constant:
-                if not m & constant_mask(r):
-                    return None
-                del keep[q]
-        return term if len(keep) == len(term.cons) else Term(keep)
+            c2 = self.sign_constraint(r, m)
+            if c2 is False:
+                return None
+            if c2 is True:
+                changed = True
+            elif substitute:
+                changed = True
+                keep[c2[0]] = keep.get(c2[0], c2[1]) & c2[1]
+            else:
+                keep[q] = keep.get(q, m) & m
+        if any(m == 0 for m in keep.values()):
+            return None
+        return Term(keep) if changed else term
 
     def implied_by_one(self, term: Term, q: Poly) -> bool:
         """True when another constraint ``q2 in m2`` of ``term`` implies ``term``'s constraint on ``q``

@@ -1,10 +1,13 @@
-"""Exact regions of parameter space as unions of sign conditions on polynomials.
+"""The region prover: exact regions of parameter space as unions of sign conditions on polynomials.
 
-The building blocks of the symbolic backward induction in :mod:`kimgame.analysis.tree_conditions`,
-kept free of sympy (exact ``Fraction`` arithmetic on small sparse polynomials; sympy only writes the
-result). A region is a list of :class:`~kimgame.analysis.sign_terms.Term` (a disjunction of
-conjunctions of sign constraints), simplified here on the box of declared ranges
-(:class:`~kimgame.analysis.sign_box.Box`, which proves every step) and written as a sympy Boolean.
+The one place where conditions are simplified, for matrix claims (dominance, pure equilibria:
+:mod:`kimgame.analysis.payoff_regions`), tree claims (symbolic backward induction:
+:mod:`kimgame.analysis.tree_conditions`) and parametric equilibria alike; kept free of sympy (exact
+``Fraction`` arithmetic on small sparse polynomials; sympy only writes the result). A region is a list of
+:class:`~kimgame.analysis.sign_terms.Term` (a disjunction of conjunctions of sign constraints),
+simplified here on the box of declared ranges (:class:`~kimgame.analysis.sign_box.Box`, which proves
+every step) and written as a sympy Boolean: integer coefficients, positive terms on the left
+(``K > H*e``), one parameter against a threshold (``p_insult > 1/6``).
 """
 
 from __future__ import annotations
@@ -47,13 +50,41 @@ def simplify_region(terms: Iterable[Term], box: Box, *, thorough: bool = True) -
                 if box.implied_by_one(t, q) or box.implied(t, q):
                     t = Term({p: m for p, m in t.cons.items() if p != q})
             lean.append(t)
-        current = _dedupe(lean)
-        while True:
-            merged = drop_subsumed(_merge_pairs(current, box))
-            if set(merged) == set(current):
-                break
-            current = merged
+        current = _merged(_dedupe(lean), box)
+        if len(current) <= MAX_COVER_CHECKS:
+            current = _drop_covered(current, box)
     return sorted(current, key=_term_order)
+
+
+MAX_COVER_CHECKS = 40  # terms: above this, terms inside another are dropped only when syntactically so
+
+
+def _drop_covered(terms: list[Term], box: Box) -> list[Term]:
+    """The terms without those that lie inside another on the box (``V = 0`` goes beside ``C >= V`` when
+    ``C >= 0``): ``t`` is inside ``k`` when ``t`` and the negation of each constraint of ``k`` is empty."""
+    kept = list(terms)
+    for t in sorted(terms, key=len, reverse=True):
+        for k in kept:
+            if k is not t and all(_outside_empty(t, q, m, box) for q, m in k.cons.items()):
+                kept.remove(t)
+                break
+    return kept
+
+
+def _outside_empty(t: Term, q: Poly, m: int, box: Box) -> bool:
+    """Whether ``t`` and ``q`` outside ``m`` is proved empty on the box."""
+    u = box.restrict(t, q, box.possible(q) & ~m)
+    u = None if u is None else box.with_fixed_values(u)
+    return u is None or not box.feasible(u)
+
+
+def _merged(current: list[Term], box: Box) -> list[Term]:
+    """Pairs merged and subsumed terms dropped until nothing changes."""
+    while True:
+        merged = drop_subsumed(_merge_pairs(current, box))
+        if set(merged) == set(current):
+            return current
+        current = merged
 
 
 def _dedupe(terms: Iterable[Term]) -> list[Term]:
@@ -116,13 +147,43 @@ def _term_order(t: Term) -> tuple:
     return (len(t.cons), sorted((_poly_order(q), m) for q, m in t.cons.items()))
 
 
+def product_region(factors: Sequence[tuple[Poly, int]], mask: int, box: Box) -> list[Term]:
+    """The region where ``f1**e1 * f2**e2 * ...`` has a sign in ``mask``: a term for each choice of the
+    factors' signs (those possible on the box) whose product has such a sign, so that ``y*(x - 2) = 0``
+    is ``y = 0 | x = 2`` and ``y**2 = 0`` is ``y = 0``."""
+    partial: list[tuple[Term, int]] = [(TRUE, POS)]
+    for f, e in factors:
+        nxt = []
+        for t, sign in partial:
+            for part in (NEG, ZERO, POS):
+                c = box.sign_constraint(f, part)
+                if c is False:
+                    continue
+                u = t if c is True else box.restrict(t, c[0], c[1])
+                if u is not None:
+                    nxt.append((u, _times(sign, part, e)))
+        partial = nxt
+    return _dedupe(t for t, sign in partial if sign & mask and box.feasible(t))
+
+
+def _times(sign: int, part: int, e: int) -> int:
+    """The sign of ``a * f**e`` from the signs of ``a`` and ``f``."""
+    if part == ZERO or sign == ZERO:
+        return ZERO
+    if part == NEG and e % 2:
+        return flip_mask(sign)
+    return sign
+
+
 # --------------------------------------------------------------------------------------------------
 # writing regions as sympy Booleans
 
 
 def region_to_sympy(terms: Sequence[Term], box: Box) -> sympy.Boolean:
     """The region as ``Or(And(relations...), ...)`` (``true``/``false`` when trivial); every relation
-    written with integer coefficients, positive terms on the left (``W + K >= H + 2*S``)."""
+    written with integer coefficients, positive terms on the left (``W + K >= H + 2*S``), one parameter
+    against a threshold (``x > 1/6``), and the values a term fixes (``c = 0``) written into its other
+    relations."""
     import sympy
 
     if not terms:
@@ -130,9 +191,12 @@ def region_to_sympy(terms: Sequence[Term], box: Box) -> sympy.Boolean:
     symbols = [sympy.Symbol(name, real=True) for name in box.names]
     relations: dict[tuple[Poly, int], sympy.Boolean] = {}
     disjuncts = []
-    for t in terms:
-        if not t.cons:
+    for given in terms:
+        if not given.cons:
             return sympy.true
+        t = box.with_fixed_values(given, substitute=True)  # c = 0 & M >= R + c is written c = 0 & M >= R
+        if t is None:
+            continue
         parts = []
         for q, m in t.cons.items():
             rel = relations.get((q, m))
@@ -157,6 +221,10 @@ def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boole
     """The constraint "``q`` has a sign in ``mask``" as a sympy relation with integer coefficients."""
     import sympy
 
+    if mask in (NEG, NEG | ZERO):
+        q, mask = -q, flip_mask(mask)
+    if q.is_linear and len(q.variables()) == 1:  # one parameter: against a threshold, x > 1/6
+        return _threshold(q, mask, symbols)
     pos, neg, mask = integer_sides(q, mask)
 
     def side(items: list[tuple[Monomial, int]]) -> sympy.Expr:
@@ -175,3 +243,24 @@ def relation(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boole
     if mask == POS:
         return sympy.Lt(rhs, lhs, evaluate=False) if swap else sympy.Gt(lhs, rhs, evaluate=False)
     return sympy.Le(rhs, lhs, evaluate=False) if swap else sympy.Ge(lhs, rhs, evaluate=False)
+
+
+def _threshold(q: Poly, mask: int, symbols: Sequence[sympy.Symbol]) -> sympy.Boolean:
+    """``a*x + b`` (``a != 0``) with a sign in ``mask``, written as ``x`` against ``-b/a``."""
+    import sympy
+
+    (j,) = q.variables()
+    a = next(c for m, c in q.terms.items() if any(m))
+    t = -q.constant_value / a
+    x, rhs = symbols[j], sympy.Rational(t.numerator, t.denominator)
+    if a < 0:
+        mask = flip_mask(mask)
+    if mask == ZERO:
+        return sympy.Eq(x, rhs, evaluate=False)
+    if mask == NEG | POS:
+        return sympy.Ne(x, rhs, evaluate=False)
+    if mask == POS:
+        return sympy.Gt(x, rhs, evaluate=False)
+    if mask == NEG:
+        return sympy.Lt(x, rhs, evaluate=False)
+    return sympy.Ge(x, rhs, evaluate=False) if mask == POS | ZERO else sympy.Le(x, rhs, evaluate=False)
