@@ -397,7 +397,7 @@ def sequence_lcp(form: SequenceForm, *, clock: Clock | None = None
         float_pivots = 0
         resume = None
         if system.N < EXACT_ONLY_SIZE:
-            reason = f"exact pivoting (fewer than {EXACT_ONLY_SIZE} rows)"
+            reason = f"exact pivoting ({system.N} rows, fewer than {EXACT_ONLY_SIZE})"
         else:
             end = _float_path(system, clock)
             float_pivots = end.pivots
