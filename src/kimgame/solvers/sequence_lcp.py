@@ -279,21 +279,38 @@ def _float_path(system: _System, clock: Clock) -> _FloatEnd:
         T[r] /= T[r, c]
         rows = np.flatnonzero(T[:, c])
         rows = rows[rows != r]
-        cols = np.flatnonzero(T[r])  # the tableau stays sparse: update only where it changes
-        T[np.ix_(rows, cols)] -= np.outer(T[rows, c], T[r, cols])
+        cols = np.flatnonzero(T[r])
+        if len(rows) * len(cols) * 8 < T.size:  # sparse: update only where it changes
+            T[np.ix_(rows, cols)] -= np.outer(T[rows, c], T[r, cols])
+        else:  # a dense rank-one update costs less than gathering and scattering
+            factor = T[:, c].copy()
+            factor[r] = 0.0
+            T[:] -= np.outer(factor, T[r])
         leaving, basis[r] = basis[r], c
         free[r] = c in system.free
         return leaving
 
+    order = np.r_[rhs, 0:N]  # the lexicographic order of the ratio test: right-hand side, first basis
+
     def leaving_row(c: int, candidates, largest: bool = False) -> int:
         cand = np.asarray(candidates)
-        for col in (rhs, *range(N)):  # ties (up to the tolerance): lexicographically, column by column
-            ratios = T[cand, col] / T[cand, c]
-            best = ratios.max() if largest else ratios.min()
-            cand = cand[np.abs(ratios - best) <= TIE_TOLERANCE * (1.0 + abs(best))]
-            if len(cand) == 1:
+        ratios = T[np.ix_(cand, order)] / T[cand, c][:, None]
+        if largest:
+            ratios = -ratios
+        keep = np.arange(len(cand))
+        j = 0
+        while len(keep) > 1 and j < len(order):  # ties up to the tolerance: on to the next column
+            block = ratios[keep, j:]
+            low = block.min(axis=0)
+            split = np.flatnonzero(block.max(axis=0) - low > TIE_TOLERANCE * (1.0 + np.abs(low)))
+            if not len(split):
                 break
-        return int(cand[0])
+            j += int(split[0])
+            column = ratios[keep, j]
+            best = column.min()
+            keep = keep[column - best <= TIE_TOLERANCE * (1.0 + abs(best))]
+            j += 1
+        return int(cand[keep[0]])
 
     for r, c in system.start:
         pivot(r, c)
