@@ -388,7 +388,10 @@ def _exact_path(system: _System, clock: Clock, resume: _FloatEnd | None = None
     return tuple(z[:m1]), tuple(z[m1:m1 + m2]), pivots, resumed
 
 
-EXACT_ONLY_SIZE = 120  # sequence forms with fewer rows than this are pivoted exactly straight away
+# Sequence forms with fewer rows than this are pivoted exactly straight away. Measured on n-card Kuhn poker
+# (exact path / float path with its certificate): 39 / 14 ms at 64 rows, 413 / 44 ms at 124; at 40 rows
+# (Kuhn's own) the exact path takes 6 ms, less than importing numpy for the float one.
+EXACT_ONLY_SIZE = 64
 
 
 def sequence_lcp(form: SequenceForm, *, clock: Clock | None = None
