@@ -530,9 +530,10 @@ def kuhn_cards(n: int, rake=None):
 
 def case_sequence_lcp(cards: list[int], exact_up_to: int, gambit_up_to: int, reps: int) -> list[Row]:
     """One equilibrium of n-card Kuhn poker (with a rake) by ``sequence_lcp``: the float Lemke path whose
-    basis is certified exactly. Baselines in the same run: the exact integer path alone (what
-    ``sequence_lcp`` did before, up to ``exact_up_to`` cards) and pygambit's ``lcp_solve`` in floats on the
-    same tree (written as .efg) when pygambit is installed, up to ``gambit_up_to`` cards."""
+    basis is certified exactly. Baselines in the same run: exact integer pivoting alone (what ``sequence_lcp``
+    fell back to before whenever rounding the float plans did not certify them, up to ``exact_up_to`` cards)
+    and pygambit's ``lcp_solve`` in floats on the same tree (written as .efg; it has no ``stop_after`` for
+    trees) when pygambit is installed, up to ``gambit_up_to`` cards."""
     from kimgame.io.export import to_efg
     from kimgame.solvers.clock import Clock
     from kimgame.solvers.sequence_form import sequence_form
@@ -556,7 +557,7 @@ def case_sequence_lcp(cards: list[int], exact_up_to: int, gambit_up_to: int, rep
             if n <= exact_up_to:
                 exact, _ = timed(lambda: _exact_path(_System(form), Clock()))  # noqa: B023
                 rows.append(Row("sequence-form Lemke, n-card Kuhn poker with a rake", size, mine, exact,
-                                "the exact integer path alone (before)", how))
+                                "exact integer pivoting alone", how))
             if gbt is not None and n <= gambit_up_to:
                 path = Path(tmp) / f"kuhn{n}.efg"
                 path.write_text(to_efg(game), encoding="utf-8")
