@@ -240,3 +240,18 @@ def test_a_timeout_in_the_subgames_marks_the_tree_result_partial():
     result = kimgame.solve(game, method="spe", timeout=0)
     assert result.partial and not result.complete
     assert any("while solving the subgames" in note for note in result.notes)
+
+
+def test_one_clock_shared_by_a_solve_and_an_analysis():
+    """A running Clock passed as ``timeout`` is the budget of both calls: spent by the first, the second is
+    cut short too; the solve records the seconds the clock was given."""
+    game = kimgame.load(GAMES / "singapore.yaml")
+    fresh = Clock.after(600)
+    assert Clock.after(fresh) is fresh
+    result = kimgame.solve(game, timeout=fresh, conditions=False)
+    assert not result.partial and result.method.options["timeout"] == 600
+    spent = Clock(PAST, seconds=5)
+    cut = kimgame.solve(game, timeout=spent, conditions=False)
+    assert cut.partial and cut.method.options["timeout"] == 5
+    analyses = kimgame.analyze(game, timeout=spent)
+    assert analyses and all(a.partial for a in analyses)

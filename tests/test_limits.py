@@ -53,12 +53,10 @@ def write(tmp_path: Path, text: str, name: str = "game.yaml") -> Path:
 # the Limits object and its parsing
 
 
-def test_defaults_are_the_module_constants():
-    from kimgame.model import tree
-
+def test_the_defaults():
     assert current_limits() == DEFAULT_LIMITS == Limits()
-    assert DEFAULT_LIMITS.nodes == tree.MAX_NODES == 2_000_000
-    assert DEFAULT_LIMITS.reduced_profiles == tree.MAX_REDUCED_PROFILES == 2_000_000
+    assert DEFAULT_LIMITS.nodes == 2_000_000
+    assert DEFAULT_LIMITS.reduced_profiles == 2_000_000
     assert DEFAULT_LIMITS.profiles == 2_000_000 and DEFAULT_LIMITS.yaml_values == 2_000_000
     assert DEFAULT_LIMITS.file_bytes == 20_000_000
 
@@ -223,3 +221,17 @@ def test_every_command_that_reads_a_file_takes_limit(tmp_path, args):
     assert path.read_text(encoding="utf-8") == before and not out.exists()
     run = run_cli(*argv, "--limit", "profiles=4")
     assert run.code == 0 or (args[0] == "analyze" and "has no claims" in run.err), run
+
+
+def test_the_polynomial_limits_in_force_decide_auto():
+    """``auto`` on an N-player game reads the polynomial limits in force (not import-time copies): with
+    ``support_profiles`` below the game's 27 support profiles it lists the pure equilibria only and says
+    which limit to raise."""
+    game = kimgame.load(GAMES / "three_player_coordination.yaml")
+    full = kimgame.solve(game, conditions=False)
+    assert full.method.name == "polynomial" and full.complete
+    cut = kimgame.solve(game, conditions=False, limits={"support_profiles": 10})
+    assert not cut.complete
+    assert {tuple(p) for p in cut.pure_equilibria} == {tuple(p) for p in full.pure_equilibria}
+    note = next(n for n in cut.notes if "support profiles" in n)
+    assert "27 support profiles" in note and "10 support profiles" in note and "--limit support_profiles=N" in note

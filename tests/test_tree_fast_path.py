@@ -1,7 +1,7 @@
-"""The fast paths for large trees agree exactly with the node-by-node paths: trees assembled into arrays
-(kimgame.model.tree_arrays) against trees of node objects, backward induction on arrays
-(kimgame.solvers.array_tree) against the stage-by-stage search — values, counts with ties, every option
-and the equilibria listed in the same order — and what solve_tree reports."""
+"""The one tree store and the two solver backends: trees assembled into the store (kimgame.model.tree_arrays)
+against the specs expanded by a reference walk written for the tests, and the problems they report;
+backward induction on arrays (kimgame.solvers.array_tree) against the stage-by-stage search — values,
+counts with ties, every option and the equilibria listed in the same order — and what solve_tree reports."""
 
 from __future__ import annotations
 
@@ -9,17 +9,27 @@ import random
 from contextlib import contextmanager
 from fractions import Fraction as F
 
-import numpy as np
 import pytest
 
 import kimgame
-import kimgame.model.tree as tree_module
 from kimgame.analysis.solve_tree import solve_tree
 from kimgame.errors import KimgameError, Location, ValidationErrors
+from kimgame.expr.parse import parse_formula
 from kimgame.limits import limits_in_force
-from kimgame.model.nodes import TerminalSpec, chance, decision, terminal, use
+from kimgame.model.nodes import (
+    ChanceSpec,
+    DecisionSpec,
+    TerminalSpec,
+    UseSpec,
+    chance,
+    decision,
+    path_label,
+    terminal,
+    use,
+)
 from kimgame.model.parameters import Parameter
-from kimgame.model.tree_arrays import TreeStore, arrays_from_nodes, structure_from_arity
+from kimgame.model.tree import plan_counts
+from kimgame.model.tree_arrays import TreeStore
 from kimgame.model.tree_assembly import build_tree
 from kimgame.solvers.array_numbers import pure_profile_check
 from kimgame.solvers.array_results import ArraySPESearch
@@ -38,26 +48,11 @@ SLOW = 10**9
 
 
 @contextmanager
-def thresholds(build: int, solve: int = SLOW):
-    """Set the sizes from which trees are assembled into arrays and solved on arrays (the limits
-    array_nodes and array_nodes_per_level; with ``solve == 0`` whatever the tree's shape)."""
-    saved = tree_module.ARRAY_MIN_NODES
-    tree_module.ARRAY_MIN_NODES = build
-    try:
-        with limits_in_force({"array_nodes": max(solve, 1), **({"array_nodes_per_level": 1} if solve == 0 else {})}):
-            yield
-    finally:
-        tree_module.ARRAY_MIN_NODES = saved
-
-
-def both(players, spec, **kw):
-    """The tree built into arrays and built node by node."""
-    with thresholds(0):
-        fast = build_tree(players, spec, **kw)
-    with thresholds(SLOW):
-        slow = build_tree(players, spec, **kw)
-    assert isinstance(fast.nodes, TreeStore) and isinstance(slow.nodes, tuple)
-    return fast, slow
+def thresholds(solve: int = SLOW):
+    """Set the size from which trees are solved on arrays (the limits array_nodes and
+    array_nodes_per_level; with ``solve == 0`` whatever the tree's shape)."""
+    with limits_in_force({"array_nodes": max(solve, 1), **({"array_nodes_per_level": 1} if solve == 0 else {})}):
+        yield
 
 
 def outcome(thunk):
@@ -106,66 +101,94 @@ def random_spec(rng: random.Random, players, size: int, *, tie: int = 2, chance_
 
 
 # --------------------------------------------------------------------------------------------------
-# structure
-
-
-def test_structure_from_arity_matches_a_stack_walk():
-    rng = random.Random(1)
-    for _ in range(300):
-        arity, open_slots, size = [], 1, rng.randint(1, 90)
-        while open_slots:
-            k = rng.choice([0, 0, 0, 1, 2, 3, 7]) if len(arity) < size else 0
-            arity.append(k)
-            open_slots += k - 1
-        parent, slots = [-1] * len(arity), []
-        for v, k in enumerate(arity):
-            if v:
-                slots[-1][1] -= 1
-                parent[v] = slots[-1][0]
-                if not slots[-1][1]:
-                    slots.pop()
-            if k:
-                slots.append([v, k])
-        kids = [[c for c in range(len(arity)) if parent[c] == v] for v in range(len(arity))]
-        end = list(range(len(arity)))
-        for v in range(len(arity) - 1, -1, -1):
-            if kids[v]:
-                end[v] = end[kids[v][-1]]
-        got_parent, got_end, ptr, children = structure_from_arity(np.array(arity, dtype=np.int64))
-        assert got_parent.tolist() == parent and got_end.tolist() == end
-        assert children.tolist() == [c for ks in kids for c in ks] and ptr[-1] == len(arity) - 1
-
-
-# --------------------------------------------------------------------------------------------------
 # assembling
 
 
-def same_game(fast, slow):
-    assert tuple(fast.nodes) == slow.nodes
-    assert dict(fast.infosets) == dict(slow.infosets)
-    assert fast.parent == slow.parent and fast.subtree_end == slow.subtree_end
-    assert fast.child_index == slow.child_index
-    assert fast.terminal_values == slow.terminal_values and fast.chance_values == slow.chance_values
-    assert fast.outcomes == slow.outcomes and fast.is_symbolic == slow.is_symbolic
-    assert fast.is_perfect_information == slow.is_perfect_information
-    assert dict(fast.own_history) == dict(slow.own_history)
-    assert fast.plan_counts == slow.plan_counts
-    for v in range(slow.num_nodes):
-        assert fast.node_label(v) == slow.node_label(v) and fast.history(v) == slow.history(v)
-        assert fast.move_label(v) == slow.move_label(v)
-    arrays = arrays_from_nodes(slow.players, slow.nodes)
-    for name in ("kind", "parent", "end", "child_ptr", "children", "player", "infoset", "arity"):
-        assert getattr(fast.arrays, name).tolist() == getattr(arrays, name).tolist(), name
+def expand(players, spec, subtrees=None):
+    """The reference: the specs expanded by a plain walk, one dict per node in preorder."""
+    out = []
+    stack = [(spec, -1, ())]
+    while stack:
+        spec, parent, history = stack.pop()
+        while isinstance(spec, UseSpec):
+            spec = subtrees[spec.subtree]
+        v = len(out)
+        node = {"parent": parent, "history": history, "name": spec.name, "children": []}
+        out.append(node)
+        if parent >= 0:
+            out[parent]["children"].append(v)
+        if isinstance(spec, TerminalSpec):
+            node.update(kind="terminal", payoffs=spec.payoffs, outcome=spec.outcome, where=spec.where)
+            continue
+        if isinstance(spec, DecisionSpec):
+            moves = [(str(a), sub) for a, sub in spec.moves]
+            label = spec.infoset if spec.infoset is not None else spec.name if spec.name is not None else \
+                path_label(history)
+            node.update(kind="decision", player=players.index(spec.player), infoset=str(label))
+        else:
+            assert isinstance(spec, ChanceSpec)
+            moves = [(str(o), sub) for o, _, sub in spec.outcomes]
+            node.update(kind="chance", probs=[p for _, p, _ in spec.outcomes], where=spec.where)
+        node["moves"] = tuple(m for m, _ in moves)
+        for m, sub in reversed(moves):
+            stack.append((sub, v, history + (m,)))
+    return out
+
+
+def same_game(game, players, spec, subtrees=None):
+    """``game`` is the tree of the specs (compared with :func:`expand`), and its columns agree with its nodes."""
+    ref = expand(players, spec, subtrees)
+    names = [p.name for p in game.parameters]
+
+    def value(x):
+        return parse_formula(x, names, None).evaluate(game.values) if not hasattr(x, "evaluate") else \
+            x.evaluate(game.values)
+
+    assert isinstance(game.nodes, TreeStore) and game.num_nodes == len(ref)
+    nodes = tuple(game.nodes)
+    members = {}
+    for v, (node, want) in enumerate(zip(nodes, ref)):
+        assert node.kind == want["kind"] and node.children == tuple(want["children"]) and node.name == want["name"]
+        assert game.parent[v] == want["parent"] and game.history(v) == want["history"]
+        assert game.move_label(v) == (want["history"][-1] if v else None)
+        if want["parent"] >= 0:
+            assert game.child_index[v] == ref[want["parent"]]["children"].index(v)
+        kids = want["children"]
+        end = v
+        while kids:
+            end = kids[-1]
+            kids = ref[end]["children"]
+        assert game.subtree_end[v] == end
+        if node.kind == "terminal":
+            assert node.outcome == want["outcome"] and node.where == want["where"]
+            assert game.terminal_values[v] == tuple(value(x) for x in want["payoffs"])
+        elif node.kind == "decision":
+            assert (node.player, node.infoset, node.actions) == (want["player"], want["infoset"], want["moves"])
+            assert game.node_label(v) == node.name or node.infoset
+            members.setdefault(node.infoset, []).append(v)
+        else:
+            assert node.outcomes == want["moves"] and node.where == want["where"]
+            assert game.chance_values[v] == tuple(value(x) for x in want["probs"])
+    assert {label: h.nodes for label, h in game.infosets.items()} == {k: tuple(vs) for k, vs in members.items()}
+    assert list(game.infosets) == list(members) == game.nodes.infoset_labels()
+    assert game.is_perfect_information == all(len(vs) == 1 for vs in members.values())
+    assert game.outcomes == tuple(dict.fromkeys(n["outcome"] for n in ref if n["kind"] == "terminal"
+                                                and n["outcome"] is not None))
+    assert game.plan_counts == plan_counts(game, 0, frozenset({-1}))  # the general count (no real cut)
+    c = game.arrays.columns
+    assert list(c.kind) == [("terminal", "decision", "chance").index(n.kind) for n in nodes]
+    assert list(c.parent) == list(game.parent) and list(c.end) == list(game.subtree_end)
+    assert [list(game.arrays.children_of(v)) for v in range(len(nodes))] == [list(n.children) for n in nodes]
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_trees_assembled_into_arrays_are_the_same_games(seed):
+def test_trees_assembled_into_the_store_are_the_specs(seed):
     rng = random.Random(seed)
     players = ["A", "B", "C"][:rng.randint(1, 3)]
     spec = random_spec(rng, players, rng.randint(1, 120), names=seed % 3 == 0, outcomes=seed % 2 == 0)
-    fast, slow = both(players, spec, title="t")
-    same_game(fast, slow)
-    assert fast.title == "t"
+    game = build_tree(players, spec, title="t")
+    same_game(game, players, spec)
+    assert game.title == "t"
 
 
 def test_shared_information_sets_references_and_runs():
@@ -180,10 +203,10 @@ def test_shared_information_sets_references_and_runs():
         "sub": decision("A", {"a": use("r"), "b": use("r")}, name="subs"),
     })
     reply = decision("B", {"yes": terminal(1, 1, outcome="deal"), "no": terminal(0, 0)})
-    fast, slow = both(["A", "B"], spec, subtrees={"r": reply})
-    same_game(fast, slow)
-    assert "pass ×3" in fast.infosets and fast.infosets["guess"].nodes == slow.infosets["guess"].nodes
-    assert not fast.is_perfect_information
+    game = build_tree(["A", "B"], spec, subtrees={"r": reply})
+    same_game(game, ["A", "B"], spec, {"r": reply})
+    assert "pass ×3" in game.infosets and len(game.infosets["guess"].nodes) == 2
+    assert not game.is_perfect_information
 
 
 def test_parameters_values_and_locations():
@@ -194,14 +217,15 @@ def test_parameters_values_and_locations():
     spec = decision("A", {"a": chance({"u": ("p", leaves[0]), "d": ("1 - p", leaves[1])}),
                           "b": decision("B", {"x": leaves[2], "y": terminal("W/2", "2*W")}),
                           "c": chance({"u": ("p/2", leaves[3]), "d": ("1 - p/2", leaves[4])})})
-    fast, slow = both(["A", "B"], spec, parameters=params)
-    same_game(fast, slow)
-    assert fast.is_symbolic
-    moved_fast, moved_slow = fast.with_values(W=F(40), p=F(1, 5)), slow.with_values(W=F(40), p=F(1, 5))
-    same_game(moved_fast, moved_slow)
-    assert outcome(lambda: fast.with_values(p=F(3))) == outcome(lambda: slow.with_values(p=F(3)))
-    with thresholds(0, 0):
-        same_search(array_search(moved_fast), stage_search(moved_slow))
+    game = build_tree(["A", "B"], spec, parameters=params)
+    same_game(game, ["A", "B"], spec)
+    assert game.is_symbolic
+    moved = game.with_values(W=F(40), p=F(1, 5))
+    same_game(moved, ["A", "B"], spec)
+    refused = outcome(lambda: game.with_values(p=F(3)))
+    assert refused[0] == "error" and "range" in refused[1]
+    with thresholds(0):
+        same_search(array_search(moved), stage_search(moved))
 
 
 def bad_specs():
@@ -243,43 +267,70 @@ def bad_specs():
         "parameters": [Parameter("W", F(1))]}
 
 
-@pytest.mark.slow
+REPORTED = {  # the start of each problem reported (as the node-by-node assembler of earlier versions did)
+    "unknown player": "'C' is not a player (players: A, B)",
+    "repeated action": "a decision node has the same action label twice (a, a)",
+    "no moves": "a decision node needs at least one move under 'moves'",
+    "sum": "the chance probabilities (u, d) do not sum to 1 for all parameter values: 1/2 + 1/3 ≠ 1",
+    "outside [0, 1]": "the probability of 'u' is 3/2 at these parameter values; probabilities lie in [0, 1]",
+    "payoff count": "a terminal needs 2 payoffs [A, B], found 1",
+    "float after equal fraction": "payoff of A: expected a number or an expression, found float",
+    "unhashable payoff": "payoff of A: expected a number or an expression, found list",
+    "bool after equal int": "payoff of A: expected a number or an expression, found 'true'",
+    "name used twice": "the information-set label 'n' (from its name) is also the label of the decision node at",
+    "name is a path": "the information-set label 'a' (from its path of moves) is also the label of",
+    "infoset is the root's path": "the information-set label 'root' (from its path of moves) is also the label of",
+    "move called root": "the information-set label 'root' (from its path of moves) is also the label of",
+    "labels with separators": "the information-set label 'a > b' (from its path of moves) is also the label of",
+    "separators, no clash": None,
+    "unknown sub-tree": "no sub-tree named 'nope' (sub-trees: none are defined); define it under 'subtrees:'",
+    "cycle": "the sub-tree 's' is used inside itself (s > s); a game tree must be finite",
+    "too many nodes": "the tree has 7 nodes once sub-trees are expanded, more than the limit of 5",
+    "infoset, other actions": "information set 'I': this node has moves [x, z] but the one at another place has [x, y]",
+    "perfect recall": "perfect recall: player B forgets at information set 'J' that they chose 'l' at 'root'",
+    "division by zero": "in 'W/Z': division by zero at these parameter values",
+    "bad expression": "payoff of A: cannot read 'W +' as an expression (invalid syntax)",
+}
+
+
 @pytest.mark.parametrize("case", list(bad_specs()), ids=[c[0] for c in bad_specs()])
-def test_the_same_problems_are_reported(case):
-    _, make, kw = case
+def test_the_problems_are_reported(case):
+    name, make, kw = case
     players, spec = make()
-    with thresholds(0):
-        fast = outcome(lambda: build_tree(players, spec, **kw))
-    with thresholds(SLOW):
-        slow = outcome(lambda: build_tree(players, spec, **kw))
-    if isinstance(slow, tuple):
-        assert fast == slow
-    else:
-        same_game(fast, slow)
+    got = outcome(lambda: build_tree(players, spec, **kw))
+    if REPORTED[name] is None:
+        same_game(got, players, spec)
+        return
+    first = got[1] if got[0] == "error" else got[1][0][0]
+    assert first.startswith(REPORTED[name]), first
 
 
-@pytest.mark.slow
-def test_a_large_yaml_tree_loads_the_same(write_yaml):
+def test_a_large_yaml_tree_loads_as_written(write_yaml):
     rng = random.Random(3)
 
-    def node(depth: int) -> str:
+    def node(depth: int) -> tuple[str, object]:
         if depth == 0:
-            return f"{{payoffs: [{rng.randint(0, 3)}, {rng.randint(0, 3)}]}}"
+            pays = (rng.randint(0, 3), rng.randint(0, 3))
+            return f"{{payoffs: [{pays[0]}, {pays[1]}]}}", terminal(*pays)
         if depth % 3 == 1:
-            return f"{{chance: {{u: {{prob: p, then: {node(depth - 1)}}}, d: {{prob: 1 - p, then: {node(depth - 1)}}}}}}}"
+            (u, su), (d, sd) = node(depth - 1), node(depth - 1)
+            return (f"{{chance: {{u: {{prob: p, then: {u}}}, d: {{prob: 1 - p, then: {d}}}}}}}",
+                    chance({"u": ("p", su), "d": ("1 - p", sd)}))
         who = "A" if depth % 2 else "B"
-        return f"{{player: {who}, moves: {{l: {node(depth - 1)}, r: {node(depth - 1)}}}}}"
+        (lt, ls), (rt, rs) = node(depth - 1), node(depth - 1)
+        return f"{{player: {who}, moves: {{l: {lt}, r: {rt}}}}}", decision(who, {"l": ls, "r": rs})
 
-    text = ("kimgame: 1\nplayers: [A, B]\nparameters:\n  p: {value: 1/3, range: [0, 1]}\n"
-            f"tree: {node(11)}\n")
-    path = write_yaml(text)
-    with thresholds(0):
-        fast = kimgame.load(path)
-    with thresholds(SLOW):
-        slow = kimgame.load(path)
-    assert isinstance(fast.nodes, TreeStore) and fast.num_nodes == 4095
-    same_game(fast, slow)
-    assert fast.nodes[5].where == slow.nodes[5].where is not None
+    text, spec = node(11)
+    path = write_yaml("kimgame: 1\nplayers: [A, B]\nparameters:\n  p: {value: 1/3, range: [0, 1]}\n"
+                      f"tree: {text}\n")
+    game = kimgame.load(path)
+    assert game.num_nodes == 4095
+    built = build_tree(["A", "B"], spec, parameters=game.parameters)
+    same_game(built, ["A", "B"], spec)
+    assert tuple(n.kind for n in game.nodes) == tuple(n.kind for n in built.nodes)
+    assert game.terminal_values == built.terminal_values and game.chance_values == built.chance_values
+    assert dict(game.infosets) == dict(built.infosets)
+    assert game.nodes[5].where is not None and game.nodes[5].where.line == 5
 
 
 # --------------------------------------------------------------------------------------------------
@@ -304,14 +355,13 @@ def same_search(fast, slow, limit: int = 60):
 def pi_tree(seed: int, size: int = 150, **kw):
     rng = random.Random(seed)
     players = ["A", "B", "C"][:rng.randint(1, 3)]
-    with thresholds(0):
-        return build_tree(players, random_spec(rng, players, size, **kw))
+    return build_tree(players, random_spec(rng, players, size, **kw))
 
 
 @pytest.mark.parametrize("seed", range(60))
 def test_array_search_agrees_with_the_stage_search(seed):
     game = pi_tree(seed, size=random.Random(seed).randint(1, 200), tie=1 + seed % 3, halves=seed % 4 == 1)
-    with thresholds(0, 0):
+    with thresholds(0):
         fast = array_search(game, combination_limit=10_000)
     if game.num_nodes == 1:
         assert fast is None
@@ -323,7 +373,7 @@ def test_combination_limit_cuts_the_same_equilibria():
     cut = 0
     for seed in range(12):
         game = pi_tree(100 + seed, size=300, tie=1, chance_rate=0.4, max_moves=2)
-        with thresholds(0, 0):
+        with thresholds(0):
             fast = array_search(game, combination_limit=3)
         if fast is None:
             continue
@@ -349,8 +399,7 @@ def complete_tree_spec(depth: int, seed: int):
 
 
 def test_a_complete_tree_with_many_ties_and_chance():
-    with thresholds(0):
-        game = build_tree(["A", "B"], complete_tree_spec(10, seed=10))
+    game = build_tree(["A", "B"], complete_tree_spec(10, seed=10))
     fast = backward_induction(game)
     assert isinstance(fast, ArraySPESearch)
     same_search(fast, stage_search(game), limit=200)
@@ -362,12 +411,11 @@ def test_deep_or_overflowing_trees_go_to_the_general_path():
     for m in range(5000, 0, -1):
         node = decision("A" if m % 2 else "B", {"take": terminal(m + 1, m - 1) if m % 2 else terminal(m - 1, m + 1),
                                                "pass": node})
-    with thresholds(0):
-        deep = build_tree(["A", "B"], node)
+    deep = build_tree(["A", "B"], node)
     assert tree_backend(deep) == "array stages"  # 5001 levels of 2 nodes: one by one is faster
     found = backward_induction(deep)
     assert not isinstance(found, ArraySPESearch) and found.total == 1
-    with thresholds(0, 0):
+    with thresholds(0):
         same_search(array_search(deep), found)
     rng = random.Random(2)
     prime = 2**31 - 1
@@ -378,7 +426,7 @@ def test_deep_or_overflowing_trees_go_to_the_general_path():
             spec = chance({"u": (F(1, prime), spec), "d": (F(prime - 1, prime), spec)})
         return spec
 
-    with thresholds(0, 0):
+    with thresholds(0):
         wide = build_tree(["A", "B"], decision("A", {"a": deepen(spec, 3), "b": spec}))
         assert array_search(wide) is None
         assert backward_induction(wide).total >= 1
@@ -386,10 +434,10 @@ def test_deep_or_overflowing_trees_go_to_the_general_path():
 
 def test_stages_of_a_large_perfect_information_tree():
     game = pi_tree(7, size=400)
-    with thresholds(0, 0):
+    with thresholds(0):
         fast = stages(game)
         roots = subgame_roots(game)
-    with thresholds(0, SLOW):
+    with thresholds(SLOW):
         slow = stages(game)
         assert subgame_roots(game) == roots == slow.roots
     assert fast.roots == slow.roots and fast.trivial == slow.trivial
@@ -400,7 +448,7 @@ def test_stages_of_a_large_perfect_information_tree():
 def test_solve_tree_reports_the_same(seed):
     rng = random.Random(seed)
     spec = random_spec(rng, ["A", "B"], 900, outcomes=True, names=True)
-    with thresholds(0, 0):
+    with thresholds(0):
         game = build_tree(["A", "B"], spec)
         fast = solve_tree(game, method="spe")
     with thresholds(SLOW):
@@ -412,7 +460,7 @@ def test_solve_tree_reports_the_same(seed):
 
 def test_the_array_check_finds_a_profitable_deviation():
     game = pi_tree(11, size=300, tie=5)
-    with thresholds(0, 0):
+    with thresholds(0):
         found = array_search(game)
         behavior = found.behavior(found.profiles(1)[0])
         ok, value = pure_profile_check(game, behavior)
@@ -427,7 +475,7 @@ def test_the_array_check_finds_a_profitable_deviation():
         if worse:
             changed = dict(behavior)
             changed[node.infoset] = tuple(F(int(j == worse[0])) for j in range(len(mine)))
-            with thresholds(0, 0):
+            with thresholds(0):
                 assert pure_profile_check(game, changed)[0] is False
             assert subgame_perfection_failure(game, changed) is not None
             break

@@ -6,6 +6,7 @@ The CLI prints ``file:line:col: message`` and exits with code 2; the library rai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -62,3 +63,16 @@ class SolverLimit(Exception):
     def __init__(self, message: str, partial: object = None) -> None:
         super().__init__(message)
         self.partial = partial
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """The hint ``" (did you mean 'x'?)"`` when ``word`` is close to one of ``choices`` (by
+    :func:`difflib.get_close_matches`), else ``""``; appended to "unknown name" messages.
+
+    >>> suggest("silense", ["silence", "press"])
+    " (did you mean 'silence'?)"
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

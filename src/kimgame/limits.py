@@ -2,7 +2,7 @@
 
 A game too large to hold in memory, or to solve in reasonable time, is refused *before* the work
 starts, with its size, the limit and how to raise it. The limits are one frozen :class:`Limits`; the
-defaults are the module constants kimgame always had (``kimgame.model.tree.MAX_NODES``, ...). Another
+defaults are :data:`DEFAULT_LIMITS`, and code reads the limits in force with :func:`current_limits`. Another
 set of limits is put in force for a block of code::
 
     with limits_in_force(Limits(nodes=5_000_000)):
@@ -16,6 +16,16 @@ given on the command line win.
 
 The limits in force are held in a :class:`contextvars.ContextVar`, so they follow the code that runs
 under them (threads and asyncio tasks each see their own).
+
+>>> from kimgame.limits import current_limits, limits_in_force, parse_limits
+>>> raised = parse_limits(["spe_listed=1_000", "memory=4GiB"])  # what --limit NAME=N reads
+>>> raised.spe_listed, raised.memory
+(1000, 4294967296)
+>>> with limits_in_force({"spe_listed": 5}):
+...     current_limits().spe_listed
+5
+>>> current_limits().spe_listed
+100
 """
 
 from __future__ import annotations

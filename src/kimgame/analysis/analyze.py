@@ -4,11 +4,11 @@ For each claim: the exact condition on the parameters (within their declared ran
 the game's values, the one-parameter-at-a-time threshold sets, the robustness margins and the most
 sensitive parameter, optionally a Monte Carlo share of the parameter box, and a plain-words summary.
 
->>> import kimgame                                               # doctest: +SKIP
+>>> import kimgame
 >>> from kimgame.analysis.analyze import analyze
->>> g = kimgame.load("games/singapore_matrix.yaml")              # doctest: +SKIP
->>> [a.condition_text for a in analyze(g)]                       # doctest: +SKIP
-['K > H*e', '(K > 0) & (H*e_private + K > H*e)']
+>>> g = kimgame.load("games/singapore_matrix.yaml")
+>>> [(a.claim.id, a.condition_text) for a in analyze(g)]
+[('silence-dominates', 'K > H*e'), ('private-dominates', '(K > 0) & (H*e_private + K > H*e)')]
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def resolve_claims(game, claim=None) -> tuple[Claim, ...]:
 
 
 def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: int | None = None,
-            timeout: float | None = None) -> tuple[ClaimAnalysis, ...]:
+            timeout: float | Clock | None = None) -> tuple[ClaimAnalysis, ...]:
     """Analyse the claims of ``game`` (all when ``claim`` is None; else an id, a Claim, a spec, or a list
     of those).
 
@@ -128,7 +128,7 @@ def analyze(game, claim=None, *, samples: int = 0, seed: int = 0, max_pieces: in
     backward induction (bounded by ``max_pieces`` pieces of parameter space per node, default
     :data:`~kimgame.analysis.tree_conditions.MAX_PIECES`), each player's view of it, and thresholds
     derived one parameter at a time; when the full condition is too large, the rest is still reported.
-    ``timeout`` (seconds, for all claims together) bounds the trees' symbolic backward induction: a claim
+    ``timeout`` (seconds for all claims together, or a running :class:`~kimgame.solvers.clock.Clock`) bounds the trees' symbolic backward induction: a claim
     whose derivation it cuts short is judged at the values only and marked ``partial``.
     """
     if samples < 0:

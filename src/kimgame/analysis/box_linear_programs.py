@@ -38,7 +38,9 @@ def feasible_rows(rows: Sequence[LinearRow], bounds: Sequence[Range]) -> bool:
 def presolve(rows: Sequence[LinearRow], bounds: Sequence[Range]) -> list[LinearRow] | None:
     """Remove variables that occur in a single inequality: that row is then best served by the variable's
     best end of range (or always satisfiable when that end is infinite). Rows left without variables are
-    checked. Exact for feasibility; None when a row is proved unsatisfiable."""
+    checked. Exact for feasibility; None when a row is proved unsatisfiable. (A column-singleton rule of LP
+    presolve: E. D. Andersen and K. D. Andersen (1995), "Presolving in linear programming", *Mathematical
+    Programming* 71, 221-245.)"""
     work = [({k: c for k, c in coeffs.items() if c}, const, rel) for coeffs, const, rel in rows]
     alive = [True] * len(work)
     while True:

@@ -53,6 +53,8 @@ class BoxSamples:
         self.everywhere = (1 << self.count) - 1
 
     def signs(self, q: Poly) -> tuple[int, int, int]:
+        """The sign of ``q`` at every sample point: three bit masks ``(negative, zero, positive)``,
+        bit ``k`` for sample ``k`` (exact: int64 while the bound on ``|q|`` allows, else Python integers)."""
         np = self.np
         deg = max((sum(m) for m in q.terms), default=0)
         coeffs = {m: c * self.den ** (deg - sum(m)) for m, c in q.integer_terms().items()}

@@ -29,11 +29,6 @@ def _fix(value, fixed):
     return value
 
 
-def _fix_fields(obj, fixed):
-    changes = {f.name: _fix(getattr(obj, f.name), fixed) for f in dataclasses.fields(obj)}
-    return dataclasses.replace(obj, **changes)
-
-
 def focus(game, free: Iterable[str]):
     """``game`` with all parameters except ``free`` fixed at their current values (see the module doc)."""
     free = list(dict.fromkeys(free))
@@ -48,6 +43,8 @@ def focus(game, free: Iterable[str]):
     if not isinstance(game, ExtensiveFormGame):
         payoffs = tuple(tuple(_fix(f, fixed) for f in vector) for vector in game.payoffs)
         return dataclasses.replace(game, payoffs=payoffs, parameters=kept, values=values, path=None)
-    nodes = tuple(_fix_fields(node, fixed) for node in game.nodes)
+    a = game.arrays
+    nodes = game.nodes.with_tables([_fix(f, fixed) for f in a.probs],
+                                   [tuple(_fix(f, fixed) for f in vec) for vec in a.payoffs])
     # path=None: the focused game is not the file's game (the condition cache is keyed by the file)
     return dataclasses.replace(game, nodes=nodes, parameters=kept, values=values, path=None)

@@ -58,7 +58,9 @@ class MonteCarloResult:
 
 
 def wilson_interval(hits: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval for a binomial proportion (default: 95%)."""
+    """The Wilson score interval ``(low, high)`` for a binomial proportion of ``hits`` in ``n`` (default:
+    95%; ``(0, 1)`` when ``n`` is 0): E. B. Wilson (1927), "Probable inference, the law of succession,
+    and statistical inference", *Journal of the American Statistical Association* 22, 209-212."""
     if n <= 0:
         return (0.0, 1.0)
     p = hits / n

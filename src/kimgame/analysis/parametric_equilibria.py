@@ -83,6 +83,7 @@ class EquilibriumPiece:
 
     @property
     def free_symbols(self) -> set:
+        """The parameters (sympy symbols) this piece depends on: those of its region and its ``x`` and ``y``."""
         out = set(getattr(self.region, "free_symbols", set()))
         for p in (*self.x, *self.y):
             out |= p.free_symbols
@@ -208,6 +209,10 @@ def _bases(M, algebra) -> list[_Basis]:
 def parametric_equilibria(game, parameters=None) -> tuple[EquilibriumPiece, ...]:
     """Every extreme equilibrium of a two-player game with at most 3 strategies per player, as
     pieces ``(region, x(θ), y(θ))`` (see the module doc). Raises :class:`KimgameError` beyond the limit.
+    Extreme equilibria are the pairs of vertices of the best-response polytopes (O. L. Mangasarian (1964),
+    "Equilibrium points of bimatrix games", *Journal of SIAM* 12, 778-780; B. von Stengel (2002),
+    "Computing equilibria for two-person games", *Handbook of Game Theory* vol. 3, ch. 45), solved here
+    with the parameters kept symbolic (Cramer's rule on each choice of tight constraints).
 
     ``parameters``: names of the parameters to keep symbolic (default: all); the others are fixed at
     their values in ``game.values``. One symbolic parameter gives exact interval regions quickly;

@@ -62,14 +62,19 @@ class Regime:
 
     @property
     def others_play(self) -> str:
+        """The other players' play of this row in words (:func:`~kimgame.analysis.path_words.play_words`);
+        alternatives joined by ``" OR "``."""
         return " OR ".join(play_words(self.actions, p) for p in self.plays)
 
     @property
     def others_condition(self) -> str:
+        """Where the others play so, in words (:func:`~kimgame.analysis.region_words.pieces_text`)."""
         return pieces_text(self.others)
 
     @property
     def own_condition(self) -> str:
+        """The claimer's own condition for the claimed action to be strictly best here, in words;
+        ``"always"`` or ``"never"`` when it does not depend on the parameters."""
         return pieces_text(self.own)
 
 
@@ -82,6 +87,7 @@ class KnifeEdge:
 
     @property
     def condition(self) -> str:
+        """Where ``who`` is indifferent, in words (:func:`~kimgame.analysis.region_words.pieces_text`)."""
         return pieces_text(self.pieces)
 
 

@@ -34,7 +34,7 @@ NORMAL_FORM_METHODS = ("auto", "enummixed", "lemke-howson", "support", "vertex",
                        "polynomial")
 
 
-def solve(game, *, method: str = "auto", timeout: float | None = None, conditions: bool = True,
+def solve(game, *, method: str = "auto", timeout: float | Clock | None = None, conditions: bool = True,
           limits: Limits | Mapping[str, int] | None = None) -> SolveResult:
     """Solve ``game`` at its parameter values and return a :class:`SolveResult`.
 
@@ -51,8 +51,8 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
     Trees: see :func:`kimgame.analysis.solve_tree.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``,
     ``sequence-lcp`` — one equilibrium by exact Lemke on the sequence form, ``sequence-lp`` — the value
     and optimal strategies of a zero-sum tree by the sequence-form LP, certified exactly).
-    ``timeout`` (seconds) bounds every step — the equilibrium search, the dominance analysis and the
-    claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
+    ``timeout`` (seconds, or a running :class:`~kimgame.solvers.clock.Clock` shared with other calls)
+    bounds every step — the equilibrium search, the dominance analysis and the claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.
     ``limits`` (:class:`kimgame.limits.Limits`, or a mapping changing only the limits it names) are the
     limits in force while solving (for a tree: the size up to which its reduced normal form is built; the
@@ -75,8 +75,8 @@ def solve(game, *, method: str = "auto", timeout: float | None = None, condition
         else:
             result = solve_normal_form(game, method=method, clock=clock, conditions=conditions)
     options: dict[str, object] = {"method": method}
-    if timeout is not None:
-        options["timeout"] = timeout
+    if clock.seconds is not None:
+        options["timeout"] = clock.seconds
     if not conditions:
         options["conditions"] = False
     changed = {f.name: getattr(chosen, f.name) for f in dataclasses.fields(chosen)
@@ -330,12 +330,7 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
         SUPPORT_UNKNOWNS,
         approximate_equilibrium,
     )
-    from kimgame.solvers.polynomial import (
-        MAX_PLAYERS,
-        MAX_SUPPORT_PROFILES,
-        _support_count,
-        support_equilibria,
-    )
+    from kimgame.solvers.polynomial import support_count, support_equilibria
     from kimgame.solvers.polynomial_method import algebraic_notes, algebraic_results, solve_polynomial
     from kimgame.solvers.results import ApproximateEquilibrium
     from kimgame.solvers.verify import profile_payoffs
@@ -344,8 +339,10 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
     poly = clock.within(POLYNOMIAL_BUDGET)
     budget = cast(float, poly.seconds)
     shape = game.shape
-    supports = _support_count(shape)
-    fits = len(shape) <= MAX_PLAYERS and supports <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES)
+    supports = support_count(shape)
+    limits = current_limits()
+    players_max, supports_max = limits.polynomial_players, limits.support_profiles
+    fits = len(shape) <= players_max and supports <= min(supports_max, AUTO_SUPPORT_PROFILES)
     if fits and budget > 0:
         base = solve_normal_form(game, method="pure", clock=poly, conditions=True)
         result = solve_polynomial(game, base, clock=poly)
@@ -356,10 +353,12 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
     else:
         result = solve_normal_form(game, method="pure", clock=clock, conditions=True)
         if not fits:
+            auto_max = min(supports_max, AUTO_SUPPORT_PROFILES)
             why = (f"the game has {len(shape)} players and {supports:,} support profiles, more than the polynomial "
-                   f"method does by default ({MAX_PLAYERS} players, {AUTO_SUPPORT_PROFILES} support profiles"
-                   + (f"; --method polynomial goes up to {MAX_SUPPORT_PROFILES})" if supports <= MAX_SUPPORT_PROFILES
-                      and len(shape) <= MAX_PLAYERS else ")"))
+                   f"method does by default ({players_max} players, {auto_max} support profiles"
+                   + (f"; --method polynomial goes up to {supports_max})" if supports <= supports_max
+                      and len(shape) <= players_max else
+                      "; --limit polynomial_players=N and --limit support_profiles=N raise the limits)"))
         else:
             why = "no time was left for the polynomial method"
     notes = [n for n in result.notes if "not enumerated" not in n]

@@ -56,6 +56,7 @@ class ClaimShare:
 
     @property
     def share(self) -> Fraction:
+        """The exact share of the solved points where the claim holds (``hits / solved``; 0 when none was solved)."""
         return Fraction(self.hits, self.solved) if self.solved else Fraction(0)
 
     @property
@@ -80,6 +81,7 @@ class PointIssue:
 
     @property
     def text(self) -> str:
+        """The issue in one line: ``"sample 17 (p=1/2, c=3): "`` followed by :attr:`reason`."""
         where = ", ".join(f"{k}={fmt(v)}" for k, v in self.values.items())
         return f"sample {self.index} ({where}): {self.reason}"
 

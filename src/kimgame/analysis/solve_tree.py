@@ -30,10 +30,7 @@ from kimgame.model.nodes import gc_paused
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import (
     PLAN_COUNT_CAP,
-    Chance,
-    Decision,
     ExtensiveFormGame,
-    Terminal,
     full_normal_form_size,
     plan_space,
 )
@@ -494,15 +491,7 @@ def _tree_solution(game, st, space, profiles, full, log10, equilibria, internal,
     per_player = {p: 0 for p in players}
     for h in game.infosets.values():
         per_player[players[h.player]] += 1
-    if getattr(nodes, "is_tree_store", False):  # a large tree: count on its arrays
-        import numpy as np
-
-        kinds = [int(x) for x in np.bincount(game.arrays.kind, minlength=3)]
-        terminals, decisions, chances = kinds
-    else:
-        decisions = sum(isinstance(x, Decision) for x in nodes)
-        chances = sum(isinstance(x, Chance) for x in nodes)
-        terminals = sum(isinstance(x, Terminal) for x in nodes)
+    terminals, decisions, chances = game.arrays.kind_counts()
     tree = TreeSize(len(nodes), decisions, chances, terminals, per_player, game.is_perfect_information,
                     max(0, len(st.roots) - 1))
     counts = dict(zip(players, game.plan_counts))

@@ -82,6 +82,7 @@ class SweepResult:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The grid's shape: the number of values of each varied parameter, in axis order."""
         return tuple(len(a) for a in self.axes)
 
     @property
@@ -221,10 +222,12 @@ class SweepPlan:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The grid's shape: the number of values of each varied parameter, in axis order."""
         return tuple(len(a) for a in self.axes)
 
     @property
     def points(self) -> int:
+        """The number of grid points (the product of :attr:`shape`)."""
         return math.prod(self.shape)
 
     def _function(self, key: str, cond) -> Callable:

@@ -51,12 +51,15 @@ class OutcomeNames:
         self.index: dict[tuple[bool, ...], int] = {}
 
     def pattern_codes(self, patterns: Sequence[tuple[bool, ...]]) -> list[int]:
+        """The global outcome number of each row of truth values, numbering rows not seen before in the order given."""
         return [self.index.setdefault(p, len(self.index)) for p in patterns]
 
     def global_codes(self, chunk: SweepChunk) -> np.ndarray:
+        """Each point of ``chunk`` as a global outcome number (an ``intp`` array; the chunk must hold its ``codes``)."""
         return np.array(self.pattern_codes(chunk.patterns), dtype=np.intp)[chunk.codes]
 
     def names(self) -> tuple[str, ...]:
+        """The outcome names in the order of their numbers (``("none",)`` before any chunk is seen)."""
         if not self.index:
             return (NO_EQUILIBRIUM,)
         return tuple(pattern_name(self.labels, p) for p in self.index)

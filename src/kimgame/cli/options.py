@@ -23,6 +23,8 @@ EXIT_LIMIT = 3
 
 
 class Format(str, Enum):
+    """The ``--format`` of ``solve``, ``show`` and ``analyze``: rich ``text`` (cut to size unless ``--full``),
+    ``json`` (DESIGN.md's documents) or ``markdown``."""
     text = "text"
     json = "json"
     markdown = "markdown"

@@ -15,6 +15,7 @@ from kimgame.errors import KimgameError
 
 
 class SweepFormat(str, Enum):
+    """The ``--format`` of ``sweep``: ``csv`` (one row per grid point) or ``json``."""
     csv = "csv"
     json = "json"
 

@@ -97,10 +97,12 @@ class Poly:
 
     @property
     def is_zero(self) -> bool:
+        """Whether this is the zero polynomial (no terms)."""
         return not self.terms
 
     @property
     def is_constant(self) -> bool:
+        """Whether no variable occurs (the zero polynomial included)."""
         return not self.terms or (len(self.terms) == 1 and not any(next(iter(self.terms))))
 
     @property
@@ -113,6 +115,7 @@ class Poly:
 
     @property
     def is_linear(self) -> bool:
+        """Whether every term has degree at most one (constants included)."""
         return all(sum(m) <= 1 for m in self.terms)
 
     def variables(self) -> frozenset[int]:
@@ -210,10 +213,12 @@ class Ratio:
 
     @property
     def is_zero(self) -> bool:
+        """Whether this is the zero function (its numerator is zero)."""
         return self.num.is_zero
 
     @property
     def is_one(self) -> bool:
+        """Whether this is the constant 1 (a constant denominator is normalised to 1)."""
         return self.den.is_constant and self.num.is_constant and self.num.constant_value == 1
 
 

@@ -129,7 +129,18 @@ def fold(e: Expr, num: Callable[[Fraction], T], param: Callable[[str], T], neg: 
     "Functional programming with bananas, lenses, envelopes and barbed wire", 1991).
 
     ``num(value)``, ``param(name)``, ``neg(operand)``, ``ops[op](left, right)`` for op in ``+ - * / **``
-    (see :func:`per_operator`), ``call(func, args)``."""
+    (see :func:`per_operator`), ``call(func, args)``. Returns what the root's function returns.
+
+    >>> from kimgame.expr.parse import parse_formula
+    >>> e = parse_formula("W*(1 - p) - min(C, 3)", ["W", "p", "C"]).expr
+    >>> fold(e, num=str, param=str, neg=lambda a: f"(-{a})",
+    ...      ops=per_operator(lambda op, a, b: f"({op} {a} {b})"),
+    ...      call=lambda f, args: f"{f}({', '.join(args)})")
+    '(- (* W (- 1 p)) min(C, 3))'
+    >>> fold(e, num=lambda v: 1, param=lambda n: 1, neg=lambda a: a + 1,   # the number of nodes
+    ...      ops=per_operator(lambda op, a, b: a + b + 1), call=lambda f, args: sum(args) + 1)
+    9
+    """
 
     def go(x: Expr) -> T:
         if isinstance(x, BinOp):

@@ -8,23 +8,21 @@ are handled here once. ``problems`` is anything with ``add(message, where)`` (a
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from kimgame.errors import Location
+from kimgame.errors import Location, suggest
 from kimgame.io.yaml_source import YNode
 from kimgame.model.claims import Claim, Dominates
 
 
 class Reporter(Protocol):
-    def add(self, message: str, where: Location | None) -> None: ...
+    """Where claim problems go: anything with ``add(message, where)``, such as
+    :class:`~kimgame.io.problems.Problems`."""
 
+    def add(self, message: str, where: Location | None) -> None:
+        """Record the problem ``message`` at ``where`` (None: no place in the file)."""
 
-def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """" (did you mean 'x'?)" when ``word`` is close to one of ``choices``, else ""."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def parse_claim_list(node: YNode | None, problems: Reporter,

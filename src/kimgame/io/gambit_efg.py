@@ -16,13 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from types import MappingProxyType
 
 from kimgame.errors import ValidationErrors
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula, Num
 from kimgame.io.gambit_syntax import GambitParser, Token, distinct_labels
 from kimgame.limits import current_limits, too_large
+from kimgame.model.nodes import ChanceSpec, DecisionSpec, Spec, TerminalSpec
+from kimgame.model.tree import ExtensiveFormGame
+from kimgame.model.tree_assembly import assemble
+from kimgame.model.tree_checks import tree_problems
 
 __all__ = ["parse_efg"]
 
@@ -48,7 +51,7 @@ class _RawNode:
     children: list[int]
 
 
-def parse_efg(text: str, name: str = "<efg>"):
+def parse_efg(text: str, name: str = "<efg>") -> ExtensiveFormGame:
     """Parse the text of a Gambit ``.efg`` file into an
     :class:`~kimgame.model.tree.ExtensiveFormGame` (exact payoffs and probabilities, no parameters).
 
@@ -100,6 +103,7 @@ def parse_efg(text: str, name: str = "<efg>"):
                                    f"(\"{first_label}\" {{ {' '.join(fmt(q) for q in first_payoffs)} }}); a repeated "
                                    "description must match the first one exactly, or leave it out")
         if payoffs is None and label is not None and label != first_label:
+            assert name_tok is not None, "a label is read from a name token"
             line = p.where(first_tok).line
             raise p.error(name_tok, f"outcome {number} is named \"{first_label}\" at line {line}, not \"{label}\"")
         return first_payoffs, first_label
@@ -182,24 +186,23 @@ def parse_efg(text: str, name: str = "<efg>"):
             parent[1] -= 1
             if parent[1] == 0:
                 pending.pop()
-        if raw.kind != "t":
-            pending.append([v, len(raw.infoset.actions)])
+        if info is not None:
+            pending.append([v, len(info.actions)])
     if not nodes:
         raise p.error(p.peek(), "the file has no nodes; list the tree's nodes in preorder after the players")
     if pending:
         v, missing = pending[-1]
         raw = nodes[v]
+        count = len(raw.infoset.actions) if raw.infoset is not None else 0
         raise p.error(p.peek(), f"the file ends before the tree is complete: the node at line {p.where(raw.tok).line} "
-                                f"has {len(raw.infoset.actions)} actions but only "
-                                f"{len(raw.infoset.actions) - missing} of its children are listed")
+                                f"has {count} actions but only {count - missing} of its children are listed")
     return _build_tree(p, title, players, nodes, infosets)
 
 
 def _build_tree(p: GambitParser, title: str, players: tuple[str, ...], raw_nodes: list[_RawNode],
-                infosets: Mapping[tuple[int, int], _InfoSet]):
-    from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
-    from kimgame.model.tree_checks import tree_problems
-
+                infosets: Mapping[tuple[int, int], _InfoSet]) -> ExtensiveFormGame:
+    """The game of the file's nodes: written as specs (each node at its line and column) and assembled and
+    checked like any kimgame tree (perfect recall aside: see :mod:`kimgame.solvers.imperfect_recall`)."""
     n = len(players)
     # information-set labels: the name when it is non-empty and used by no other information set
     decision_sets = [h for key, h in infosets.items() if key[0] >= 0]
@@ -231,26 +234,33 @@ def _build_tree(p: GambitParser, title: str, players: tuple[str, ...], raw_nodes
 
     zero = tuple(Fraction(0) for _ in range(n))
     acc: list[tuple[Fraction, ...]] = [zero] * len(raw_nodes)  # payoffs accumulated above each node
-    out = []
     for v, raw in enumerate(raw_nodes):
         total = acc[v]
         if raw.outcome is not None:
             total = raw.outcome if total is zero else tuple(a + b for a, b in zip(total, raw.outcome))
-        where = p.where(raw.tok)
-        name = raw.name if raw.name else None
+        acc[v] = total
         for c in raw.children:
             acc[c] = total
-        if raw.kind == "t":
-            out.append(Terminal(tuple(const(q) for q in total), raw.outcome_name or None, name, where))
+    specs: dict[int, Spec] = {}  # the specs of the nodes whose parent is not made yet
+    for v in range(len(raw_nodes) - 1, -1, -1):  # children before their parents
+        raw = raw_nodes[v]
+        where = p.where(raw.tok)
+        name = raw.name if raw.name else None
+        kids = [specs.pop(c) for c in raw.children]
+        info = raw.infoset
+        if info is None:
+            specs[v] = TerminalSpec(tuple(const(q) for q in acc[v]), raw.outcome_name or None, name, where)
         elif raw.kind == "p":
-            h = raw.infoset
-            out.append(Decision(h.player, labels[id(h)], actions[id(h)], tuple(raw.children), name, where))
+            specs[v] = DecisionSpec(players[info.player], tuple(zip(actions[id(info)], kids)), labels[id(info)], name,
+                                    where)
         else:
-            h = raw.infoset
-            out.append(Chance(actions[id(h)], tuple(const(q) for q in h.probs), tuple(raw.children), name, where))
-    game = ExtensiveFormGame(players=players, nodes=tuple(out), values=MappingProxyType({}),
-                             title=title or Path(p.name).stem, path=p.name)
-    errors = tree_problems(game, recall=False)  # Gambit allows imperfect recall: see solvers.imperfect_recall
+            assert info.probs is not None, "chance events have probabilities"
+            specs[v] = ChanceSpec(tuple(zip(actions[id(info)], map(const, info.probs), kids)), name, where)
+    root = specs[0]
+    game, errors = assemble(players, root, {}, (), {})
+    if game is not None:
+        errors = tree_problems(game, recall=False)  # Gambit allows imperfect recall: see solvers.imperfect_recall
     if errors:
         raise errors[0] if len(errors) == 1 else ValidationErrors(errors)
-    return game
+    assert game is not None
+    return game.replace(title=title or Path(p.name).stem, path=p.name)

@@ -44,6 +44,8 @@ class GambitSyntax(KimgameError):
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """One token of a Gambit file: its ``kind`` (``str``, ``num``, ``lb``, ``rb``, ``comma``, ``word`` or ``eof``),
+    its ``text`` and its character offset ``pos`` in the file."""
     kind: str  # str, num, lb, rb, comma, word, eof
     text: str  # the raw text; for labels the text between the quotes, unescaped
     pos: int
@@ -55,6 +57,8 @@ def _unescape(raw: str) -> str:
 
 
 def source_location(name: str, lines: list[int], pos: int) -> Location:
+    """The :class:`Location` (file, 1-based line and column) of character offset ``pos``; ``lines`` holds the
+    offsets of the file's newlines, in order."""
     line = bisect.bisect_right(lines, pos - 1)  # lines holds the offsets of the newlines
     start = lines[line - 1] + 1 if line > 0 else 0
     return Location(name, line + 1, pos - start + 1)
@@ -95,22 +99,28 @@ class GambitParser:
     # ---- tokens -----------------------------------------------------------------------------------
 
     def peek(self, ahead: int = 0) -> Token:
+        """The token ``ahead`` positions after the current one, not consumed (the end-of-file token past the end)."""
         k = min(self.i + ahead, len(self.kinds) - 1)
         return Token(self.kinds[k], self.texts[k], self.poss[k])
 
     def take(self) -> Token:
+        """The current token, consumed (the end-of-file token stays current once reached)."""
         k = self.i
         if self.kinds[k] != "eof":
             self.i += 1
         return Token(self.kinds[k], self.texts[k], self.poss[k])
 
     def where(self, tok: Token) -> Location:
+        """The :class:`Location` of ``tok`` in this file."""
         return source_location(self.name, self.lines, tok.pos)
 
     def error(self, tok: Token, message: str) -> GambitSyntax:
+        """A :class:`GambitSyntax` with ``message`` at ``tok``'s place, for the caller to raise."""
         return GambitSyntax(message, self.where(tok))
 
     def found(self, tok: Token) -> str:
+        """What ``tok`` is, for an error message: ``"the end of the file"``, ``the label "..."`` (cut to 40
+        characters) or the token quoted."""
         if tok.kind == "eof":
             return "the end of the file"
         if tok.kind == "str":
@@ -119,12 +129,15 @@ class GambitParser:
         return f"'{tok.text}'"
 
     def expect(self, kind: str, what: str) -> Token:
+        """The next token, consumed; raises :class:`GambitSyntax` ("expected ``what``, found ...") unless it
+        is of ``kind``."""
         tok = self.take()
         if tok.kind != kind:
             raise self.error(tok, f"expected {what}, found {self.found(tok)}")
         return tok
 
     def skip_commas(self) -> None:
+        """Step over any commas at the current position."""
         while self.kinds[self.i] == "comma":
             self.i += 1
 
@@ -163,6 +176,7 @@ class GambitParser:
         return value, k
 
     def tok_at(self, k: int) -> Token:
+        """The token at index ``k`` of the stream (as returned by :meth:`integer`)."""
         return Token(self.kinds[k], self.texts[k], self.poss[k])
 
     def label_list(self, what: str) -> tuple[list[str], Token]:

@@ -11,10 +11,10 @@ from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
-from kimgame.errors import KimgameError, Location
+from kimgame.errors import KimgameError, Location, suggest
 from kimgame.expr.parse import parse_formula
 from kimgame.expr.tree import Formula
-from kimgame.io.claims_file import dominates_claim, parse_claim_list, suggest
+from kimgame.io.claims_file import dominates_claim, parse_claim_list
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode, load_yaml
 from kimgame.limits import current_limits, too_large, too_much_memory

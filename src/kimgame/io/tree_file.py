@@ -31,10 +31,10 @@ import difflib
 from collections.abc import Mapping
 from fractions import Fraction
 
-from kimgame.errors import KimgameError, Location
+from kimgame.errors import KimgameError, Location, suggest
 from kimgame.expr.parse import parse_formula
 from kimgame.expr.tree import Formula
-from kimgame.io.claims_file import claim_fields, dominates_claim, parse_claim_list, suggest
+from kimgame.io.claims_file import claim_fields, dominates_claim, parse_claim_list
 from kimgame.io.problems import Problems
 from kimgame.io.yaml_source import YNode
 from kimgame.limits import current_limits

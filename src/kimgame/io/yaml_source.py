@@ -33,14 +33,17 @@ class YNode:
 
     @property
     def is_map(self) -> bool:
+        """Whether the value is a YAML mapping (a dict of str -> :class:`YNode`)."""
         return isinstance(self.value, dict)
 
     @property
     def is_list(self) -> bool:
+        """Whether the value is a YAML sequence (a list of :class:`YNode`)."""
         return isinstance(self.value, list)
 
     @property
     def is_scalar(self) -> bool:
+        """Whether the value is a scalar (a string, number, boolean or None): neither a mapping nor a list."""
         return not (self.is_map or self.is_list)
 
     def describe(self) -> str:

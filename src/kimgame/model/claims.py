@@ -23,6 +23,7 @@ class Dominates:
     after_elimination: bool = False
 
     def describe(self) -> str:
+        """The claim in words: ``"US: silence strictly dominates pressure"`` (and the elimination, if any)."""
         kind = "strictly" if self.strict else "weakly"
         tail = " (after iterated elimination of the others' strictly dominated strategies)" if self.after_elimination else ""
         return f"{self.player}: {self.strategy} {kind} dominates {self.over}{tail}"
@@ -44,6 +45,7 @@ class Plays:
     equilibrium: str = "spe"
 
     def describe(self) -> str:
+        """The claim in words: ``"US chooses silence at 'US-1' in every subgame-perfect equilibrium"``."""
         return (f"{self.player} chooses {self.action} at '{self.infoset}' in {self.quantifier} "
                 f"{_WHICH[self.equilibrium]}")
 
@@ -68,6 +70,7 @@ class Outcome:
         return tuple((op, f) for op, f in pairs if f is not None)
 
     def describe(self) -> str:
+        """The claim in words: ``"P(deal or truce) >= 1/2 in every subgame-perfect equilibrium"``."""
         cond = " and ".join(f"{op} {f.text}" for op, f in self.bounds())
         return f"P({' or '.join(self.outcomes)}) {cond} in {self.quantifier} {_WHICH[self.equilibrium]}"
 

@@ -21,6 +21,8 @@ class Labeled(tuple):
     labels: tuple[str, ...]
 
     def __new__(cls, values: Sequence = (), labels: Sequence[str] = ()) -> Self:
+        """The tuple of ``values`` labelled by ``labels`` (none: positions only); :class:`ValueError` when their
+        numbers differ."""
         self = super().__new__(cls, values)
         if labels and len(labels) != len(self):
             raise ValueError(f"{len(labels)} labels for {len(self)} values")

@@ -1,22 +1,21 @@
 """The nodes of an assembled game tree, the specs trees are written in, and one walk over the specs.
 
-The lowest piece of the tree model: :mod:`kimgame.model.tree` (the game, its checks, plans and the reduced
-normal form) and :mod:`kimgame.model.tree_arrays` (the array store of large trees) both build on it.
+The lowest piece of the tree model: :mod:`kimgame.model.tree_arrays` (the one store of a tree, whose
+nodes are these objects made on demand) and :mod:`kimgame.model.tree` (the game) build on it.
 
 Three kinds of node: :class:`Decision` (a player moves; ``infoset`` names its information set),
 :class:`Chance` (outcomes with probabilities) and :class:`Terminal` (payoffs, an optional outcome label).
-Trees are written as nested *specs* (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`);
-:func:`walk_specs` expands their references in one preorder walk.
+Trees are written as nested *specs* (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`),
+which :func:`kimgame.model.tree_assembly.assemble` turns into a tree.
 """
 
 from __future__ import annotations
 
 import gc
-from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from kimgame.errors import Location
 from kimgame.expr.tree import Formula
@@ -86,6 +85,9 @@ class InfoSet:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class DecisionSpec:
+    """A decision node as written in a file or in code: ``player`` chooses among ``moves`` (label, node),
+    at the information set ``infoset`` (None: its own); ``where`` is its place in the file."""
+
     player: str
     moves: tuple[tuple[str, Spec], ...]
     infoset: str | None = None
@@ -95,6 +97,9 @@ class DecisionSpec:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ChanceSpec:
+    """A chance node as written: ``outcomes`` (label, probability, node), the probabilities numbers,
+    expression strings or Formulas; ``where`` is its place in the file."""
+
     outcomes: tuple[tuple[str, Any, Spec], ...]  # (label, probability, node)
     name: str | None = None
     where: Location | None = None
@@ -102,6 +107,9 @@ class ChanceSpec:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class TerminalSpec:
+    """A leaf as written: ``payoffs`` in player order (numbers, expression strings or Formulas) and an
+    optional ``outcome`` label; ``where`` is its place in the file."""
+
     payoffs: tuple[Any, ...]  # numbers, expression strings or Formulas, in player order
     outcome: str | None = None
     name: str | None = None
@@ -110,6 +118,8 @@ class TerminalSpec:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class UseSpec:
+    """A ``use:`` reference to the named sub-tree ``subtree``, expanded where it stands."""
+
     subtree: str
     where: Location | None = None
 
@@ -161,7 +171,7 @@ def path_label(history: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# one walk over the specs
+# work on large trees
 
 
 @contextmanager
@@ -176,107 +186,3 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-class Walked(NamedTuple):
-    """What one walk over the specs records (see :func:`walk_specs`), node by node in preorder."""
-
-    items: list  # the move entry each node was reached by: (label, spec), (label, probability, spec), (None, root)
-    resolved: dict[int, Spec]  # the spec of each node reached through a reference ('use')
-    kinds: bytearray  # 0 terminal, 1 decision, 2 chance
-    arity: array  # number of moves
-    labels: list  # label of the move into each node (None for the root)
-    payoffs: list  # the payoffs of each terminal (in preorder of the terminals)
-    payoff_codes: dict  # each distinct payoff vector (with the terminal's location if it has one) -> its code
-    payoff_code: array  # the code of each terminal's payoffs
-    outcomes: list  # the outcome entries of each chance node
-    movers: list  # the player of each decision node
-    marked: list[int]  # decision nodes with 'infoset:' or 'name:'
-    wheres: dict[int, Location]  # terminals and chance nodes that have a location
-    parents: array  # the parent of each node (-1 for the root)
-    ends: dict[int, int]  # the last node of each non-terminal node's subtree
-
-
-def walk_specs(root: Spec, subtrees: Mapping[str, Spec], max_nodes: int) -> Walked | None:
-    """One preorder walk over the specs with references expanded, recording what assembling needs while each
-    spec is at hand (a second pass over a million scattered objects costs as much as the walk).
-
-    None when a reference is unknown or circular, a spec is of no known kind, or there are more than
-    ``max_nodes`` nodes: the node-by-node path then words the problem."""
-    items: list = []
-    resolved: dict[int, Spec] = {}
-    kinds = bytearray()
-    arity = array("q")
-    labels: list = []
-    payoffs: list = []
-    outcomes: list = []
-    movers: list = []
-    marked: list[int] = []
-    wheres: dict[int, Location] = {}
-    codes: dict = {}
-    payoff_code = array("q")
-    add_code = payoff_code.append
-    parents = array("q")
-    ends: dict[int, int] = {}
-    above = [-1]  # the nodes whose subtrees are being walked
-    stack: list = [(None, root)]
-    pop, push, add, add_kind, add_arity, add_label = (stack.pop, stack.extend, items.append, kinds.append,
-                                                      arity.append, labels.append)
-    add_payoffs, add_outcomes, add_mover, add_parent = payoffs.append, outcomes.append, movers.append, parents.append
-    hops_limit = len(subtrees) + 1
-    while stack:
-        item = pop()
-        if item is None:  # pushed below a node's moves: its subtree is done
-            ends[above.pop()] = len(items) - 1
-            continue
-        add(item)
-        add_parent(above[-1])
-        add_label(item[0])
-        spec = item[-1]
-        t = type(spec)
-        if t is UseSpec:
-            hops = 0
-            while t is UseSpec:
-                spec = subtrees.get(spec.subtree)
-                t = type(spec)
-                hops += 1
-                if hops > hops_limit:
-                    return None
-            resolved[len(items) - 1] = spec
-        if t is TerminalSpec:
-            add_kind(0)
-            add_arity(0)
-            key = spec.payoffs
-            add_payoffs(key)
-            if spec.where is not None:
-                wheres[len(items) - 1] = spec.where
-                key = (key, spec.where)
-            code = codes.get(key)
-            if code is None:
-                code = codes[key] = len(codes)
-            add_code(code)
-            continue
-        if t is DecisionSpec:
-            moves = spec.moves
-            add_kind(1)
-            add_mover(spec.player)
-            if spec.infoset is not None or spec.name is not None:
-                marked.append(len(items) - 1)
-        elif t is ChanceSpec:
-            moves = spec.outcomes
-            add_kind(2)
-            add_outcomes(moves)
-            if spec.where is not None:
-                wheres[len(items) - 1] = spec.where
-        else:
-            return None
-        add_arity(len(moves))
-        above.append(len(items) - 1)
-        push((None,))
-        push(moves[::-1])
-        if len(items) > max_nodes:
-            return None
-    if len(items) > max_nodes:
-        return None
-    return Walked(items, resolved, kinds, arity, labels, payoffs, codes, payoff_code, outcomes, movers, marked, wheres,
-                  parents, ends)

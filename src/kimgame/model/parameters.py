@@ -1,4 +1,19 @@
-"""Named parameters of a game: an exact default value, an allowed range and a one-line doc."""
+"""Named parameters of a game: an exact default value, an allowed range and a one-line doc.
+
+Values are exact: ``0.4`` is 2/5, never a float.
+
+>>> from fractions import Fraction
+>>> from kimgame.model.parameters import Parameter, parse_assignment
+>>> parse_assignment("p_insult=0.4")  # what --set reads
+('p_insult', Fraction(2, 5))
+>>> p = Parameter("p_insult", Fraction(1, 3), low=Fraction(0), high=Fraction(1), doc="chance of an insult")
+>>> p.range_text(), p.check(Fraction(2, 5))
+('[0, 1]', Fraction(2, 5))
+>>> p.check(Fraction(3, 2))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+kimgame.errors.KimgameError: p_insult = 3/2 is outside its declared range [0, 1]; choose a value inside it...
+"""
 
 from __future__ import annotations
 

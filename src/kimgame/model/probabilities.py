@@ -1,7 +1,7 @@
 """Checks of chance probabilities written as formulas: do they sum to one, do they stay in [0, 1].
 
-Used by the node-by-node checks of :mod:`kimgame.model.tree` and the per-formula checks of the array store
-(:mod:`kimgame.model.tree_arrays`).
+Used by :mod:`kimgame.model.tree_checks`: once per distinct formula (and per distinct tuple of a chance
+node's probabilities) on the tree's columns, and node by node only to word a problem.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ def chance_sum_problem(outcomes: Sequence[str], probs: Sequence[Formula], values
 
 
 def sum_error(outcomes: Sequence[str], probs: Sequence[Formula], where: Location | None) -> KimgameError:
+    """The :class:`KimgameError` at ``where`` saying that the chance probabilities of ``outcomes`` do not sum to
+    1, with their sum written out."""
     total = " + ".join(f"({f.text})" if f.parameters else f.text for f in probs)
     return KimgameError(f"the chance probabilities ({', '.join(outcomes)}) do not sum to 1 for all parameter values: "
                         f"{total} ≠ 1", where)

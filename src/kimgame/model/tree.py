@@ -1,12 +1,11 @@
 """Extensive-form games (game trees) with payoffs and chance probabilities in named parameters.
 
-A tree is stored flat: ``nodes[0]`` is the root and the nodes are numbered in preorder (a node's
-subtree is the contiguous range ``v .. subtree_end[v]``), each non-terminal node holding the ids of its
-children in move order. Nothing in this module recurses over the tree, so trees of any depth (a 5000-move
-centipede) are handled.
-
-Large trees are assembled into numpy arrays instead (:mod:`kimgame.model.tree_arrays`), with the same
-nodes, checks and messages; solvers then work on the arrays (:attr:`ExtensiveFormGame.arrays`).
+A tree is stored flat, in one store for every size (:mod:`kimgame.model.tree_arrays`): columns with one
+entry per node, numbered in preorder with the root first (a node's subtree is the contiguous range
+``v .. subtree_end[v]``), and tables of the distinct labels, probabilities and payoffs. ``nodes`` reads
+the columns as node objects, each made when first asked for; solvers that work on whole columns use
+:attr:`ExtensiveFormGame.arrays`. Nothing in this module recurses over the tree, so trees of any depth (a
+5000-move centipede) are handled.
 
 The node classes (:class:`Decision`, :class:`Chance`, :class:`Terminal`) and the specs trees are written
 in (:func:`decision`, :func:`chance`, :func:`terminal`, :func:`use`) live in :mod:`kimgame.model.nodes`;
@@ -37,25 +36,22 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from kimgame.errors import KimgameError, ValidationErrors
+from kimgame.errors import KimgameError, ValidationErrors, suggest
 from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
-from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.limits import current_limits
 from kimgame.model.game import Game
 from kimgame.model.nodes import (
     Chance,
     Decision,
     InfoSet,
-    Node,
     Terminal,
     path_label,
 )
+from kimgame.model.tree_arrays import DECISION, TreeArrays, TreeStore
 
 # The defaults of the size limits; the limits in force are kimgame.limits.current_limits() (--limit NAME=N).
-MAX_NODES = DEFAULT_LIMITS.nodes
-MAX_REDUCED_PROFILES = DEFAULT_LIMITS.reduced_profiles  # the reduced normal form is built only up to this many profiles
 PLAN_COUNT_CAP = 2**53  # plan and profile counts saturate here (exact below it, also in float64 arithmetic)
-ARRAY_MIN_NODES = 2_000  # trees of at least this many nodes are assembled into arrays (see tree_arrays)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -67,53 +63,15 @@ class ExtensiveFormGame(Game):
     """A finite game tree with perfect recall, addressed by labels (players, information sets, actions;
     header fields: :class:`kimgame.model.game.Game`).
 
-    ``nodes`` are in preorder with the root first. ``values`` are the parameter values the game is
-    evaluated at; :meth:`with_values` returns the same game at other values.
-
-    Trees of at least ``ARRAY_MIN_NODES`` nodes assembled by
-    :func:`~kimgame.model.tree_assembly.build_tree` (or read from a payoff file) keep their nodes in
-    arrays: ``nodes`` is then a :class:`kimgame.model.tree_arrays.TreeStore`, a read-only sequence equal
-    to the tuple of nodes, whose node objects are made when first asked for.
+    ``nodes`` (a :class:`kimgame.model.tree_arrays.TreeStore`: the tree's columns, read as node objects
+    made when first asked for) are in preorder with the root first; trees are made by
+    :func:`~kimgame.model.tree_assembly.build_tree` or read from a file. ``values`` are the parameter
+    values the game is evaluated at; :meth:`with_values` returns the same game at other values.
     """
 
-    nodes: tuple[Node, ...]
+    nodes: TreeStore
 
     form: ClassVar[str] = "extensive"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        n = len(self.nodes)
-        if n == 0:
-            raise ValueError("a tree needs at least one node")
-        if array_store(self) is not None:  # assembled into arrays: checked while assembling
-            return
-        parent = [-1] * n
-        for v, node in enumerate(self.nodes):
-            if isinstance(node, Terminal):
-                if len(node.payoffs) != len(self.players):
-                    raise ValueError(f"node {v}: {len(node.payoffs)} payoffs for {len(self.players)} players")
-                continue
-            labels = node.actions if isinstance(node, Decision) else node.outcomes
-            if not node.children or len(labels) != len(node.children):
-                raise ValueError(f"node {v}: one child per move")
-            if isinstance(node, Decision) and not 0 <= node.player < len(self.players):
-                raise ValueError(f"node {v}: no player {node.player}")
-            for c in node.children:
-                if not v < c < n or parent[c] >= 0:
-                    raise ValueError(f"node {v}: child {c} is not a new node after it")
-                parent[c] = v
-        end = list(range(n))
-        for v in range(n - 1, -1, -1):
-            children = self.nodes[v].children
-            if children:
-                if children[0] != v + 1 or any(children[k + 1] != end[children[k]] + 1
-                                               for k in range(len(children) - 1)):
-                    raise ValueError(f"node {v}: nodes must be numbered in preorder")
-                end[v] = end[children[-1]]
-        if end[0] != n - 1:
-            raise ValueError("every node except the root must be the child of one node")
-        self.__dict__["subtree_end"] = tuple(end)
-        self.__dict__["parent"] = tuple(parent)
 
     # ---- structure --------------------------------------------------------------------------------
 
@@ -122,71 +80,37 @@ class ExtensiveFormGame(Game):
         """Number of nodes (decision, chance and terminal)."""
         return len(self.nodes)
 
-    @cached_property
-    def arrays(self):
-        """The tree as flat numpy arrays (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
-        from kimgame.model.tree_arrays import arrays_from_nodes
-
-        store = array_store(self)
-        return store.arrays if store is not None else arrays_from_nodes(self.players, self.nodes)
+    @property
+    def arrays(self) -> TreeArrays:
+        """The tree's columns and tables (:class:`kimgame.model.tree_arrays.TreeArrays`), for fast solvers."""
+        return self.nodes.arrays
 
     @cached_property
     def parent(self) -> tuple[int, ...]:
         """Parent of each node (-1 for the root)."""
-        if array_store(self) is not None:
-            return tuple(self.arrays.parent.tolist())
-        par = [-1] * len(self.nodes)
-        for v, node in enumerate(self.nodes):
-            for c in node.children:
-                par[c] = v
-        return tuple(par)
+        return tuple(self.arrays.columns.parent)
 
     @cached_property
     def child_index(self) -> tuple[int, ...]:
         """For each node, the position of the move leading to it among its parent's moves (-1 for the root)."""
-        if array_store(self) is not None:
-            return tuple(self.arrays.child_index.tolist())
-        idx = [-1] * len(self.nodes)
-        for node in self.nodes:
-            for k, c in enumerate(node.children):
-                idx[c] = k
-        return tuple(idx)
+        c = self.arrays.columns
+        ptr, parent = c.child_ptr, c.parent
+        slot = self.arrays.child_slot
+        return (-1, *(slot[v] - ptr[parent[v]] for v in range(1, len(slot))))
 
     @cached_property
     def subtree_end(self) -> tuple[int, ...]:
         """Last node (preorder) of each node's subtree: the subtree of ``v`` is ``v .. subtree_end[v]``."""
-        if array_store(self) is not None:
-            return tuple(self.arrays.end.tolist())
-        end = list(range(len(self.nodes)))
-        for v in range(len(self.nodes) - 1, -1, -1):
-            children = self.nodes[v].children
-            if children:
-                end[v] = end[children[-1]]
-        return tuple(end)
+        return tuple(self.arrays.columns.end)
 
     def move_label(self, v: int) -> str | None:
         """The label of the move (action or chance outcome) leading to node ``v`` (None for the root)."""
-        store = array_store(self)
-        if store is not None:
-            code = int(store.arrays.move[v])
-            return store.arrays.labels[code] if code >= 0 else None
-        p = self.parent[v]
-        if p < 0:
-            return None
-        node = self.nodes[p]
-        labels = node.actions if isinstance(node, Decision) else node.outcomes
-        return labels[self.child_index[v]]
+        code = self.arrays.columns.move[v]
+        return self.arrays.labels[code] if code >= 0 else None
 
     def history(self, v: int) -> tuple[str, ...]:
         """The move labels from the root to node ``v``."""
-        store = array_store(self)
-        if store is not None:
-            return store.history(v)
-        out = []
-        while v > 0:
-            out.append(self.move_label(v))
-            v = self.parent[v]
-        return tuple(reversed(out))
+        return self.nodes.history(v)
 
     def node_label(self, v: int) -> str:
         """A readable name of node ``v``: its name, its information set, or its path of moves."""
@@ -200,25 +124,14 @@ class ExtensiveFormGame(Game):
     @cached_property
     def infosets(self) -> Mapping[str, InfoSet]:
         """Information sets by label, in order of first appearance (preorder)."""
-        store = array_store(self)
-        if store is not None:
-            return MappingProxyType(store.infosets())
-        members: dict[str, list[int]] = {}
-        for v, node in enumerate(self.nodes):
-            if isinstance(node, Decision):
-                members.setdefault(node.infoset, []).append(v)
-        out = {}
-        for label, vs in members.items():
-            first = self.nodes[vs[0]]
-            out[label] = InfoSet(label, first.player, first.actions, tuple(vs))
-        return MappingProxyType(out)
+        return MappingProxyType(self.nodes.infosets())
 
     def infoset(self, label: str) -> InfoSet:
         """The information set with this label (:class:`KimgameError` if there is none)."""
         try:
             return self.infosets[label]
         except KeyError:
-            raise KimgameError(f"no information set '{label}'{suggest_name(label, list(self.infosets))}") from None
+            raise KimgameError(f"no information set '{label}'{suggest(label, list(self.infosets))}") from None
 
     def player_index(self, player: str) -> int:
         """Index of the player with this label (:class:`KimgameError` if unknown)."""
@@ -234,21 +147,12 @@ class ExtensiveFormGame(Game):
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
         """The distinct outcome labels of the terminals, in order of first appearance."""
-        store = array_store(self)
-        if store is not None:
-            return store.outcomes()
-        seen: dict[str, None] = {}
-        for node in self.nodes:
-            if isinstance(node, Terminal) and node.outcome is not None:
-                seen.setdefault(node.outcome, None)
-        return tuple(seen)
+        return self.nodes.outcomes()
 
     @cached_property
     def is_perfect_information(self) -> bool:
         """True when every information set is a single node."""
-        if array_store(self) is not None:
-            return self.arrays.is_perfect_information
-        return all(len(h.nodes) == 1 for h in self.infosets.values())
+        return self.arrays.is_perfect_information
 
     @cached_property
     def own_history(self) -> Mapping[str, tuple[str, int] | None]:
@@ -265,41 +169,17 @@ class ExtensiveFormGame(Game):
     @cached_property
     def terminal_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its payoff vector at :attr:`values` if it is a terminal (else None)."""
-        store = array_store(self)
-        if store is not None:
-            return store.terminal_values(self.values)
-        out: list[tuple[Fraction, ...] | None] = []
-        memo: dict[int, Fraction] = {}
-        for node in self.nodes:
-            if isinstance(node, Terminal):
-                out.append(tuple(_value(f, self.values, memo) for f in node.payoffs))
-            else:
-                out.append(None)
-        return tuple(out)
+        return self.nodes.terminal_values(self.values)
 
     @cached_property
     def chance_values(self) -> tuple[tuple[Fraction, ...] | None, ...]:
         """For each node, its outcome probabilities at :attr:`values` if it is a chance node (else None)."""
-        store = array_store(self)
-        if store is not None:
-            return store.chance_values(self.values)
-        memo: dict[int, Fraction] = {}
-        return tuple(
-            tuple(_value(f, self.values, memo) for f in node.probs) if isinstance(node, Chance) else None
-            for node in self.nodes
-        )
+        return self.nodes.chance_values(self.values)
 
     @property
     def is_symbolic(self) -> bool:
         """True when some payoff or probability depends on a parameter."""
-        store = array_store(self)
-        if store is not None:
-            return store.is_symbolic()
-        for node in self.nodes:
-            formulas = node.payoffs if isinstance(node, Terminal) else node.probs if isinstance(node, Chance) else ()
-            if any(f.parameters for f in formulas):
-                return True
-        return False
+        return self.nodes.is_symbolic()
 
     def with_values(self, overrides: Mapping[str, object] | None = None, **kw: object) -> ExtensiveFormGame:
         """The same game at other parameter values (each checked against its range; chance
@@ -343,39 +223,16 @@ class ExtensiveFormGame(Game):
 
 
 _STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "own_history", "plan_counts",
-              "strategies", "arrays", "parent", "subtree_end")  # cached properties that depend on the nodes only
-
-
-def array_store(game: ExtensiveFormGame):
-    """The :class:`kimgame.model.tree_arrays.TreeStore` holding the game's nodes, or None (a tuple)."""
-    nodes = game.nodes
-    return None if isinstance(nodes, tuple) or not getattr(nodes, "is_tree_store", False) else nodes
-
-
-def suggest_name(word: str, choices: Sequence[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _value(f: Formula, values: Mapping[str, Fraction], memo: dict[int, Fraction]) -> Fraction:
-    c = f.constant
-    if c is not None:
-        return c
-    key = id(f)
-    if key not in memo:
-        memo[key] = f.evaluate(values)
-    return memo[key]
+              "strategies", "parent", "subtree_end")  # cached properties that depend on the nodes only
 
 
 
-def own_context(game: ExtensiveFormGame) -> tuple[list, list]:
+def own_context(game: ExtensiveFormGame) -> tuple[list[tuple[str, int] | None], list[int]]:
     """For each decision node: the mover's previous own (infoset label, action index) and own depth."""
     n_players = len(game.players)
     prev: list[tuple[str, int] | None] = [None] * len(game.nodes)
     depth: list[int] = [0] * len(game.nodes)
-    start = tuple((None, 0) for _ in range(n_players))
+    start: tuple[tuple[tuple[str, int] | None, int], ...] = tuple((None, 0) for _ in range(n_players))
     stack = [(0, start)]
     nodes = game.nodes
     while stack:
@@ -395,8 +252,9 @@ def own_context(game: ExtensiveFormGame) -> tuple[list, list]:
 
 
 def probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
-    store = array_store(game)
-    if store is not None and store.probabilities_ok(game.values):
+    """The chance probabilities that do not evaluate, at the game's values, to a number in [0, 1] (each
+    distinct formula tried once; the nodes are read only to word a problem)."""
+    if all(_in_unit_interval(f, game.values) for f in game.arrays.probs):
         return []
     errors = []
     for node in game.nodes:
@@ -413,6 +271,16 @@ def probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
                     f"the probability of '{label}' is {fmt(p)} at these parameter values; probabilities lie in "
                     "[0, 1]", f.where or node.where))
     return errors
+
+
+def _in_unit_interval(f: Formula, values: Mapping[str, Fraction]) -> bool:
+    c = f.constant
+    if c is None:
+        try:
+            c = f.evaluate(values)
+        except KimgameError:
+            return False
+    return 0 <= c <= 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -458,6 +326,7 @@ class PlanSpace:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The number of plans of each player."""
         return tuple(len(p) for p in self.plans)
 
 
@@ -521,15 +390,51 @@ def _count(parents: Sequence[tuple[int, int] | None], actions: Sequence[int], ca
 def plan_counts(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] = frozenset()) -> tuple[int, ...]:
     """Number of plans of each player in the reduced normal form (saturating at ``PLAN_COUNT_CAP``)."""
     cap = PLAN_COUNT_CAP
-    if root == 0 and not cuts and game.num_nodes >= ARRAY_MIN_NODES and game.is_perfect_information:
-        from kimgame.model.tree_arrays import perfect_information_plan_counts
-
+    if root == 0 and not cuts and game.is_perfect_information:
         return perfect_information_plan_counts(game.arrays, len(game.players), cap)
     _, region_infosets, _, parents = _local_structure(game, root, cuts)
     return tuple(
         _count(parents[i], [len(game.infosets[h].actions) for h in region_infosets[i]], cap)
         for i in range(len(game.players))
     )
+
+
+def perfect_information_plan_counts(a: TreeArrays, players: int, cap: int) -> tuple[int, ...]:
+    """Number of reduced-normal-form plans of each player of a perfect-information tree (saturating at
+    ``cap``), on the columns in two passes: a decision node's count is the sum over its moves of the product
+    of the counts of the mover's next own decision nodes after that move; a player's total is the product
+    over their first decision nodes. The same numbers as :func:`plan_counts` of the general path."""
+    c = a.columns
+    kind, parent, player, end, ptr = c.kind, c.parent, c.player, c.end, c.child_ptr
+    slot = a.child_slot
+    n = a.size
+    own = [-1] * n  # for each decision node: the CSR slot of its mover's previous own move (-1: none)
+    last = [-1] * players
+    restore: list[tuple[int, int, int]] = []  # (end of a subtree, player, their last move before it)
+    for v in range(1, n):
+        while restore and restore[-1][0] < v:
+            _, i, before = restore.pop()
+            last[i] = before
+        p = parent[v]
+        if kind[p] == DECISION:
+            i = player[p]
+            restore.append((end[v], i, last[i]))
+            last[i] = slot[v]
+        if kind[v] == DECISION:
+            own[v] = last[player[v]]
+    prod = [1] * len(c.children)
+    totals = [1] * players
+    for v in range(n - 1, -1, -1):  # children before parents
+        if kind[v] != DECISION:
+            continue
+        count = min(cap, sum(prod[ptr[v]:ptr[v + 1]]))
+        e = own[v]
+        if e >= 0:
+            prod[e] = min(cap, prod[e] * count)
+        else:
+            i = player[v]
+            totals[i] = min(cap, totals[i] * count)
+    return tuple(totals)
 
 
 def full_normal_form_size(game: ExtensiveFormGame) -> tuple[int | None, float]:
@@ -575,7 +480,7 @@ def plan_space(game: ExtensiveFormGame, root: int = 0, cuts: frozenset[int] | Se
     for i in range(n):
         partial: list[tuple[int | None, ...]] = [()]
         for pos, par in enumerate(parents[i]):
-            nxt = []
+            nxt: list[tuple[int | None, ...]] = []
             for plan in partial:
                 if par is None or plan[par[0]] == par[1]:
                     nxt.extend(plan + (a,) for a in range(actions[i][pos]))

@@ -3,21 +3,29 @@ differ in player or actions, perfect recall (a player never forgets what they kn
 games and the problem of information", 1953), and chance probabilities (summing to one symbolically,
 lying in [0, 1] on the declared ranges, see :mod:`kimgame.model.probabilities`).
 
-Trees in the array store are checked while they are assembled (:mod:`kimgame.model.tree_arrays`); the
-functions here check the node-by-node trees and answer from the array store's own checks otherwise.
+Each check first runs on the tree's columns and tables (:func:`_passes_checks`: per information set with
+several nodes, per distinct formula and per distinct tuple of a chance node's probabilities), which is
+all a sound tree of a million nodes costs; only a tree that fails is read node by node, to word each
+problem with its place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
 from kimgame.errors import KimgameError, Location
-from kimgame.model.nodes import Chance, Terminal
+from kimgame.model.nodes import Chance, Decision, Terminal
+from kimgame.model.parameters import Parameter
 from kimgame.model.probabilities import outside_unit_interval_on_box, sum_error, sums_to_one
-from kimgame.model.tree import ExtensiveFormGame, array_store, own_context, probabilities_at_values
+from kimgame.model.tree import ExtensiveFormGame, own_context, probabilities_at_values
+from kimgame.model.tree_arrays import CHANCE, DECISION, TreeArrays
 
 __all__ = ["recall_problem", "tree_problems", "where_text"]
 
 
 def where_text(where: Location | None) -> str:
+    """``"line N"`` of ``where`` (its full text when it has no line; ``"another place"`` for None)."""
     if where is None:
         return "another place"
     return f"line {where.line}" if where.line is not None else str(where)
@@ -30,8 +38,7 @@ def tree_problems(game: ExtensiveFormGame, *, recall: bool = True) -> list[Kimga
     perfect recall (unless ``recall`` is False: Gambit files may lack it, see :func:`recall_problem`),
     chance probabilities (sum to one symbolically; in [0, 1] at the values and over the declared parameter
     ranges), payoffs that cannot be evaluated at the values."""
-    store = array_store(game)
-    if store is not None and store.passes_checks(game.values, game.parameters):
+    if _passes_checks(game.arrays, game.values, game.parameters):
         return []
     errors: list[KimgameError] = []
     errors.extend(_infoset_problems(game))
@@ -56,7 +63,7 @@ def recall_problem(game: ExtensiveFormGame) -> KimgameError | None:
     information set reached twice on one path — absent-mindedness — included). Cached on the game."""
     cached = game.__dict__.get("_recall_problem", ())
     if cached == ():
-        problems = _perfect_recall_problems(game) if array_store(game) is None else []  # array stores are checked
+        problems = [] if _shared_infosets_ok(game.arrays) else _perfect_recall_problems(game)
         cached = game.__dict__["_recall_problem"] = problems[0] if problems else None
     return cached
 
@@ -65,8 +72,10 @@ def _infoset_problems(game: ExtensiveFormGame) -> list[KimgameError]:
     errors = []
     for h in game.infosets.values():
         first = game.nodes[h.nodes[0]]
+        assert isinstance(first, Decision), "information sets are made of decision nodes"
         for v in h.nodes[1:]:
             node = game.nodes[v]
+            assert isinstance(node, Decision), "information sets are made of decision nodes"
             if node.player != first.player:
                 errors.append(KimgameError(
                     f"information set '{h.label}': this node belongs to {game.players[node.player]} but the one at "
@@ -146,3 +155,74 @@ def _chance_problems(game: ExtensiveFormGame) -> list[KimgameError]:
                     f"the probability of '{label}' ({f.text}) leaves [0, 1] within the declared parameter ranges: "
                     f"{problem}; narrow the ranges or rewrite the probability", f.where or node.where))
     return errors
+
+
+# --------------------------------------------------------------------------------------------------
+# the checks on the columns
+
+
+def _passes_checks(a: TreeArrays, values: Mapping[str, Fraction], parameters: Sequence[Parameter]) -> bool:
+    """True when :func:`tree_problems` finds nothing: information sets and perfect recall checked per
+    information set with several nodes, chance probabilities and payoffs per distinct formula, sums per
+    distinct tuple of a chance node's probabilities. False when the nodes must be read to word a problem."""
+    if not a.is_perfect_information and not _shared_infosets_ok(a):
+        return False
+    bounded = {p.name: p for p in parameters}
+    for f in a.probs:
+        try:
+            p = f.evaluate(values)
+        except KimgameError:
+            return False
+        if not 0 <= p <= 1 or (f.parameters and outside_unit_interval_on_box(f, bounded)):
+            return False
+    c = a.columns
+    ptr, children, prob = c.child_ptr, c.children, c.prob
+    rows = set()
+    v = c.kind.find(CHANCE)
+    while v >= 0:
+        rows.add(tuple([prob[x] for x in children[ptr[v]:ptr[v + 1]]]))
+        v = c.kind.find(CHANCE, v + 1)
+    if not all(sums_to_one([a.probs[k] for k in row], values) for row in rows):
+        return False
+    for vec in a.payoffs:
+        for f in vec:
+            if f.parameters:
+                try:
+                    f.evaluate(values)
+                except KimgameError:
+                    return False
+    return True
+
+
+def _shared_infosets_ok(a: TreeArrays) -> bool:
+    """Information sets with several nodes: the same mover and moves at each, and the same previous own move
+    and number of own moves on the way to each (perfect recall)."""
+    if a.is_perfect_information:
+        return True
+    c = a.columns
+    kind, ptr, children, move, player, infoset, parent = (c.kind, c.child_ptr, c.children, c.move, c.player,
+                                                           c.infoset, c.parent)
+    counts = [0] * a.num_infosets
+    for h in infoset:
+        if h >= 0:
+            counts[h] += 1
+    first: dict[int, tuple] = {}
+    for v, h in enumerate(infoset):
+        if h < 0 or counts[h] < 2:
+            continue
+        moves = tuple([move[x] for x in children[ptr[v]:ptr[v + 1]]])
+        i = player[v]
+        # the mover's own moves above v: the last one (information set, action) and how many
+        prev = None
+        own = 0
+        u = v
+        while u > 0:
+            p = parent[u]
+            if kind[p] == DECISION and player[p] == i:
+                if prev is None:
+                    prev = (infoset[p], list(children[ptr[p]:ptr[p + 1]]).index(u))
+                own += 1
+            u = p
+        if first.setdefault(h, (i, moves, prev, own)) != (i, moves, prev, own):
+            return False
+    return True

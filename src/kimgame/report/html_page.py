@@ -13,7 +13,6 @@ equality.
 from __future__ import annotations
 
 import json
-import time
 from fractions import Fraction
 from html import escape
 from importlib import resources
@@ -29,6 +28,7 @@ from kimgame.report.html_game import fraction_pair, game_html, matrix_data, tree
 from kimgame.report.html_sections import sections_html, table_html
 from kimgame.report.sections import Section, Table, equilibrium_section
 from kimgame.report.tree_view import nash_section, spe_section
+from kimgame.solvers.clock import Clock
 
 GRID_STEPS = 1000  # a slider's positions when its range is not a round number of steps
 
@@ -246,10 +246,9 @@ def solve_and_analyze(game, timeout: float | None = None) -> tuple[Any, tuple[An
     whether the time limit (``timeout`` seconds for both together) cut either short."""
     from kimgame.analysis.analyze import analyze
 
-    start = time.monotonic()
-    result = solve(game, timeout=timeout, conditions=False)
-    left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
-    analyses = analyze(game, timeout=left)  # one time limit for both
+    clock = Clock.after(timeout)  # one budget for both steps
+    result = solve(game, timeout=clock, conditions=False)
+    analyses = analyze(game, timeout=clock)
     return result, analyses, bool(result.partial or any(a.partial for a in analyses))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, TreeStore, concat_ranges
+from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, concat_ranges
 
 __all__ = ["INT_BOUND", "prepare", "pure_profile_check"]
 
@@ -59,8 +59,7 @@ def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any], *, 
     if prepared is None:
         return None
     a, levels, _, height, pay, scale, weight, base = prepared
-    nodes = game.nodes
-    labels = nodes.infoset_labels() if isinstance(nodes, TreeStore) else list(game.infosets)
+    labels = game.nodes.infoset_labels()
     picks = []
     for label in labels:
         probs = behavior.get(label)

@@ -14,7 +14,7 @@ import numpy as np
 
 from kimgame.model.nodes import gc_paused
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.model.tree_arrays import DECISION, TERMINAL, TreeStore
+from kimgame.model.tree_arrays import DECISION, TERMINAL
 from kimgame.solvers.array_levels import Solution
 from kimgame.solvers.array_numbers import pure_profile_check
 from kimgame.solvers.backward_induction import Option, SPESearch
@@ -142,9 +142,7 @@ class ArraySPESearch(SPESearch):
         sol = self._sol
         a = sol.arrays
         game = self.game
-        nodes = game.nodes
-        store = isinstance(nodes, TreeStore)
-        labels = nodes.infoset_labels() if isinstance(nodes, TreeStore) else list(game.infosets)
+        labels = game.nodes.infoset_labels()
         out: Behavior = dict.fromkeys(labels)
         at = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
         k = np.fromiter(profile.values(), dtype=np.int64, count=len(profile))
@@ -152,10 +150,7 @@ class ArraySPESearch(SPESearch):
         at, k = at[dec], k[dec]
         choice = sol.opt_choice[sol.opt_start[at] + k].tolist()
         arity = a.arity[at].tolist()
-        if store:
-            names = [labels[h] for h in a.infoset[at].tolist()]
-        else:
-            names = [nodes[v].infoset for v in at.tolist()]
+        names = [labels[h] for h in a.infoset[at].tolist()]
         out.update(zip(names, map(unit, arity, choice)))
         return out
 

@@ -48,7 +48,8 @@ __all__ = ["array_search"]
 
 def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATION_LIMIT) -> SPESearch | None:
     """All pure subgame-perfect equilibria of a perfect-information tree, solved on arrays (see the module
-    notes); the same results as :func:`kimgame.solvers.spe.search`. None when the tree is
+    notes: backward induction, H. W. Kuhn (1953), "Extensive games and the problem of information",
+    vectorised by level); the same results as :func:`kimgame.solvers.spe.search`. None when the tree is
     left to the general path: its root is a terminal or its numbers do not fit int64 once scaled to
     integers. (Which trees come here is chosen by :func:`kimgame.solvers.subgames.tree_backend`.)"""
     prepared = prepare(game)

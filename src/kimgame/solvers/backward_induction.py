@@ -1,5 +1,10 @@
 """Backward induction: every subgame-perfect equilibrium built stage by stage from the bottom of the tree.
 
+Backward induction on perfect-information trees: H. W. Kuhn (1953), "Extensive games and the problem of
+information", *Contributions to the Theory of Games* II, 193-216; over proper subgames (subgame
+perfection): R. Selten (1965), "Spieltheoretische Behandlung eines Oligopolmodells mit
+Nachfrageträgheit", *Zeitschrift für die gesamte Staatswissenschaft* 121, 301-324 and 667-689.
+
 The stages are the subgame roots (:mod:`kimgame.solvers.subgames`). Each stage is solved for every
 combination of the values its cuts (the subgames right below it) can take in their own solutions; a
 stage's solutions are grouped by value, and only the value of a subgame matters to the stages above.
@@ -139,8 +144,9 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                  clock: Clock | None = None, combination_limit: int | None = None,
                  method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
     """The general search of :func:`kimgame.solvers.spe.search`: every stage solved one by one in exact
-    fractions (``combination_limit`` and ``enumerate_up_to`` default to the ``spe_combinations`` and
-    ``subgame_profiles`` limits in force)."""
+    fractions, bottom-up (backward induction over the proper subgames: Kuhn 1953; Selten 1965, see the
+    module notes); returns the :class:`SPESearch`. ``combination_limit`` and ``enumerate_up_to`` default to
+    the ``spe_combinations`` and ``subgame_profiles`` limits in force."""
     if combination_limit is None:
         combination_limit = current_limits().spe_combinations
     if enumerate_up_to is None:

@@ -99,6 +99,22 @@ class Clock:
     the memory limit (``memory``, bytes; default: the ``memory`` limit in force when the clock is made),
     with the periodic check inner loops call. ``seconds`` is the time limit as the user gave it (quoted
     in notes: "time limit of 2 s reached"), None when there is none or the clock was made from a deadline.
+
+    A step's loop ticks the clock; at its public entry :func:`stopping` hands back what it found:
+
+    >>> from kimgame.solvers.clock import Clock, SearchTimeout, stopping, why_stopped
+    >>> Clock.after(2).seconds, Clock.after(2).expired, Clock.after(None).remaining
+    (2, False, None)
+    >>> clock = Clock(deadline=0.0, seconds=2)  # a deadline already passed
+    >>> found = []
+    >>> try:
+    ...     with stopping(lambda: list(found), found="squares"):
+    ...         for k in range(1000):
+    ...             clock.tick()  # checks time and memory every 16 ticks
+    ...             found.append(k * k)
+    ... except SearchTimeout as stop:
+    ...     print(len(stop.partial), stop.found, "-", why_stopped(stop, clock))
+    15 squares - time limit of 2 s reached
     """
 
     __slots__ = ("count", "deadline", "memory", "next_memory", "seconds")
@@ -112,9 +128,19 @@ class Clock:
         self.count = 0
 
     @classmethod
-    def after(cls, timeout: float | None) -> Clock:
+    def after(cls, timeout: float | Clock | None) -> Clock:
         """The clock of a run given ``timeout`` seconds from now (None: no time limit): the one place a
-        timeout becomes a clock."""
+        timeout becomes a clock. A clock already running is returned as it is, so that several calls
+        (a solve, then an analysis) share one budget.
+
+        >>> Clock.after(None).expired
+        False
+        >>> shared = Clock.after(60)
+        >>> Clock.after(shared) is shared
+        True
+        """
+        if isinstance(timeout, Clock):
+            return timeout
         return cls(None if timeout is None else time.monotonic() + timeout, seconds=timeout)
 
     @property

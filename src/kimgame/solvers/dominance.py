@@ -7,7 +7,7 @@ ints) per player with shape ``(n_1, ..., n_N)``.  All comparisons are exact.
 * :func:`mixed_dominance` -- strict dominance by a mixed strategy (and by no
   pure one), decided by a linear program (Fudenberg & Tirole, *Game
   Theory*, 1991, §2.1; Myerson, *Game Theory: Analysis of Conflict*, 1991,
-  §3.8) solved in floats and certified exactly (:mod:`kimgame.solvers.lp_certify`).
+  §1.8) solved in floats and certified exactly (:mod:`kimgame.solvers.lp_certify`).
 * :func:`iterated_elimination` -- iterated elimination of strictly dominated
   strategies (IESDS), recording the round in which each strategy goes.
 * :func:`dominance_analysis` -- the three above in turn, as ``kimgame solve``
@@ -296,7 +296,7 @@ def mixed_dominance(
                        sum_k sigma_k = 1,  sigma >= 0  (k != t);
 
     ``t`` is strictly dominated by a mixed strategy iff ``eps* > 0``
-    (Fudenberg & Tirole 1991, §2.1; Myerson 1991, §3.8).  Returns one
+    (Fudenberg & Tirole 1991, §2.1; Myerson 1991, §1.8).  Returns one
     :class:`Dominance` (``kind="strict"``) per such ``t``, with ``by`` the
     optimal mixture (support only, exact probabilities), verified exactly.
     Ordered by player, then strategy. When ``clock`` stops it (checked at every exact
@@ -337,7 +337,11 @@ def iterated_elimination(
     order is reported; otherwise ``by`` is an exact LP mixture over the
     strategies alive in that round (which may include strategies removed in
     the same round).  Strict IESDS is order-independent, so the surviving set
-    does not depend on these choices.
+    does not depend on these choices (I. Gilboa, E. Kalai and E. Zemel (1990), "On the order of
+    eliminating dominated strategies", *Operations Research Letters* 9, 85-89); dominance by a
+    mixture is one linear program per strategy, so each round takes polynomial time (Gilboa, Kalai
+    & Zemel (1993), "The complexity of eliminating dominated strategies", *Mathematics of Operations
+    Research* 18, 553-565).
 
     Returns an :class:`Elimination` with steps ordered by round, player and
     strategy, and the surviving labels of each player in original order.

@@ -28,7 +28,14 @@ Gambit's ``enummixed`` and by ``lrsnash``.
 
 Vertices are enumerated by a graph search over feasible bases of the slack
 form ``M z + s = 1`` with exact, fraction-free integer pivoting (Edmonds'
-and Bareiss' integer-preserving Gauss-Jordan elimination, as used in lrs).
+and Bareiss' integer-preserving Gauss-Jordan elimination: J. Edmonds (1967),
+"Systems of distinct representatives and linear algebra", *J. Res. NBS* 71B,
+241-245; E. H. Bareiss (1968), "Sylvester's identity and multistep
+integer-preserving Gaussian elimination", *Mathematics of Computation* 22,
+565-578; as used in lrs: D. Avis (2000), "lrs: A revised implementation of
+the reverse search vertex enumeration algorithm", in G. Kalai and
+G. M. Ziegler (eds.), *Polytopes - Combinatorics and Computation*, DMV
+Seminar 29, 177-198).
 By default the search moves along lexicographically feasible bases, i.e. the
 vertices of the simple polytope obtained by perturbing the right-hand side to
 ``1 + (eps, eps^2, ...)`` (von Stengel 2002, section 3.5): every vertex of the

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from kimgame.limits import current_limits
 from kimgame.solvers.clock import Clock
 
 POLYNOMIAL_BUDGET = 10.0  # seconds the polynomial method may take by default
@@ -136,8 +137,9 @@ def _rounded(mix: Any) -> tuple[Fraction, ...]:
 def approximate_equilibrium(payoffs: Sequence[Any], clock: Clock | None = None
                             ) -> tuple[Profile, Fraction, list[Any]]:
     """A rational profile near a Nash equilibrium, its exact ε (:func:`max_regret`) and the float profile it
-    was rounded from; see the module notes. ``clock`` ends the float search early (the best point so far
-    is rounded)."""
+    was rounded from: the logit quantal-response path traced in floats (McKelvey & Palfrey 1995, see the
+    module notes), then rounded. ``clock`` ends the float search early (the best point so far is
+    rounded)."""
     import numpy as np
 
     traced = _logit_trace(payoffs, clock)
@@ -161,12 +163,7 @@ def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[l
     exactly), and whether it finished. Notes are added for the irrational equilibria and, when the search
     did not finish, for an approximate equilibrium with its exact ε (a verified one if ε is 0)."""
     from kimgame.expr.numbers import fmt
-    from kimgame.solvers.polynomial import (
-        MAX_PLAYERS,
-        MAX_SUPPORT_PROFILES,
-        _support_count,
-        polynomial_equilibria,
-    )
+    from kimgame.solvers.polynomial import polynomial_equilibria, support_count
     from kimgame.solvers.polynomial_method import algebraic_notes
 
     clock = clock or Clock()
@@ -174,8 +171,9 @@ def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[l
     shape = nf.shape
     payoffs = nf.numeric
     found = None
-    if len(shape) <= MAX_PLAYERS and _support_count(shape) <= min(MAX_SUPPORT_PROFILES, AUTO_SUPPORT_PROFILES) \
-            and budget.seconds:
+    limits = current_limits()
+    if len(shape) <= limits.polynomial_players \
+            and support_count(shape) <= min(limits.support_profiles, AUTO_SUPPORT_PROFILES) and budget.seconds:
         found = polynomial_equilibria(payoffs, clock=budget)
         notes.extend(algebraic_notes(nf, found.algebraic))
         if found.complete:

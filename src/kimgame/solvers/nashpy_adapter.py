@@ -5,6 +5,9 @@ enumeration) and its Lemke-Howson can cycle on degenerate games. So each call ru
 process that is stopped at the time limit, and every float candidate is turned into an exact profile
 (rational reconstruction, then the exact indifference equations on its support) and verified exactly;
 candidates that do not survive are dropped and counted.
+
+nashpy: V. Knight and J. Campbell (2018), "Nashpy: A Python library for the computation of Nash
+equilibria", *Journal of Open Source Software* 3(30), 904.
 """
 
 from __future__ import annotations

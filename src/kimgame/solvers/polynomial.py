@@ -28,7 +28,8 @@ later computation done exactly in ``Q[r]/(m)`` for a root ``r`` of a factor ``m`
   constraints, solved and checked) and listed; otherwise the support profile is not enumerated, the
   result says so and is marked incomplete.
 
-Limits: at most :data:`MAX_PLAYERS` (4) players and :data:`MAX_SUPPORT_PROFILES` (343) support profiles,
+Limits (``polynomial_players`` and ``support_profiles`` of :class:`kimgame.limits.Limits`): by default at
+most 4 players and 343 support profiles,
 ``prod(2**k_i - 1)``: three players with three strategies each (343), four players with two (81), two
 players up to 4 × 4 (225). Measured: 2 × 2 × 2 games in well under a second, 2 × 2 × 2 × 2 in 4-7 s,
 3 × 3 × 3 in 10-20 s (five players with two strategies took more than ten minutes: the systems have
@@ -46,13 +47,11 @@ from typing import Any
 import numpy as np
 
 from kimgame.errors import KimgameError
-from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.limits import current_limits
 from kimgame.solvers.clock import Clock
 
-__all__ = ["MAX_PLAYERS", "MAX_SUPPORT_PROFILES", "AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria"]
+__all__ = ["AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria"]
 
-MAX_PLAYERS = DEFAULT_LIMITS.polynomial_players  # the defaults; the limits in force: --limit polynomial_players=N
-MAX_SUPPORT_PROFILES = DEFAULT_LIMITS.support_profiles  # ... and --limit support_profiles=N
 ZERO_DIGITS = 50  # digits of the evaluation used to decide signs of non-zero algebraic numbers
 
 Profile = tuple[tuple[Fraction, ...], ...]
@@ -71,10 +70,12 @@ class AlgebraicEquilibrium:
 
     @property
     def approx_strategies(self) -> tuple[tuple[float, ...], ...]:
+        """The probabilities of :attr:`strategies` as floats, in the same layout."""
         return tuple(tuple(float(p) for p in mix) for mix in self.strategies)
 
     @property
     def approx_payoffs(self) -> tuple[float, ...]:
+        """The expected payoffs as floats, one per player."""
         return tuple(float(v) for v in self.payoffs)
 
 
@@ -98,10 +99,14 @@ class PolynomialResult:
 
     @property
     def complete(self) -> bool:
+        """Whether every support profile was solved in time, with no continuum left unenumerated and none
+        unsolved (see the class doc for what is then listed)."""
         return not self.continua and not self.unsolved and not self.timed_out
 
 
-def _support_count(shape: Sequence[int]) -> int:
+def support_count(shape: Sequence[int]) -> int:
+    """The number of support profiles of a game of ``shape``: the product of ``2**k - 1`` (the non-empty
+    supports of a player with ``k`` strategies)."""
     n = 1
     for k in shape:
         n *= 2**k - 1
@@ -126,10 +131,13 @@ def _dominated_in_support(ints: Sequence[np.ndarray], support: Sequence[tuple[in
 
 
 def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None = None) -> PolynomialResult:
-    """All isolated Nash equilibria of a small N-player game (exact; see the module notes).
+    """All isolated Nash equilibria of a small N-player game (exact; see the module notes), as a
+    :class:`PolynomialResult`: support enumeration with the indifference equations solved exactly
+    (McKelvey & McLennan 1996), each system by a lexicographic Gröbner basis (B. Buchberger (1965), PhD
+    thesis, Innsbruck; through sympy).
 
     ``payoffs[i]`` is player ``i``'s payoff array (exact numbers) of shape ``(k_1, ..., k_N)``. Raises
-    :class:`KimgameError` beyond :data:`MAX_PLAYERS` players or :data:`MAX_SUPPORT_PROFILES` support profiles.
+    :class:`KimgameError` beyond the ``polynomial_players`` or ``support_profiles`` limit in force.
     ``clock`` (:class:`kimgame.solvers.clock.Clock`) stops the search early (``timed_out``); it is looked at
     before each support profile (a profile's system is solved by sympy Gröbner bases, which cannot be
     stopped midway).
@@ -141,7 +149,7 @@ def polynomial_equilibria(payoffs: Sequence[np.ndarray], *, clock: Clock | None 
 
     frac = _as_fractions(payoffs)
     shape = tuple(frac[0].shape)
-    total = _support_count(shape)
+    total = support_count(shape)
     limits = current_limits()
     if total > limits.support_profiles or len(shape) > limits.polynomial_players:
         raise KimgameError(

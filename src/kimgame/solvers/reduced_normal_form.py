@@ -112,8 +112,10 @@ def expected(array: np.ndarray, profile: Sequence[Sequence[Fraction]]) -> Fracti
 
 def behavior_from_mixed(game: ExtensiveFormGame, space: PlanSpace, player: int,
                         mix: Sequence[Fraction]) -> Behavior:
-    """Kuhn: the behaviour strategy of ``player`` at their information sets in ``space`` realization-equivalent
-    to the mixed plan ``mix``; None at information sets the plan never reaches (free)."""
+    """The behaviour strategy of ``player`` at their information sets in ``space`` realization-equivalent
+    to the mixed plan ``mix`` (Kuhn's theorem: H. W. Kuhn (1953), "Extensive games and the problem of
+    information", *Contributions to the Theory of Games* II, 193-216); None at information sets the plan
+    never reaches (free)."""
     out: Behavior = {}
     support = [(plan, p) for plan, p in zip(space.plans[player], mix) if p]
     for pos, label in enumerate(space.infosets[player]):

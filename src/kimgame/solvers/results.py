@@ -151,26 +151,32 @@ class Method:
 
     @property
     def scope(self) -> str:
+        """The scope of the list, e.g. ``"all Nash equilibria"`` or ``"all pure Nash equilibria"``."""
         return self.coverage.scope
 
     @property
     def complete(self) -> bool:
+        """Whether the list holds every member of the set named by :attr:`scope` (nothing cut or stopped)."""
         return self.coverage.complete
 
     @property
     def listed(self) -> int:
+        """The number of equilibria in the list."""
         return self.coverage.listed
 
     @property
     def total(self) -> int | None:
+        """The number the list would hold with no limit, where it is known (None otherwise)."""
         return self.coverage.total
 
     @property
     def cuts(self) -> tuple[Cut, ...]:
+        """The lists cut short by a limit, each with its counts and the option that lists more."""
         return self.coverage.cuts
 
     @property
     def more(self) -> str | None:
+        """The option that lists more (e.g. ``--limit spe_listed=N``), or None."""
         return self.coverage.more
 
 

@@ -181,7 +181,7 @@ def best_response_value(form: SequenceForm, k: int, other: Sequence[Fraction]) -
     """The best payoff player ``form.players[k]`` can get against the other player's realization plan
     ``other``: the sequence-form best-response LP solved exactly by backward induction over the player's
     own information sets (each worth the best over its actions of what the action's sequence collects
-    plus the worth of the information sets right after it)."""
+    plus the worth of the information sets right after it; von Stengel 1996)."""
     i = form.players[k]
     collect = [Fraction(0)] * len(form.sequences[k])
     for pair, pay in form.payoffs.items():

@@ -31,7 +31,10 @@ def sequence_lp(form: SequenceForm, *, clock: Clock | None = None
     """The optimal realization plans ``(x, y)`` of a constant-sum sequence form, the value for
     ``form.players[0]`` and how it was certified (``"HiGHS, certified exactly"`` or ``"exact Lemke"``).
 
-    ValueError if the payoffs are not constant-sum. See the module notes for the algorithm."""
+    ValueError if the payoffs are not constant-sum. The sequence-form LP of Koller, Megiddo & von Stengel
+    (1996), solved by HiGHS (Q. Huangfu and J. A. J. Hall (2018), "Parallelizing the dual revised simplex
+    method", *Mathematical Programming Computation* 10, 119-142) and certified exactly; see the module
+    notes."""
     import numpy as np
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix

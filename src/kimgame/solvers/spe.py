@@ -17,7 +17,10 @@ from kimgame.solvers.subgames import Stages, tree_backend
 def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool = False,
            clock: Clock | None = None, combination_limit: int | None = None,
            method: str = "enummixed", enumerate_up_to: int | None = None) -> SPESearch:
-    """Solve every stage of ``game`` bottom-up (see :mod:`kimgame.solvers.backward_induction`).
+    """Solve every stage of ``game`` bottom-up (see :mod:`kimgame.solvers.backward_induction`); returns the
+    :class:`~kimgame.solvers.backward_induction.SPESearch` that counts and lists its subgame-perfect
+    equilibria (R. Selten (1965), "Spieltheoretische Behandlung eines Oligopolmodells mit
+    Nachfrageträgheit", *Zeitschrift für die gesamte Staatswissenschaft* 121, 301-324 and 667-689).
     ``clock`` (:class:`kimgame.solvers.clock.Clock`) bounds the equilibrium enumeration of imperfect-information stages
     (:class:`kimgame.solvers.enummixed.SearchTimeout` when it passes). ``method`` says how a stage with two
     acting players is solved: ``enummixed`` (every extreme equilibrium of its reduced normal form),
@@ -44,5 +47,7 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
 
 def backward_induction(game: ExtensiveFormGame, **options: Any) -> SPESearch:
     """Backward induction on a tree (all pure subgame-perfect equilibria of a perfect-information tree,
-    chance included; see :func:`search` for trees with imperfect information)."""
+    chance included; see :func:`search` for trees with imperfect information); returns the
+    :class:`~kimgame.solvers.backward_induction.SPESearch`. H. W. Kuhn (1953), "Extensive games and the
+    problem of information", *Contributions to the Theory of Games* II, 193-216; R. Selten (1965)."""
     return search(game, **options)

@@ -12,6 +12,11 @@ by deviating (the one-deviation argument for subgames: a deviation into a subgam
 already an equilibrium cannot gain there). The best reply of a player in a truncated game is found
 exactly on their own sequences (perfect recall): the value of an information set is the best over its
 actions of what the player collects below them.
+
+Subgames and subgame perfection: R. Selten (1965), "Spieltheoretische Behandlung eines Oligopolmodells mit
+Nachfrageträgheit", *Zeitschrift für die gesamte Staatswissenschaft* 121, 301-324 and 667-689; best
+replies on sequences: B. von Stengel (1996), "Efficient computation of behavior strategies", *Games and
+Economic Behavior* 14, 220-246.
 """
 
 from __future__ import annotations
@@ -22,13 +27,8 @@ from fractions import Fraction
 from functools import cached_property
 
 from kimgame.limits import current_limits
-from kimgame.model.tree import (
-    Chance,
-    Decision,
-    ExtensiveFormGame,
-    Node,
-    Terminal,
-)
+from kimgame.model.nodes import Chance, Decision, Node, Terminal
+from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.reduced_normal_form import (
     Behavior,
     pure_choice,
@@ -212,14 +212,8 @@ def node_values(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fractio
 
 
 def _infoset_labels(game: ExtensiveFormGame) -> Iterable[str]:
-    """The labels of all information sets; a large tree's store lists them without making the sets."""
-    nodes = game.nodes
-    if isinstance(nodes, tuple):
-        return game.infosets
-    from kimgame.model.tree_arrays import TreeStore  # here only for a store, so numpy is loaded already
-
-    assert isinstance(nodes, TreeStore)
-    return nodes.infoset_labels()
+    """The labels of all information sets, listed by the tree's store without making the sets."""
+    return game.nodes.infoset_labels()
 
 
 def acting_nodes(nodes: Sequence[Node], region: Iterable[int], root: int, cut: Container[int]) -> Iterator[Decision]:
@@ -392,7 +386,8 @@ def _stage_value(game, v, region, cut, behavior, leaf_value) -> tuple[Fraction, 
 def subgame_perfection_failure(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None],
                                st: Stages | None = None, values: list | None = None) -> str | None:
     """None if the complete behaviour profile is subgame-perfect, else a sentence saying where a player
-    gains by deviating. Exact; linear in the tree size for perfect-information trees. ``values`` may
+    gains by deviating (Selten 1965: a Nash equilibrium in every subgame, checked stage by stage as in the
+    module notes). Exact; linear in the tree size for perfect-information trees. ``values`` may
     give :func:`node_values` of the profile if already computed."""
     st = st or stages(game)
     values = node_values(game, behavior) if values is None else values

@@ -60,6 +60,8 @@ class LocalGame:
 
     @cached_property
     def space(self) -> PlanSpace:
+        """The plan space of the truncated game (pure plans only, up to ``PURE_STAGE_LIMIT``, when
+        :attr:`large`; else within the ``subgame_profiles`` limit in force)."""
         if self.large:  # pure equilibria only, on integer arrays
             return plan_space(self.game, self.root, self.cuts, limit=PURE_STAGE_LIMIT)
         # at most the subgame_profiles limit in force (--limit subgame_profiles=N)
@@ -67,6 +69,8 @@ class LocalGame:
 
     @cached_property
     def weights(self) -> tuple[Fraction, ...]:
+        """For each leaf of :attr:`space`, the product of the chance probabilities on the way (at the game's
+        values)."""
         return leaf_weights(self.game, self.space)
 
     def chooses_sequence_form(self, method: str, enumerate_up_to: int) -> str | None:

@@ -35,7 +35,10 @@ def regrets(payoffs: Sequence[np.ndarray], profile: tuple[tuple[Fraction, ...], 
 
 
 def is_nash(payoffs: Sequence[np.ndarray], profile: tuple[tuple[Fraction, ...], ...]) -> bool:
-    """True when ``profile`` is exactly a Nash equilibrium: valid probabilities, no profitable deviation."""
+    """True when ``profile`` is exactly a Nash equilibrium: valid probabilities, no profitable deviation.
+
+    A mixed profile is an equilibrium iff no player gains by a *pure* deviation (J. Nash (1951),
+    "Non-cooperative games", *Annals of Mathematics* 54, 286-295), so the pure deviations are all checked."""
     shape = payoffs[0].shape
     if len(profile) != len(shape):
         return False
