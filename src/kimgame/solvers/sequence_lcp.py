@@ -61,13 +61,6 @@ class LemkeRun:
         return f"{self.reason}, {self.exact_pivots} exact pivots"
 
 
-def _lcm_denominator(values) -> int:
-    d = 1
-    for q in values:
-        d = d * q.denominator // math.gcd(d, q.denominator)
-    return d
-
-
 class _System:
     """The sequence-form LCP as equations in integers, before any pivot.
 
@@ -89,7 +82,7 @@ class _System:
                       default=Fraction(0))
             shift = Fraction(top) + 1  # every entry of the shifted matrix is negative
             shifted.append({key: form.payoffs[key][idx] - shift * form.weights[key] for key in keys})
-        scale = [_lcm_denominator(s.values()) for s in shifted]
+        scale = [math.lcm(*(v.denominator for v in s.values())) for s in shifted]
         A = {key: int(v * scale[0]) for key, v in shifted[0].items()}
         B = {key: int(v * scale[1]) for key, v in shifted[1].items()}
         E, F = form.constraint_rows(0), form.constraint_rows(1)
