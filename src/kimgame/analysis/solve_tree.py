@@ -74,7 +74,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", clock: Clock | 
     ``enummixed`` (SPE from every extreme equilibrium of every subgame, and all extreme Nash equilibria of
     the reduced normal form), ``spe`` (subgame-perfect equilibria only, subgames as in ``auto``), ``pure``
     (SPE from pure equilibria of the subgames, and the pure Nash equilibria of the reduced normal form),
-    ``sequence-lcp`` (two players: one SPE, each subgame by exact Lemke on its sequence form, Koller,
+    ``sequence-lcp`` (two players: one SPE, each subgame by Lemke on its sequence form, certified exactly, Koller,
     Megiddo & von Stengel 1996; :mod:`kimgame.solvers.sequence_lcp`), ``sequence-lp`` (two-player
     zero-sum: the value and optimal behaviour strategies, subgame by subgame, from the sequence-form LP
     solved by HiGHS and certified exactly; :mod:`kimgame.solvers.sequence_lp`). The sequence-form methods
