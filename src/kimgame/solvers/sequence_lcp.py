@@ -156,7 +156,6 @@ class _Tableau:
 
     def __init__(self, system: _System) -> None:
         N = system.N
-        self.system = system
         self.N, self.z0, self.rhs = N, system.z0, 2 * N + 1
         self.rows = [[0] * (2 * N + 2) for _ in range(N)]
         for i, row in enumerate(system.rows):
