@@ -502,6 +502,75 @@ def case_kuhn_cli(timeout: int) -> list[Row]:
                 f"target ≤ 0.5 s: {verdict}")]
 
 
+def kuhn_cards(n: int, rake=None):
+    """Kuhn poker with an ``n``-card deck (Kuhn's is 3): each player antes 1 and gets one card, P1 checks or
+    bets 1, P2 calls or folds a bet, after a check P2 may bet and P1 calls or folds; a showdown's winner pays
+    ``rake`` (default 1/10, so the game is not zero-sum). 4n + 1 sequences per player, no proper subgame."""
+    from fractions import Fraction
+
+    from kimgame.model.nodes import chance, decision, terminal
+    from kimgame.model.tree_assembly import build_tree
+
+    rake = Fraction(1, 10) if rake is None else rake
+
+    def show(a: int, b: int, stake: int):
+        return terminal(stake - rake, -stake) if a > b else terminal(-stake, stake - rake)
+
+    def deal(a: int, b: int):
+        return decision("P1", {
+            "check": decision("P2", {"check": show(a, b, 1), "bet": decision(
+                "P1", {"fold": terminal(-1, 1), "call": show(a, b, 2)}, infoset=f"P1 {a}, P2 bet")},
+                infoset=f"P2 {b}, P1 checked"),
+            "bet": decision("P2", {"fold": terminal(1, -1), "call": show(a, b, 2)}, infoset=f"P2 {b}, P1 bet"),
+        }, infoset=f"P1 {a}")
+    p = Fraction(1, n * (n - 1))
+    return build_tree(["P1", "P2"], chance([(f"{a}-{b}", p, deal(a, b)) for a in range(n) for b in range(n) if a != b]),
+                      title=f"Kuhn poker with {n} cards")
+
+
+def case_sequence_lcp(cards: list[int], exact_up_to: int, gambit_up_to: int, reps: int) -> list[Row]:
+    """One equilibrium of n-card Kuhn poker (with a rake) by ``sequence_lcp``: the float Lemke path whose
+    basis is certified exactly. Baselines in the same run: exact integer pivoting alone (what ``sequence_lcp``
+    fell back to before whenever rounding the float plans did not certify them, up to ``exact_up_to`` cards)
+    and pygambit's ``lcp_solve`` in floats on the same tree (written as .efg; it has no ``stop_after`` for
+    trees) when pygambit is installed, up to ``gambit_up_to`` cards."""
+    from kimgame.io.export import to_efg
+    from kimgame.solvers.clock import Clock
+    from kimgame.solvers.sequence_form import sequence_form
+    from kimgame.solvers.sequence_lcp import _exact_path, _System, sequence_lcp
+
+    try:
+        import pygambit as gbt
+    except ImportError:
+        gbt = None
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kimgame-bench-") as tmp:
+        for n in cards:
+            game = kuhn_cards(n)
+            form = sequence_form(game)
+            m1, m2, _, _ = form.sizes
+            size = f"{n} cards, {m1} + {m2} sequences"
+            if n == cards[0]:
+                sequence_lcp(form)  # imports (numpy) outside the timings
+            mine, _, out, _ = interleaved(lambda: sequence_lcp(form), None, reps)  # noqa: B023
+            how = str(out[2])
+            if n <= exact_up_to:
+                exact, _ = timed(lambda: _exact_path(_System(form), Clock()))  # noqa: B023
+                rows.append(Row("sequence-form Lemke, n-card Kuhn poker with a rake", size, mine, exact,
+                                "exact integer pivoting alone", how))
+            if gbt is not None and n <= gambit_up_to:
+                path = Path(tmp) / f"kuhn{n}.efg"
+                path.write_text(to_efg(game), encoding="utf-8")
+                tree = gbt.read_efg(str(path))
+                theirs, _ = timed(lambda: gbt.nash.lcp_solve(tree, rational=False))  # noqa: B023
+                rows.append(Row("sequence-form Lemke, n-card Kuhn poker with a rake", size, mine, theirs,
+                                "pygambit lcp_solve (float, tree)", how))
+            if n > exact_up_to and (gbt is None or n > gambit_up_to):
+                rows.append(Row("sequence-form Lemke, n-card Kuhn poker with a rake", size, mine, None,
+                                "— (none run at this size)", how))
+    return rows
+
+
 def machine() -> str:
     """Platform, cores, Python and the versions of the packages that matter here."""
     from importlib.metadata import PackageNotFoundError, version
@@ -554,6 +623,9 @@ CASES = {
                                             else [(8, 3, ("nashpy",)), (10, 3, ("gambit",))], 5 if quick else 60),
     "dominance": lambda quick: case_dominance(6 if quick else 16, 1 if quick else 3),
     "kuhn": lambda quick: case_kuhn_cli(2 if quick else 60),
+    # the exact path alone needs 4-8 s at 20 cards (~220 s at 30), pygambit's lcp_solve 7 s at 15 and 90 s at 20
+    "sequence": lambda quick: case_sequence_lcp([10] if quick else [10, 15, 20, 25], 10 if quick else 20,
+                                                10 if quick else 15, 1 if quick else 3),
 }
 
 

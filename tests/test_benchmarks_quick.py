@@ -20,6 +20,7 @@ CASES = (
     "dominance step alone (random, payoffs 0..9)",
     "dominance step alone (half the strategies dominated by mixtures)",
     "Kuhn poker end to end (CLI)",
+    "sequence-form Lemke, n-card Kuhn poker with a rake",
 )
 
 

@@ -93,8 +93,8 @@ def test_kuhn_sequence_form_sizes_and_lemke(kuhn):
     form = sequence_form(kuhn)
     assert form.sizes == (13, 13, 6, 6)  # 1 + 2 per information set; 6 information sets each
     assert form.constant_sum == 0
-    x, y, pivots = sequence_lcp(form)
-    assert pivots > 0
+    x, y, run = sequence_lcp(form)
+    assert run.exact_pivots > 0 and run.float_pivots == 0 and "fewer than" in run.reason  # small: exact at once
     assert form.value(x, y) == (F(-1, 18), F(1, 18))
     assert best_response_value(form, 0, y) == F(-1, 18) and best_response_value(form, 1, x) == F(1, 18)
     assert is_equilibrium(kuhn, behavior_of(form, x, y))
@@ -234,9 +234,69 @@ def test_floating_point_path_is_certified_exactly(kuhn, monkeypatch):
     monkeypatch.setattr(module, "EXACT_ONLY_SIZE", 0)  # Kuhn poker is small: force the float path
     for game in (kuhn, small_poker(1), entry_with_signal()):
         form = sequence_form(game)
-        x, y, pivots = sequence_lcp(form)
-        assert pivots == 0  # the floating-point answer was certified: no exact pivot was needed
+        x, y, run = sequence_lcp(form)
+        assert run.exact_pivots == 0 and not run.reason  # the float path's basis was certified exactly
         assert is_equilibrium(game, behavior_of(form, x, y))
+
+
+def kuhn_cards(n, rake=Fraction(1, 10)):
+    """Kuhn poker with an n-card deck, a showdown's winner paying ``rake`` (so not zero-sum)."""
+    def show(a, b, stake):
+        return terminal(stake - rake, -stake) if a > b else terminal(-stake, stake - rake)
+
+    def deal(a, b):
+        return decision("P1", {
+            "check": decision("P2", {"check": show(a, b, 1), "bet": decision(
+                "P1", {"fold": terminal(-1, 1), "call": show(a, b, 2)}, infoset=f"P1 {a}, P2 bet")},
+                infoset=f"P2 {b}, P1 checked"),
+            "bet": decision("P2", {"fold": terminal(1, -1), "call": show(a, b, 2)}, infoset=f"P2 {b}, P1 bet"),
+        }, infoset=f"P1 {a}")
+    p = F(1, n * (n - 1))
+    return build_tree(["P1", "P2"], chance([(f"{a}-{b}", p, deal(a, b)) for a in range(n) for b in range(n) if a != b]))
+
+
+def test_float_path_of_a_larger_poker_is_an_equilibrium_by_the_reference_verifier():
+    game = kuhn_cards(10)  # 41 + 41 sequences: over EXACT_ONLY_SIZE, so the float path runs
+    form = sequence_form(game)
+    x, y, run = sequence_lcp(form)
+    assert run.float_pivots > 0 and run.exact_pivots == 0 and not run.reason
+    assert "certified exactly" in str(run)
+    assert is_equilibrium(game, behavior_of(form, x, y))
+
+
+def huge_and_tiny(big):
+    """P1's third action pays -big: in floats the payoff differences of 1 elsewhere are lost."""
+    def answer(a, b, c, d):
+        return decision("P2", {"l": terminal(a, b), "r": terminal(c, d)}, infoset="P2")
+    return build_tree(["P1", "P2"], decision(
+        "P1", {"c": answer(-big, 0, -big, 0), "b": answer(1, 2, 3, 0), "a": answer(2, 1, 0, 3)}, infoset="P1"))
+
+
+def test_an_uncertified_float_path_is_finished_by_exact_pivoting(monkeypatch):
+    from kimgame.solvers import sequence_lcp as module
+
+    monkeypatch.setattr(module, "EXACT_ONLY_SIZE", 0)
+    game = huge_and_tiny(10**20)
+    form = sequence_form(game)
+    x, y, run = sequence_lcp(form)
+    assert run.reason == "float path not certified (a negative basic variable): exact pivoting"
+    assert run.exact_pivots > 0
+    assert y == (1, F(3, 4), F(1, 4))
+    assert is_equilibrium(game, behavior_of(form, x, y))
+    _, y2, run = sequence_lcp(sequence_form(huge_and_tiny(10)))  # the same game with small numbers
+    assert not run.reason and y2 == y
+
+
+def test_a_float_path_stopped_early_is_resumed_exactly(kuhn, monkeypatch):
+    from kimgame.solvers import sequence_lcp as module
+
+    monkeypatch.setattr(module, "EXACT_ONLY_SIZE", 0)
+    monkeypatch.setattr(module, "PIVOT_FACTOR", 0)  # the float path stops after z0 has entered
+    form = sequence_form(kuhn)
+    x, y, run = sequence_lcp(form)
+    assert run.float_pivots == 1
+    assert run.reason == "float path ran past the pivot limit: exact pivoting from the float basis"
+    assert is_equilibrium(kuhn, behavior_of(form, x, y))
 
 
 def test_a_lemke_path_stops_at_the_deadline(kuhn):

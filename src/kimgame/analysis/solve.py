@@ -49,8 +49,8 @@ def solve(game, *, method: str = "auto", timeout: float | Clock | None = None, c
     result confirmed exactly (nashpy may miss equilibria of degenerate games);
     ``pure`` — pure equilibria only. Games with more players report all pure equilibria.
     Trees: see :func:`kimgame.analysis.solve_tree.solve_tree` (``auto``, ``enummixed``, ``spe``, ``pure``,
-    ``sequence-lcp`` — one equilibrium by exact Lemke on the sequence form, ``sequence-lp`` — the value
-    and optimal strategies of a zero-sum tree by the sequence-form LP, certified exactly).
+    ``sequence-lcp`` — one equilibrium by Lemke on the sequence form, certified exactly, ``sequence-lp`` —
+    the value and optimal strategies of a zero-sum tree by the sequence-form LP, certified exactly).
     ``timeout`` (seconds, or a running :class:`~kimgame.solvers.clock.Clock` shared with other calls)
     bounds every step — the equilibrium search, the dominance analysis and the claims' conditions; on expiry (or Ctrl-C) the result holds what was found so far and is marked
     ``partial``, with a note saying which step stopped.

@@ -74,7 +74,7 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", clock: Clock | 
     ``enummixed`` (SPE from every extreme equilibrium of every subgame, and all extreme Nash equilibria of
     the reduced normal form), ``spe`` (subgame-perfect equilibria only, subgames as in ``auto``), ``pure``
     (SPE from pure equilibria of the subgames, and the pure Nash equilibria of the reduced normal form),
-    ``sequence-lcp`` (two players: one SPE, each subgame by exact Lemke on its sequence form, Koller,
+    ``sequence-lcp`` (two players: one SPE, each subgame by Lemke on its sequence form, certified exactly, Koller,
     Megiddo & von Stengel 1996; :mod:`kimgame.solvers.sequence_lcp`), ``sequence-lp`` (two-player
     zero-sum: the value and optimal behaviour strategies, subgame by subgame, from the sequence-form LP
     solved by HiGHS and certified exactly; :mod:`kimgame.solvers.sequence_lp`). The sequence-form methods
@@ -120,7 +120,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, clock: Clock, conditions: 
     # 1. subgame-perfect equilibria
     spe_behaviors: list[tuple[Behavior, tuple[Fraction, ...]]] = []  # each with its payoffs at the root
     spe_total = 0
-    sequence_stages: Mapping[int, tuple[str, tuple[int, ...], int]] = {}
+    sequence_stages: Mapping[int, tuple[str, tuple[int, ...], str]] = {}
     stage_method = method if method in SEQUENCE_METHODS else "auto" if method in ("auto", "spe") else "enummixed"
     try:
         found = search(game, st, pure_only=method == "pure", clock=clock, method=stage_method,
@@ -326,7 +326,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, clock: Clock, conditions: 
     )
 
 
-_SEQUENCE_NAMES = {"sequence-lcp": "sequence-lcp: exact Lemke on the sequence form",
+_SEQUENCE_NAMES = {"sequence-lcp": "sequence-lcp: Lemke on the sequence form, certified exactly",
                    "sequence-lp": "sequence-lp: the sequence-form LP (HiGHS, certified exactly)"}
 
 
@@ -362,18 +362,18 @@ def _fmt(q: Fraction) -> str:
     return fmt(q)
 
 
-def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tuple[int, ...], int]],
+def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tuple[int, ...], str]],
                     method: str, cuts_of: Mapping[int, Sequence[int]]) -> list[str]:
     """What the stages solved by the sequence form mean for the result, why that method, and how to ask for
     every extreme equilibrium instead (``cuts_of``: the proper subgames right below each stage)."""
     out = []
-    for v, (used, counts, pivots) in stages.items():
+    for v, (used, counts, lemke) in stages.items():
         size = " × ".join(str(c) if c < PLAN_COUNT_CAP else f"{PLAN_COUNT_CAP:.0e} or more" for c in counts)
         if v != 0:
             where = f"the subgame at '{game.node_label(v)}'"
         else:
             where = "the game above its proper subgames" if cuts_of.get(v) else "the whole game"
-        steps = f", {pivots} pivots" if pivots else ""
+        steps = f"; {lemke}" if lemke else ""
         limits = current_limits()
         if math.prod(counts) > limits.subgame_profiles:
             why = (f"its reduced normal form ({size} plans) is over the subgame_profiles limit of "

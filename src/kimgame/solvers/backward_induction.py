@@ -60,8 +60,8 @@ class SPESearch:
     notes: list[str] = field(default_factory=list)
     cut_short: bool = False  # some combinations or equilibria were left out (see notes)
     combinations_cut: bool = False  # ... because of the spe_combinations limit (not a one-equilibrium stage)
-    sequence_stages: dict[int, tuple[str, tuple[int, ...], int]] = field(default_factory=dict)
-    # stages solved for one equilibrium by the sequence form: root -> (method, plans per player, pivots)
+    sequence_stages: dict[int, tuple[str, tuple[int, ...], str]] = field(default_factory=dict)
+    # stages solved for one equilibrium by the sequence form: root -> (method, plans per player, how the Lemke path went)
 
     @property
     def total(self) -> int:
@@ -195,7 +195,7 @@ def stage_search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only
                 found = local.solve(dict(zip(cuts, below)), pure_only=pure_only, clock=clock, method=method,
                                     enumerate_up_to=enumerate_up_to)
                 if local.used is not None:
-                    result.sequence_stages[v] = (local.used, local.counts, local.pivots)
+                    result.sequence_stages[v] = (local.used, local.counts, local.lemke)
                     result.cut_short = True
             else:
                 it = iter(below)

@@ -51,7 +51,7 @@ class LocalGame:
         for c in self.counts:
             self.profiles *= c
         self.used: str | None = None  # the method that solved it last ("sequence-lcp", ...)
-        self.pivots = 0
+        self.lemke = ""  # how the last Lemke path went (kimgame.solvers.sequence_lcp.LemkeRun)
         # past the subgame_profiles limit (and not solved by the sequence form) only pure equilibria are
         # searched, on integer arrays: N-player trees such as Gambit's 4-player cs.efg still get their pure SPE
         from kimgame.limits import current_limits
@@ -158,8 +158,8 @@ class LocalGame:
         else:
             from kimgame.solvers.sequence_lcp import sequence_lcp
 
-            x, y, pivots = sequence_lcp(form, clock=clock)
-            self.pivots += pivots
+            x, y, run = sequence_lcp(form, clock=clock)
+            self.lemke = str(run)
         behavior = form.behavior(0, x)
         behavior.update(form.behavior(1, y))
         return form.value(x, y), behavior
