@@ -87,6 +87,7 @@ class SymbolicGame:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The number of strategies of each player (the payoff arrays' shape)."""
         return tuple(len(s) for s in self.strategies)
 
 

@@ -24,6 +24,7 @@ class FormulaRatios:
         self.box = box
         self._ratios: dict[int, Ratio] = {}
         self._pieces: dict[int, list[tuple[Term, Ratio]]] = {}
+        self._held: list[Formula] = []  # the formulas cached by id, kept alive so that no id is reused
         self.one = box.ratio(1)
 
     def ratio(self, f: Formula) -> Ratio:
@@ -36,6 +37,7 @@ class FormulaRatios:
             except NotImplementedError as err:
                 raise NotImplementedError(f"in '{f.text}': {err}") from None
             self._ratios[key] = r
+            self._held.append(f)
         return r
 
     def _inverse(self, r: Ratio) -> Ratio:
@@ -68,6 +70,7 @@ class FormulaRatios:
                 except NotImplementedError as err:
                     raise NotImplementedError(f"in '{f.text}': {err}") from None
             self._pieces[key] = out
+            self._held.append(f)
         return out
 
     def _ratio(self, e: Expr) -> Ratio:

@@ -50,8 +50,8 @@ class Box:
 
     def bounds(self, q: Poly, depth: int = 0) -> tuple[Fraction | float, Fraction | float]:
         """Sound bounds ``(lo, hi)`` on ``q`` over the box (``±inf`` for unbounded); exact when ``q`` is
-        linear, or multilinear in its nonlinear variables (vertices of the box, Bernstein's classical
-        observation that a multilinear function takes its extremes at vertices)."""
+        linear, or multilinear in its nonlinear variables (a function affine in each variable separately
+        takes its extremes at the vertices of the box)."""
         if q.is_linear or depth >= MAX_SUBSTITUTIONS:
             return self._interval(q)
         counts: dict[int, int] = {}

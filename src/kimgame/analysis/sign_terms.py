@@ -36,6 +36,7 @@ class Term:
 
     @property
     def key(self) -> frozenset:
+        """The constraints as a frozenset of (polynomial, mask) pairs: what hash and equality use."""
         if self._key is None:
             self._key = frozenset(self.cons.items())
         return self._key

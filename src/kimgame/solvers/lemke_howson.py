@@ -4,7 +4,8 @@ Complementary pivoting on the two best-response polytopes
 
     P = {x >= 0 : B^T x <= 1}      Q = {y >= 0 : A y <= 1}
 
-(payoffs scaled to integers and shifted to be positive), as described in
+(payoffs scaled to integers and shifted to be positive): C. E. Lemke and J. T. Howson (1964),
+"Equilibrium points of bimatrix games", *SIAM J. Appl. Math.* 12, 413-423, as described in
 B. von Stengel (2002), "Computing equilibria for two-person games",
 *Handbook of Game Theory*, vol. 3, ch. 45, sections 3.3-3.5, and in
 D. Avis, G. D. Rosenberg, R. Savani and B. von Stengel (2010),

@@ -68,7 +68,7 @@ class _System:
     ``u``, ``v`` (the same count ``N``), ``z0``. Row ``i`` (sparse, ``rows[i]``) reads
     ``slack_i - (M z)_i - d_i z0 = rhs_i``. The start basis (:attr:`start`) makes the pure plans that take
     the first action everywhere and the dual variables basic (von Stengel, van den Elzen & Talman 2002,
-    "Computing normal form perfect equilibria for extensive two-person games", *Econometrica* 70): ``u_h``
+    "Computing normal form perfect equilibria for extensive two-person games", *Econometrica* 70, 693-715): ``u_h``
     in the row of the slack of ``h``'s first action, that sequence in the row of ``r_u[h]``; the covering
     column ``d`` is one on the rows whose slack stays basic, so those slacks rise at rate one with ``z0``."""
 
