@@ -17,7 +17,8 @@ def test_version():
 
 def test_show_completion_prints_a_script():
     run = run_cli("--show-completion", "bash")
-    assert run.code == 0 and "complete" in run.out and "_KIMGAME_COMPLETE" in run.out.upper()
+    assert run.code == 0, run.err
+    assert "complete" in run.out and "_KIMGAME_COMPLETE" in run.out.upper()
 
 
 def test_report_writes_one_self_contained_page(tmp_path):
