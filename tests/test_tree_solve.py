@@ -306,16 +306,16 @@ def centipede(moves):
 @pytest.fixture
 def searches(monkeypatch):
     """The subgame-perfect searches that solve_tree runs (their result objects)."""
-    from kimgame.solvers import spe
+    from kimgame.analysis import solve_tree as solve_tree_module
 
     found: list = []
-    search = spe.search
+    search = solve_tree_module.search
 
     def recording(*args, **kwargs):
         found.append(search(*args, **kwargs))
         return found[-1]
 
-    monkeypatch.setattr(spe, "search", recording)
+    monkeypatch.setattr(solve_tree_module, "search", recording)
     return found
 
 

@@ -11,13 +11,24 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import cast
 
+from kimgame.analysis.claims import judge
+from kimgame.analysis.conditions import claim_conditions
 from kimgame.errors import KimgameError, SolverLimit
+from kimgame.expr.numbers import fmt
 from kimgame.limits import DEFAULT_LIMITS, Limits, current_limits, limits_in_force
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_checks import recall_problem
 from kimgame.solvers.budget import enumeration_seconds
 from kimgame.solvers.clock import Clock, SearchTimeout, announce, why_stopped
-from kimgame.solvers.results import Equilibrium, Method, PlayerValues, SolveResult, strategy_profile
+from kimgame.solvers.dominance import dominance_analysis, dominance_note
+from kimgame.solvers.results import (
+    ApproximateEquilibrium,
+    Equilibrium,
+    Method,
+    PlayerValues,
+    SolveResult,
+    strategy_profile,
+)
 from kimgame.solvers.scope import coverage, finite_nash_set, game_kind
 
 _Profiles = list[tuple[tuple[Fraction, ...], ...]]  # what a stopped two-player search leaves in `partial`
@@ -91,9 +102,6 @@ def solve_normal_form(game, *, method: str = "auto", clock: Clock | None = None,
                       conditions: bool = True) -> SolveResult:
     """Equilibria, dominance, iterated elimination and claims of a normal-form game (see :func:`solve`),
     every step within ``clock`` (:class:`kimgame.solvers.clock.Clock`; None: no time limit)."""
-    from kimgame.analysis.claims import judge
-    from kimgame.analysis.conditions import claim_conditions
-    from kimgame.solvers.dominance import dominance_analysis, dominance_note
     from kimgame.solvers.pure import pure_equilibria
     from kimgame.solvers.verify import is_nash, profile_payoffs
 
@@ -322,7 +330,6 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
     equilibrium, ``result.approximate``, with its exact ε. Complete when the polynomial method finished."""
     import dataclasses
 
-    from kimgame.expr.numbers import fmt
     from kimgame.solvers.n_player import (
         APPROX_PROFILE_LIMIT,
         AUTO_SUPPORT_PROFILES,
@@ -332,7 +339,6 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
     )
     from kimgame.solvers.polynomial import support_count, support_equilibria
     from kimgame.solvers.polynomial_method import algebraic_notes, algebraic_results, solve_polynomial
-    from kimgame.solvers.results import ApproximateEquilibrium
     from kimgame.solvers.verify import profile_payoffs
 
     clock = clock or Clock()

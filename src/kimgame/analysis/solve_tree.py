@@ -24,8 +24,12 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import cast
 
+from kimgame.analysis.claims import judge
+from kimgame.analysis.conditions import claim_conditions
 from kimgame.errors import KimgameError
+from kimgame.expr.numbers import fmt
 from kimgame.limits import current_limits, too_much_memory
+from kimgame.model.claims import Dominates
 from kimgame.model.nodes import gc_paused
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import (
@@ -34,10 +38,13 @@ from kimgame.model.tree import (
     full_normal_form_size,
     plan_space,
 )
+from kimgame.solvers import pure_lists
 from kimgame.solvers.behavior import behavior_document, outcome_probabilities, path_of_play
 from kimgame.solvers.clock import Clock, Expired, SearchTimeout, announce, why_stopped
+from kimgame.solvers.dominance import dominance_analysis, dominance_note
 from kimgame.solvers.reduced_normal_form import Behavior, behavior_from_mixed, mixed_from_behavior
 from kimgame.solvers.results import (
+    ClaimResult,
     Equilibrium,
     Method,
     NotSubgamePerfect,
@@ -50,6 +57,8 @@ from kimgame.solvers.results import (
     strategy_profile,
 )
 from kimgame.solvers.scope import Cut, coverage, finite_nash_set, game_kind
+from kimgame.solvers.spe import search
+from kimgame.solvers.subgames import fill_free, nash_failure, node_values, stages, subgame_perfection_failure
 
 TREE_METHODS = ("auto", "enummixed", "spe", "pure", "sequence-lcp", "sequence-lp")
 SEQUENCE_METHODS = ("sequence-lcp", "sequence-lp")
@@ -96,14 +105,6 @@ def solve_tree(game: ExtensiveFormGame, *, method: str = "auto", clock: Clock | 
 
 
 def _solve_tree(game: ExtensiveFormGame, method: str, clock: Clock, conditions: bool) -> SolveResult:
-    from kimgame.solvers.spe import search
-    from kimgame.solvers.subgames import (
-        fill_free,
-        nash_failure,
-        node_values,
-        stages,
-        subgame_perfection_failure,
-    )
 
     if method not in TREE_METHODS:
         raise KimgameError(f"unknown method '{method}' for a game tree; choose one of {', '.join(TREE_METHODS)}")
@@ -285,7 +286,6 @@ def _solve_tree(game: ExtensiveFormGame, method: str, clock: Clock, conditions: 
     # 3. claims
     claims = _judge_claims(game, nf, elimination, all_found if nf is not None else equilibria)
     if conditions and claims:
-        from kimgame.analysis.conditions import claim_conditions
 
         claims, cut = claim_conditions(game, claims, clock, notes,
                                        max_pieces=limits.condition_pieces)
@@ -357,7 +357,6 @@ def _zero_sum_value(game: ExtensiveFormGame, equilibria: Sequence[Equilibrium]) 
 
 
 def _fmt(q: Fraction) -> str:
-    from kimgame.expr.numbers import fmt
 
     return fmt(q)
 
@@ -399,7 +398,6 @@ def _normal_form_step(nf, profiles: int, method: str, clock: Clock, notes: list[
     Returns (profiles as mixes, pure labels, dominance, elimination, method text, status) with status
     "complete", "incomplete" (a documented restriction) or "partial" (the user's time limit ran out).
     """
-    from kimgame.solvers import pure_lists
 
     shape = nf.shape
     small = profiles <= current_limits().nash_profiles and method != "pure"
@@ -410,7 +408,6 @@ def _normal_form_step(nf, profiles: int, method: str, clock: Clock, notes: list[
         dominance = pure_lists.pure_dominance_lists(nf.players, nf.strategies, lists)
         elimination = pure_lists.iterated_elimination_lists(nf.players, nf.strategies, lists)
     else:
-        from kimgame.solvers.dominance import dominance_analysis, dominance_note
         from kimgame.solvers.pure import pure_equilibria
 
         payoffs = nf.numeric
@@ -461,9 +458,6 @@ def _normal_form_step(nf, profiles: int, method: str, clock: Clock, notes: list[
 
 
 def _judge_claims(game, nf, elimination, equilibria):
-    from kimgame.analysis.claims import judge
-    from kimgame.model.claims import Dominates
-    from kimgame.solvers.results import ClaimResult
 
     out = []
     for claim in game.claims:

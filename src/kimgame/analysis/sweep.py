@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from kimgame._version import __version__
+from kimgame.analysis.conditions import UnsupportedCondition, claim_condition, pure_equilibrium_conditions
 from kimgame.analysis.distributed import map_chunks, worker_threads
 from kimgame.analysis.focus import focus
 from kimgame.analysis.sweep_csv import EXACT_SUFFIX, TRUE_FALSE, axis_cells, csv_cell, csv_header
@@ -49,6 +50,7 @@ from kimgame.analysis.sweep_outcomes import (
     outcome_codes,
     outcome_patterns,
 )
+from kimgame.analysis.tree_conditions import tree_outcome_regions
 from kimgame.errors import KimgameError
 from kimgame.expr.numbers import fmt
 from kimgame.model.tree import ExtensiveFormGame
@@ -277,7 +279,6 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
     import sympy
 
     from kimgame.analysis.analyze import resolve_claims
-    from kimgame.analysis.conditions import UnsupportedCondition, claim_condition, pure_equilibrium_conditions
 
     grid = check_vary(game, vary, max_points)
     varied = [name for name, _ in grid]
@@ -293,7 +294,6 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
         except UnsupportedCondition as err:
             notes.append(f"claim {c.id} left out: {err.message}")
     if isinstance(game, ExtensiveFormGame):
-        from kimgame.analysis.tree_conditions import tree_outcome_regions
 
         try:
             regions = tree_outcome_regions(sliced)

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 import sympy
 
+from kimgame.analysis.conditions import claim_condition, condition_text
 from kimgame.analysis.focus import focus
 from kimgame.errors import SolverLimit
 from kimgame.model.claims import Claim
@@ -110,7 +111,6 @@ def condition_views(game, claim: Claim, **options) -> tuple[ConditionView, ...]:
     (see the module doc), each derived exactly by :func:`~kimgame.analysis.conditions.claim_condition`
     on the focused game (``options`` are passed on, e.g. ``max_pieces``). A view whose derivation
     reaches a size limit has no condition and says so; other errors of ``claim_condition`` propagate."""
-    from kimgame.analysis.conditions import claim_condition, condition_text
 
     everything = {p.name for p in game.parameters}
     seen: set[tuple[str, ...]] = set()

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from fractions import Fraction
 
 from kimgame.errors import KimgameError, Location
-from kimgame.expr.numbers import parse_number
+from kimgame.expr.numbers import fmt, parse_number
 from kimgame.expr.tree import FUNCTIONS, BinOp, Call, Formula, Neg, Num, Param
 
 MAX_EXPRESSION_LENGTH = 10_000
@@ -51,7 +51,6 @@ def parse_formula(
         raise KimgameError(f"expected a number or an expression, found '{str(text).lower()}'", where)
     if isinstance(text, (int, Fraction)):
         q = Fraction(text)
-        from kimgame.expr.numbers import fmt
 
         return Formula(Num(q), fmt(q), where)
     if not isinstance(text, str):

@@ -32,6 +32,7 @@ from kimgame.expr.numbers import fmt
 from kimgame.expr.tree import Formula
 from kimgame.io.editing import atomic_write
 from kimgame.io.loader import load
+from kimgame.io.yaml_source import resolve_plain
 from kimgame.model.claims import Dominates, Outcome, Plays
 from kimgame.model.reduced_form import reduced_normal_form
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, path_label
@@ -168,7 +169,6 @@ def _quote(text: str) -> str:
 
 def _label(text: str) -> str:
     """A label as a YAML scalar: plain when that reads back as the same text, else double-quoted."""
-    from kimgame.io.yaml_source import resolve_plain
 
     if (_PLAIN.fullmatch(text) and not text.endswith(" ") and "  " not in text
             and text.lower() not in _RESERVED and resolve_plain(text) == text):

@@ -48,6 +48,7 @@ from kimgame.errors import KimgameError, Location
 from kimgame.io.gambit_efg import parse_efg
 from kimgame.io.gambit_nfg import parse_nfg
 from kimgame.io.gambit_syntax import GambitParser, GambitSyntax
+from kimgame.io.yaml_source import read_text
 
 __all__ = ["GambitSyntax", "load", "parse_efg", "parse_gambit", "parse_nfg"]
 
@@ -71,7 +72,6 @@ def load(path: str | Path, overrides: Mapping[str, object] | None = None):
     Gambit files have no parameters, so ``overrides`` (``--set``) must be empty. The file's first word
     decides the format; a file named ``.nfg`` holding an extensive game is read as what it holds.
     """
-    from kimgame.io.yaml_source import read_text
 
     name = str(path)
     if overrides:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from kimgame.errors import KimgameError
 from kimgame.expr.tree import Formula, constant
 from kimgame.model.game import Game
+from kimgame.model.parameters import to_fraction
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -120,7 +121,6 @@ def game_from_arrays(
     """
     import numpy as np
 
-    from kimgame.model.parameters import to_fraction
 
     arrays = [np.array(p, dtype=object) for p in payoffs]
     shape = arrays[0].shape

@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 from kimgame.errors import KimgameError, Location
 from kimgame.expr.numbers import fmt
+from kimgame.expr.parse import parse_formula
 from kimgame.model.labeled import Labeled
 
 
@@ -79,7 +80,6 @@ def bind_values(parameters: Iterable[Parameter], values: Mapping[str, Fraction])
 
 def parse_assignment(text: str) -> tuple[str, Fraction]:
     """Read ``NAME=VALUE`` (as given to ``--set``): VALUE exact, ``0.4`` or ``2/5`` or ``-3``."""
-    from kimgame.expr.parse import parse_formula
 
     name, sep, raw = text.partition("=")
     name = name.strip()

@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kimgame.errors import KimgameError, Location, ValidationErrors, suggest
+from kimgame.expr.parse import parse_formula
 from kimgame.expr.tree import Formula, Num
 from kimgame.limits import current_limits, too_large
 from kimgame.model.claims import Claim
@@ -284,7 +285,6 @@ class _Assembly:
         key = (x, where) if type(x) in _EXACT_TYPES else None
         f = self.memo.get(key) if key is not None else None
         if f is None:
-            from kimgame.expr.parse import parse_formula
 
             try:
                 f = parse_formula(x, self.names, where)

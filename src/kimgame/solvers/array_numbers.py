@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from kimgame.model.tree import ExtensiveFormGame
-from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, concat_ranges
+from kimgame.model.tree_arrays import CHANCE, DECISION, TERMINAL, TreeArrays, concat_ranges, value_at
+from kimgame.solvers.reduced_normal_form import pure_choice
 
 __all__ = ["INT_BOUND", "prepare", "pure_profile_check"]
 
@@ -53,7 +54,6 @@ def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any], *, 
     root)``, or None when the profile is not pure at every information set or the tree is not one for the
     array solver (the caller then checks node by node). ``prepared``: the tree's numbers as the solver
     prepared them (see :meth:`kimgame.solvers.array_results.ArraySPESearch.check_profile`)."""
-    from kimgame.solvers.reduced_normal_form import pure_choice
 
     prepared = prepared or prepare(game)
     if prepared is None:
@@ -97,7 +97,6 @@ def pure_profile_check(game: ExtensiveFormGame, behavior: Mapping[str, Any], *, 
 def _integers(game: ExtensiveFormGame, a: TreeArrays):
     """``(payoffs, P, weights, L)``: the distinct payoff vectors times ``P`` (int64 array, one row per
     code), and each probability code times ``L`` (int64); None when they do not fit."""
-    from kimgame.model.tree_arrays import value_at
 
     values = game.values
     pays = [tuple(value_at(f, values) for f in vec) for vec in a.payoffs]

@@ -19,6 +19,7 @@ from kimgame.solvers.array_levels import Solution
 from kimgame.solvers.array_numbers import pure_profile_check
 from kimgame.solvers.backward_induction import Option, SPESearch
 from kimgame.solvers.reduced_normal_form import Behavior, unit
+from kimgame.solvers.subgames import stages
 
 __all__ = ["ArraySPESearch"]
 
@@ -46,7 +47,6 @@ class ArraySPESearch(SPESearch):
     @cached_property
     def stages(self):  # type: ignore[override]
         """The stages of the tree (every non-terminal node; computed on first use)."""
-        from kimgame.solvers.subgames import stages
 
         return stages(self.game)
 

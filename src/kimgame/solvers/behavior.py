@@ -10,6 +10,7 @@ from kimgame.limits import current_limits
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 from kimgame.solvers.reduced_normal_form import Behavior
 from kimgame.solvers.results import PathStep
+from kimgame.solvers.subgames import reach_probabilities
 
 
 def behavior_document(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
@@ -36,7 +37,6 @@ def flat_behavior(game: ExtensiveFormGame, document: Mapping[str, Mapping[str, M
 def outcome_probabilities(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fraction] | None]
                           ) -> dict[str, Fraction]:
     """The probability of each outcome label (summed over the terminals carrying it) under ``behavior``."""
-    from kimgame.solvers.subgames import reach_probabilities
 
     reach = reach_probabilities(game, behavior)
     out = {label: Fraction(0) for label in game.outcomes}
@@ -53,7 +53,6 @@ def path_of_play(game: ExtensiveFormGame, behavior: Mapping[str, Sequence[Fracti
     """The nodes reached with positive probability, in tree order: who moves, the moves taken (with their
     probabilities) and the probability of getting there; reached terminals with their payoffs. At most
     ``limit`` steps (default: the ``path_steps`` limit in force), then a step marked ``truncated``."""
-    from kimgame.solvers.subgames import reach_probabilities
 
     if limit is None:
         limit = current_limits().path_steps

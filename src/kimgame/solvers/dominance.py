@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 from kimgame.solvers.clock import Clock, SearchTimeout, stopping, why_stopped
+from kimgame.solvers.lp_certify import Row, feasibility
 
 __all__ = [
     "Dominance",
@@ -186,7 +187,6 @@ def _mixed_dominator(m: np.ndarray, t: int, clock: Clock | None = None) -> dict[
     """
     import numpy as np
 
-    from kimgame.solvers.lp_certify import Row, feasibility
 
     others = [k for k in range(m.shape[0]) if k != t]
     if not others or _best_response_somewhere(m, t):

@@ -22,7 +22,10 @@ import itertools
 from fractions import Fraction
 
 from kimgame.errors import KimgameError, SolverLimit
+from kimgame.expr.numbers import fmt
+from kimgame.expr.tree import Formula, Num
 from kimgame.limits import current_limits
+from kimgame.model.normal_form import NormalFormGame
 from kimgame.model.tree import Chance, Decision, ExtensiveFormGame, Terminal
 
 WORK_LIMIT = 20_000_000  # profile x node visits spent building the payoff table
@@ -104,9 +107,6 @@ def reduced_normal_form_without_recall(game: ExtensiveFormGame):
     """The reduced normal form (exact payoffs at the game's values) of a tree, with or without perfect
     recall, as a :class:`~kimgame.model.normal_form.NormalFormGame` whose strategies are the plans of
     :func:`reduced_plans`. :class:`SolverLimit` past the ``reduced_profiles`` limit in force."""
-    from kimgame.expr.numbers import fmt
-    from kimgame.expr.tree import Formula, Num
-    from kimgame.model.normal_form import NormalFormGame
 
     limit = current_limits().reduced_profiles
     n = len(game.players)

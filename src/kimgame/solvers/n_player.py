@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from kimgame.expr.numbers import fmt
 from kimgame.limits import current_limits
 from kimgame.solvers.clock import Clock
 
@@ -162,7 +163,6 @@ def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[l
     method finds within its budget (``POLYNOMIAL_BUDGET`` seconds of ``clock``, :func:`kimgame.solvers.polynomial.polynomial_equilibria`, verified
     exactly), and whether it finished. Notes are added for the irrational equilibria and, when the search
     did not finish, for an approximate equilibrium with its exact ε (a verified one if ε is 0)."""
-    from kimgame.expr.numbers import fmt
     from kimgame.solvers.polynomial import polynomial_equilibria, support_count
     from kimgame.solvers.polynomial_method import algebraic_notes
 

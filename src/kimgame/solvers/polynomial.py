@@ -49,6 +49,8 @@ import numpy as np
 from kimgame.errors import KimgameError
 from kimgame.limits import current_limits
 from kimgame.solvers.clock import Clock
+from kimgame.solvers.exact_linalg import solve_unique
+from kimgame.solvers.exact_lp import maximize
 
 __all__ = ["AlgebraicEquilibrium", "PolynomialResult", "polynomial_equilibria"]
 
@@ -319,8 +321,6 @@ class _System:
         (every choice of tight constraints, solved and checked) and returned as points; status "linear" when
         an exact LP finds a point with every support probability positive (a genuine continuum), "points"
         when there is none. Otherwise "continuum" (not enumerated)."""
-        from kimgame.solvers.exact_linalg import solve_unique
-        from kimgame.solvers.exact_lp import maximize
 
         sympy = self.sympy
         xs = self.symbols

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from kimgame.errors import KimgameError
+from kimgame.expr.numbers import fmt_both
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.solvers.clock import Clock, why_stopped
 from kimgame.solvers.polynomial import AlgebraicEquilibrium, polynomial_equilibria
@@ -20,7 +21,6 @@ __all__ = ["algebraic_notes", "algebraic_results", "solve_polynomial"]
 
 
 def _show(x, sympy) -> str:
-    from kimgame.expr.numbers import fmt_both
 
     if x.is_Rational:
         return fmt_both(Fraction(int(x.p), int(x.q)))

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from kimgame.solvers.clock import Clock
 from kimgame.solvers.sequence_form import DENOMINATORS, SequenceForm, is_equilibrium, plan_from_floats
+from kimgame.solvers.sequence_lcp import sequence_lcp
 
 __all__ = ["sequence_lp"]
 
@@ -78,7 +79,6 @@ def sequence_lp(form: SequenceForm, *, clock: Clock | None = None
             y = plan_from_floats(form, 1, yf, denominator)
             if is_equilibrium(form, x, y):
                 return x, y, form.value(x, y)[p1], "HiGHS, certified exactly"
-    from kimgame.solvers.sequence_lcp import sequence_lcp
 
     x, y, _ = sequence_lcp(form, clock=clock)
     return x, y, form.value(x, y)[p1], "exact Lemke (the floating-point optimum could not be certified)"

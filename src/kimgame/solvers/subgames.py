@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from kimgame.expr.numbers import fmt
 from kimgame.limits import current_limits
 from kimgame.model.nodes import Chance, Decision, Node, Terminal
 from kimgame.model.tree import ExtensiveFormGame
@@ -420,7 +421,6 @@ def subgame_perfection_failure(game: ExtensiveFormGame, behavior: Mapping[str, S
 
 
 def _show(q: Fraction) -> str:
-    from kimgame.expr.numbers import fmt
 
     return fmt(q)
 

@@ -13,8 +13,9 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+from kimgame.limits import current_limits
 from kimgame.model.tree import ExtensiveFormGame, PlanSpace, plan_counts, plan_space
-from kimgame.solvers.clock import Clock
+from kimgame.solvers.clock import Clock, announce
 from kimgame.solvers.reduced_normal_form import (
     Behavior,
     behavior_from_mixed,
@@ -54,7 +55,6 @@ class LocalGame:
         self.lemke = ""  # how the last Lemke path went (kimgame.solvers.sequence_lcp.LemkeRun)
         # past the subgame_profiles limit (and not solved by the sequence form) only pure equilibria are
         # searched, on integer arrays: N-player trees such as Gambit's 4-player cs.efg still get their pure SPE
-        from kimgame.limits import current_limits
 
         self.large = self.profiles > current_limits().subgame_profiles
 
@@ -100,7 +100,6 @@ class LocalGame:
         :func:`kimgame.solvers.sequence_lp.sequence_lp`; :attr:`used` records the choice.
         ``enumerate_up_to`` defaults to the ``subgame_profiles`` limit in force."""
         if enumerate_up_to is None:
-            from kimgame.limits import current_limits
 
             enumerate_up_to = current_limits().subgame_profiles
         sequence = None if pure_only else self.chooses_sequence_form(method, enumerate_up_to)
@@ -147,7 +146,6 @@ class LocalGame:
 
         form = sequence_form(self.game, self.root, self.cuts, cut_values)
         if sum(form.sizes) > SLOW_SEQUENCE_FORM:
-            from kimgame.solvers.clock import announce
 
             m1, m2, _, _ = form.sizes
             announce(f"sequence-form {method} with {m1} + {m2} sequences at '{self.game.node_label(self.root)}'")
