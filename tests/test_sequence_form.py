@@ -239,20 +239,19 @@ def test_floating_point_path_is_certified_exactly(kuhn, monkeypatch):
         assert is_equilibrium(game, behavior_of(form, x, y))
 
 
-def kuhn_cards(n, rake=Fraction(1, 10)):
-    """Kuhn poker with an n-card deck, a showdown's winner paying ``rake`` (so not zero-sum)."""
-    def show(a, b, stake):
-        return terminal(stake - rake, -stake) if a > b else terminal(-stake, stake - rake)
+def kuhn_cards(n: int):
+    """Kuhn poker with an n-card deck and a 1/10 rake: the benchmark's generator (benchmarks/run.py), loaded
+    from its file so the two cannot drift apart."""
+    import importlib.util
+    import sys
 
-    def deal(a, b):
-        return decision("P1", {
-            "check": decision("P2", {"check": show(a, b, 1), "bet": decision(
-                "P1", {"fold": terminal(-1, 1), "call": show(a, b, 2)}, infoset=f"P1 {a}, P2 bet")},
-                infoset=f"P2 {b}, P1 checked"),
-            "bet": decision("P2", {"fold": terminal(1, -1), "call": show(a, b, 2)}, infoset=f"P2 {b}, P1 bet"),
-        }, infoset=f"P1 {a}")
-    p = F(1, n * (n - 1))
-    return build_tree(["P1", "P2"], chance([(f"{a}-{b}", p, deal(a, b)) for a in range(n) for b in range(n) if a != b]))
+    module = sys.modules.get("kimgame_benchmarks")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("kimgame_benchmarks", ROOT / "benchmarks" / "run.py")
+        assert spec is not None and spec.loader is not None
+        module = sys.modules["kimgame_benchmarks"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module.kuhn_cards(n)
 
 
 def test_float_path_of_a_larger_poker_is_an_equilibrium_by_the_reference_verifier():
