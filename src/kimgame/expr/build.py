@@ -74,7 +74,19 @@ def _binop_text(op: str, left: Text, right: Text) -> Text:
     return f"{a}{sep}{op}{sep}{b}", p
 
 
+def _name_text(name: str) -> Text:
+    return name, 5
+
+
+def _call_text(func: str, args: list[Text]) -> Text:
+    return f"{func}({', '.join(a for a, _ in args)})", 5
+
+
+_TEXT_OPS = per_operator(_binop_text)
+
+
 def expr_text(e: Expr) -> str:
     """``e`` written as an expression that kimgame's parser (and sympy) reads back to the same value."""
-    return fold(e, _number_text, lambda name: (name, 5), _negation_text, per_operator(_binop_text),
-                lambda func, args: (f"{func}({', '.join(a for a, _ in args)})", 5))[0]
+    if isinstance(e, Num):  # most cells of a numeric game's reduced normal form
+        return fmt(e.value)
+    return fold(e, _number_text, _name_text, _negation_text, _TEXT_OPS, _call_text)[0]
