@@ -255,3 +255,26 @@ def test_one_clock_shared_by_a_solve_and_an_analysis():
     assert cut.partial and cut.method.options["timeout"] == 5
     analyses = kimgame.analyze(game, timeout=spent)
     assert analyses and all(a.partial for a in analyses)
+
+
+def test_the_array_search_of_a_large_tree_looks_at_the_clock():
+    """Perfect-information trees over the ``array_nodes`` limit are solved level by level on arrays; a
+    passed deadline stops that search too (nothing is known before the root), and solve says so."""
+    from kimgame.model.nodes import decision, terminal
+    from kimgame.model.tree_assembly import build_tree
+    from kimgame.solvers.array_tree import array_search
+    from kimgame.solvers.subgames import tree_backend
+
+    def spec(depth: int, k: int):
+        if depth == 0:
+            return terminal(k % 5, (3 * k) % 7)
+        return decision("AB"[depth % 2], {"l": spec(depth - 1, 2 * k), "r": spec(depth - 1, 2 * k + 1)})
+
+    game = build_tree(["A", "B"], spec(12, 0))  # 8,191 nodes
+    assert tree_backend(game) == "arrays"
+    assert array_search(game, clock=Clock.after(600)) is not None
+    with pytest.raises(SearchTimeout):
+        array_search(game, clock=Clock(PAST, seconds=0))
+    result = kimgame.solve(game, timeout=0, conditions=False)
+    assert result.partial and not result.equilibria
+    assert "time limit of 0 s reached while solving the subgames" in result.notes[0]

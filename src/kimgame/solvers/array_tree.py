@@ -36,31 +36,42 @@ tree_backend` sends them to the general path. The work is split along its ideas:
 
 from __future__ import annotations
 
+from kimgame.limits import current_limits
 from kimgame.model.tree import ExtensiveFormGame
 from kimgame.model.tree_arrays import CHANCE, DECISION
 from kimgame.solvers.array_levels import LevelSolver
 from kimgame.solvers.array_numbers import prepare
 from kimgame.solvers.array_results import ArraySPESearch
-from kimgame.solvers.backward_induction import COMBINATION_LIMIT, SPESearch
+from kimgame.solvers.backward_induction import SPESearch
+from kimgame.solvers.clock import Clock, stopping
 
 __all__ = ["array_search"]
 
 
-def array_search(game: ExtensiveFormGame, *, combination_limit: int = COMBINATION_LIMIT) -> SPESearch | None:
+def array_search(game: ExtensiveFormGame, *, combination_limit: int | None = None,
+                 clock: Clock | None = None) -> SPESearch | None:
     """All pure subgame-perfect equilibria of a perfect-information tree, solved on arrays (see the module
     notes: backward induction, H. W. Kuhn (1953), "Extensive games and the problem of information",
     vectorised by level); the same results as :func:`kimgame.solvers.spe.search`. None when the tree is
     left to the general path: its root is a terminal or its numbers do not fit int64 once scaled to
-    integers. (Which trees come here is chosen by :func:`kimgame.solvers.subgames.tree_backend`.)"""
+    integers. (Which trees come here is chosen by :func:`kimgame.solvers.subgames.tree_backend`.)
+    ``combination_limit`` defaults to the ``spe_combinations`` limit in force; ``clock`` is checked before
+    each level (:class:`~kimgame.solvers.clock.SearchTimeout`, with nothing found, when it has run out:
+    the levels are solved bottom-up, so no equilibrium is known before the root)."""
+    if combination_limit is None:
+        combination_limit = current_limits().spe_combinations
+    clock = clock or Clock()
     prepared = prepare(game)
     if prepared is None:
         return None
     a, levels, nonterminal, height, pay, scale, weight, base = prepared
     solver = LevelSolver(a, pay, weight, base, height, combination_limit)
-    for level in reversed(levels):
-        if level.size:
-            solver.solve(level[a.kind[level] == DECISION], chance=False)
-            solver.solve(level[a.kind[level] == CHANCE], chance=True)
+    with stopping(list, found="subgame-perfect equilibria"):
+        for level in reversed(levels):
+            clock.check()
+            if level.size:
+                solver.solve(level[a.kind[level] == DECISION], chance=False)
+                solver.solve(level[a.kind[level] == CHANCE], chance=True)
     sol = solver.solution(scale, levels, nonterminal)
     notes = [f"at '{game.node_label(v)}' the subgames below have {total} combinations of equilibrium values; "
              f"only the first {combination_limit} were combined, so some subgame-perfect equilibria are missing "

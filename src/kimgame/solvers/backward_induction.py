@@ -28,14 +28,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from kimgame.limits import DEFAULT_LIMITS, current_limits
+from kimgame.limits import current_limits
 from kimgame.model.tree import Decision, ExtensiveFormGame
 from kimgame.solvers.clock import Clock
 from kimgame.solvers.reduced_normal_form import Behavior, unit
 from kimgame.solvers.subgames import Stages, stages
 from kimgame.solvers.truncated_game import LocalGame, combinations
-
-COMBINATION_LIMIT = DEFAULT_LIMITS.spe_combinations  # default; the limit in force: --limit spe_combinations=N
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ def search(game: ExtensiveFormGame, st: Stages | None = None, *, pure_only: bool
     if tree_backend(game) == "arrays":
         from kimgame.solvers.array_tree import array_search  # numpy: only for large trees
 
-        found = array_search(game, combination_limit=combination_limit)
+        found = array_search(game, combination_limit=combination_limit, clock=clock)
         if found is not None:
             return found
     return stage_search(game, st, pure_only=pure_only, clock=clock, combination_limit=combination_limit,
