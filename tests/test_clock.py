@@ -278,3 +278,12 @@ def test_the_array_search_of_a_large_tree_looks_at_the_clock():
     result = kimgame.solve(game, timeout=0, conditions=False)
     assert result.partial and not result.equilibria
     assert "time limit of 0 s reached while solving the subgames" in result.notes[0]
+
+
+def test_a_shared_clock_plans_on_the_time_it_has_left():
+    """``split`` plans its shares on the time left (a clock already half spent by another call plans half
+    as far), and quotes the seconds the user gave."""
+    shared = Clock(time.monotonic() + 10, seconds=100)  # 10 of its 100 s left
+    (half,) = shared.split(0.5)
+    assert half.deadline is not None and half.deadline <= time.monotonic() + 5.01
+    assert half.seconds == 100

@@ -77,6 +77,8 @@ def solve(game, *, method: str = "auto", timeout: float | Clock | None = None, c
     start = time.perf_counter()
     with limits_in_force(limits) as chosen:
         clock = Clock.after(timeout)  # the one budget (time and memory) of every step below
+        if clock.memory != chosen.memory:  # a running clock passed in: the memory limit asked for here holds
+            clock = Clock(clock.deadline, memory=chosen.memory, seconds=clock.seconds)
         if isinstance(game, ExtensiveFormGame):
             from kimgame.analysis.solve_tree import solve_tree
             if recall_problem(game) is not None:  # Gambit files may lack perfect recall: the reduced normal form

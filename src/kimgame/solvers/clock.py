@@ -168,15 +168,17 @@ class Clock:
 
     def split(self, *shares: float) -> tuple[Clock, ...]:
         """The time plan of a run: for each share (a fraction, in order) a clock that ends that share of the
-        planned seconds from now — the ``seconds`` given, else the time left, else the ``budget`` limit in
-        force — and never after this clock's deadline. Each quotes the planned seconds."""
+        planned seconds from now — the time left before the deadline (on a shared clock, less than the
+        ``seconds`` it was given), else the ``budget`` limit in force — and never after this clock's deadline.
+        Each quotes the seconds the user gave (else the planned ones)."""
         now = time.monotonic()
-        planned = self.seconds if self.seconds is not None else self.remaining
+        planned = self.remaining
         if planned is None:
             planned = float(current_limits().budget)
+        quoted = self.seconds if self.seconds is not None else planned
         ends = [now + share * planned for share in shares]
         return tuple(Clock(end if self.deadline is None else min(end, self.deadline), memory=self.memory,
-                           seconds=planned) for end in ends)
+                           seconds=quoted) for end in ends)
 
     def check(self) -> None:
         """Raise :class:`Expired` if the deadline has passed, :class:`MemoryExceeded` if the resident memory
