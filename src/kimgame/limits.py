@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 
-from kimgame.errors import KimgameError
+from kimgame.errors import KimgameError, suggest
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -265,8 +265,4 @@ def _names_text() -> str:
 def _check_name(name: str, what: str = "limits") -> None:
     if _canonical(name) in LIMIT_NAMES:
         return
-    import difflib
-
-    close = difflib.get_close_matches(_canonical(name), LIMIT_NAMES, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise KimgameError(f"{what}: unknown limit '{name}'{hint}; {_names_text()}")
+    raise KimgameError(f"{what}: unknown limit '{name}'{suggest(_canonical(name), LIMIT_NAMES)}; {_names_text()}")

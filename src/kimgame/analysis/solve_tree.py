@@ -293,7 +293,7 @@ def _solve_tree(game: ExtensiveFormGame, method: str, clock: Clock, conditions: 
 
     value = _zero_sum_value(game, equilibria)
     if value is not None:
-        notes.append(f"the game is zero-sum: its value for {players[0]} is {_fmt(value)} (exact)")
+        notes.append(f"the game is zero-sum: its value for {players[0]} is {fmt(value)} (exact)")
     solution = _tree_solution(game, st, space, profiles, full, log10, equilibria, internal, spe_index, spe_total,
                               not_perfect, nash_step, value)
     pure_spe = method == "pure" or len(players) > 2
@@ -355,10 +355,6 @@ def _zero_sum_value(game: ExtensiveFormGame, equilibria: Sequence[Equilibrium]) 
         return None
     return equilibria[0].payoffs[0]
 
-
-def _fmt(q: Fraction) -> str:
-
-    return fmt(q)
 
 
 def _sequence_notes(game: ExtensiveFormGame, stages: Mapping[int, tuple[str, tuple[int, ...], str]],

@@ -15,7 +15,7 @@ import typer
 
 from kimgame.io.editing import atomic_write
 from kimgame.io.loader import load
-from kimgame.limits import DEFAULT_LIMITS, limits_from_environment, limits_in_force, parse_limits
+from kimgame.limits import DEFAULT_LIMITS, LIMIT_NAMES, limits_from_environment, limits_in_force, parse_limits
 from kimgame.model.parameters import parse_assignment
 
 EXIT_BAD_INPUT = 2
@@ -55,13 +55,10 @@ def _install_limits(ctx: typer.Context, items: list[str] | None) -> list[str] | 
 
 LimitOption = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional here on Python 3.10
-    typer.Option("--limit", help="Change a limit: NAME=N (repeatable). Size limits: file_bytes, yaml_values, nodes, "
-                 "profiles, reduced_profiles; what solve computes or lists: pure_profiles, nash_profiles, "
-                 "auto_nash_profiles, auto_pure_profiles, subgame_profiles, spe_combinations, spe_listed, behavior_entries, "
-                 "nash_listed, condition_pieces, path_steps, support_profiles, polynomial_players, pivots; the budget: "
-                 "memory (resident memory, default 2GiB; e.g. memory=4GiB), budget (seconds the default solve "
-                 "plans for, default 10) (defaults in docs/cli.md). Also "
-                 "KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N", callback=_install_limits),
+    typer.Option("--limit", help=f"Change a limit: NAME=N (repeatable). The limits: {', '.join(LIMIT_NAMES)} "
+                 "(memory in bytes or e.g. 4GiB; budget: the seconds the default solve plans for; what each means "
+                 "and its default: docs/cli.md). Also KIMGAME_LIMITS='NAME=N ...'.", metavar="NAME=N",
+                 callback=_install_limits),
 ]
 
 
