@@ -334,12 +334,13 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
 
     from kimgame.solvers.n_player import (
         APPROX_PROFILE_LIMIT,
-        AUTO_SUPPORT_PROFILES,
         POLYNOMIAL_BUDGET,
         SUPPORT_UNKNOWNS,
         approximate_equilibrium,
+        mixture_text,
+        too_large_for_auto,
     )
-    from kimgame.solvers.polynomial import support_count, support_equilibria
+    from kimgame.solvers.polynomial import support_equilibria
     from kimgame.solvers.polynomial_method import algebraic_notes, algebraic_results, solve_polynomial
     from kimgame.solvers.verify import profile_payoffs
 
@@ -347,11 +348,8 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
     poly = clock.within(POLYNOMIAL_BUDGET)
     budget = cast(float, poly.seconds)
     shape = game.shape
-    supports = support_count(shape)
-    limits = current_limits()
-    players_max, supports_max = limits.polynomial_players, limits.support_profiles
-    fits = len(shape) <= players_max and supports <= min(supports_max, AUTO_SUPPORT_PROFILES)
-    if fits and budget > 0:
+    too_large = too_large_for_auto(shape)
+    if too_large is None and budget > 0:
         base = solve_normal_form(game, method="pure", clock=poly, conditions=True)
         result = solve_polynomial(game, base, clock=poly)
         if result.complete:
@@ -360,15 +358,7 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
                f"(--method polynomial --timeout 600 runs it longer)")
     else:
         result = solve_normal_form(game, method="pure", clock=clock, conditions=True)
-        if not fits:
-            auto_max = min(supports_max, AUTO_SUPPORT_PROFILES)
-            why = (f"the game has {len(shape)} players and {supports:,} support profiles, more than the polynomial "
-                   f"method does by default ({players_max} players, {auto_max} support profiles"
-                   + (f"; --method polynomial goes up to {supports_max})" if supports <= supports_max
-                      and len(shape) <= players_max else
-                      "; --limit polynomial_players=N and --limit support_profiles=N raise the limits)"))
-        else:
-            why = "no time was left for the polynomial method"
+        why = too_large or "no time was left for the polynomial method"
     notes = [n for n in result.notes if "not enumerated" not in n]
     pure = "; ".join("(" + ", ".join(p) + ")" for p in result.pure_equilibria) or "none"
     notes.append(f"mixed equilibria are not all found: {why}. The pure equilibria are listed ({pure})")
@@ -387,9 +377,7 @@ def solve_n_player(game, *, clock: Clock | None = None) -> SolveResult:
             elif algebraic:
                 result = dataclasses.replace(result, algebraic_equilibria=algebraic_results(game, algebraic))
                 notes.extend(algebraic_notes(game, algebraic))
-        mixes = "; ".join(
-            f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(game.strategies[i], profile[i]) if x)
-            for i, p in enumerate(game.players))
+        mixes = mixture_text(game, profile)
         if eps == 0:
             notes.append(f"a mixed equilibrium found by a float search and verified exactly (ε = 0): {mixes}")
             if all(tuple(eq.strategies) != profile for eq in result.equilibria):

@@ -158,12 +158,37 @@ def approximate_equilibrium(payoffs: Sequence[Any], clock: Clock | None = None
     return best, eps, sigma
 
 
+def too_large_for_auto(shape: tuple[int, ...]) -> str | None:
+    """Why ``auto`` does not run the polynomial method on a game of ``shape`` (None when it does): more
+    players than the ``polynomial_players`` limit in force, or more support profiles than
+    ``AUTO_SUPPORT_PROFILES`` or the ``support_profiles`` limit; the text says how to ask for it anyway."""
+    from kimgame.solvers.polynomial import support_count
+
+    limits = current_limits()
+    players_max, supports_max = limits.polynomial_players, limits.support_profiles
+    supports = support_count(shape)
+    auto_max = min(supports_max, AUTO_SUPPORT_PROFILES)
+    if len(shape) <= players_max and supports <= auto_max:
+        return None
+    within = supports <= supports_max and len(shape) <= players_max
+    return (f"the game has {len(shape)} players and {supports:,} support profiles, more than the polynomial "
+            f"method does by default ({players_max} players, {auto_max} support profiles"
+            + (f"; --method polynomial goes up to {supports_max})" if within else
+               "; --limit polynomial_players=N and --limit support_profiles=N raise the limits)"))
+
+
+def mixture_text(game, profile: Profile) -> str:
+    """``profile`` of ``game`` in words: each player's strategies played with positive probability."""
+    return "; ".join(f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(game.strategies[i], profile[i]) if x)
+                     for i, p in enumerate(game.players))
+
+
 def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[list[Profile], bool]:
     """For the reduced normal form ``nf`` of an N-player tree: the rational mixed equilibria the polynomial
     method finds within its budget (``POLYNOMIAL_BUDGET`` seconds of ``clock``, :func:`kimgame.solvers.polynomial.polynomial_equilibria`, verified
     exactly), and whether it finished. Notes are added for the irrational equilibria and, when the search
     did not finish, for an approximate equilibrium with its exact ε (a verified one if ε is 0)."""
-    from kimgame.solvers.polynomial import polynomial_equilibria, support_count
+    from kimgame.solvers.polynomial import polynomial_equilibria
     from kimgame.solvers.polynomial_method import algebraic_notes
 
     clock = clock or Clock()
@@ -171,9 +196,7 @@ def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[l
     shape = nf.shape
     payoffs = nf.numeric
     found = None
-    limits = current_limits()
-    if len(shape) <= limits.polynomial_players \
-            and support_count(shape) <= min(limits.support_profiles, AUTO_SUPPORT_PROFILES) and budget.seconds:
+    if too_large_for_auto(shape) is None and budget.seconds:
         found = polynomial_equilibria(payoffs, clock=budget)
         notes.extend(algebraic_notes(nf, found.algebraic))
         if found.complete:
@@ -184,8 +207,7 @@ def mixed_equilibria_notes(nf, clock: Clock | None, notes: list[str]) -> tuple[l
     notes.append(f"mixed equilibria of the reduced normal form are not all found: {why}")
     if nf.num_profiles <= APPROX_PROFILE_LIMIT and not rational and not (found and found.algebraic):
         profile, eps, _ = approximate_equilibrium(payoffs, clock.at_least(1.0))
-        mixes = "; ".join(f"{p}: " + ", ".join(f"{s} = {fmt(x)}" for s, x in zip(nf.strategies[i], profile[i]) if x)
-                          for i, p in enumerate(nf.players))
+        mixes = mixture_text(nf, profile)
         if eps == 0:
             rational.append(profile)
         else:
