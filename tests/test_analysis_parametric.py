@@ -142,3 +142,28 @@ def test_fixing_parameters_and_the_size_limit(write_yaml):
     three = kimgame.game_from_arrays([[[[1]]], [[[1]]], [[[1]]]])
     with pytest.raises(KimgameError, match="two-player"):
         parametric_equilibria(three)
+
+
+SIGN_CHANGING = """
+    kimgame: 1
+    title: a payoff divided by a parameter that changes sign, and one with abs()
+    players: [P1, P2]
+    parameters:
+      x: {value: 1, range: [-1, 2]}
+      y: {value: 1, range: [0, 1]}
+    strategies: {P1: [a, b], P2: [a, b]}
+    payoffs:
+      a: {a: [y/x, 1], b: [0, abs(x - y)]}
+      b: {a: [1, 0], b: [y, 1]}
+"""
+
+
+def test_formulas_without_an_exact_sign_form_get_a_clear_answer(write_yaml):
+    """A division by a parameter that changes sign has no exact region: a sweep still runs (its outcome
+    columns are left out with a note); parametric equilibria in two parameters with abs() are refused
+    with a message that says what to do."""
+    game = kimgame.load(write_yaml(SIGN_CHANGING))
+    result = kimgame.sweep(game, {"x": (F(1, 2), 2, 4), "y": (0, 1, 3)})
+    assert any(note.startswith("outcomes left out:") for note in result.notes)
+    with pytest.raises(KimgameError, match="no min, max or abs"):
+        parametric_equilibria(game)

@@ -117,6 +117,10 @@ class _Regions:
         if rel is sympy.true or rel is sympy.false:
             return [TRUE] if rel is sympy.true else []
         num, den = sympy.fraction(sympy.cancel(sympy.together(rel.lhs - rel.rhs)))
+        if not (num * den).is_polynomial(*self.gens):
+            raise KimgameError("parametric equilibria in two or more parameters need payoffs that are rational "
+                               "functions of them (no min, max or abs); keep one parameter symbolic "
+                               "(parameters=[...]) or sweep the game instead")
         content, factors = sympy.factor_list(sympy.expand(num * den), *self.gens)
         mask = _MASKS[type(rel)]
         if content < 0:

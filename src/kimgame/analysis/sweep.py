@@ -293,16 +293,15 @@ def sweep_plan(game, vary: Mapping[str, Sequence[Any]], claims=None, *, max_poin
             claim_conditions[c.id] = claim_condition(sliced, c)
         except UnsupportedCondition as err:
             notes.append(f"claim {c.id} left out: {err.message}")
-    if isinstance(game, ExtensiveFormGame):
-
-        try:
-            regions = tree_outcome_regions(sliced)
-        except NotImplementedError as err:
-            regions = []
-            notes.append(f"outcomes left out: {err}")
-        eq_conditions = {label: cond for cond, label in regions}
-    else:
-        eq_conditions = {PROFILE_SEPARATOR.join(p): cond for p, cond in pure_equilibrium_conditions(sliced).items()}
+    try:  # formulas without an exact sign-preserving form get no outcome column, and a note says why
+        if isinstance(game, ExtensiveFormGame):
+            eq_conditions = {label: cond for cond, label in tree_outcome_regions(sliced)}
+        else:
+            eq_conditions = {PROFILE_SEPARATOR.join(p): cond
+                             for p, cond in pure_equilibrium_conditions(sliced).items()}
+    except NotImplementedError as err:
+        eq_conditions = {}
+        notes.append(f"outcomes left out: {err}")
     return SweepPlan(game.title, tuple(varied), axes, tuple(v for _, v in grid), fixed,
                      claim_conditions, eq_conditions, tuple(notes))
 
