@@ -25,7 +25,6 @@ class FormulaRatios:
         self._ratios: dict[int, Ratio] = {}
         self._pieces: dict[int, list[tuple[Term, Ratio]]] = {}
         self._held: list[Formula] = []  # the formulas cached by id, kept alive so that no id is reused
-        self.one = box.ratio(1)
 
     def ratio(self, f: Formula) -> Ratio:
         """A payoff or probability formula as an exact rational function of the parameters."""

@@ -33,13 +33,7 @@ def simplify_region(terms: Iterable[Term], box: Box, *, thorough: bool = True) -
     terms that differ in one constraint merged (``A & q>0 | A & q=0`` is ``A & q>=0``), and — with
     ``thorough`` — constraints implied by the rest of their term on the box dropped (exact linear
     programs). Every step keeps the union exactly the same on the box."""
-    current = _dedupe(terms)
-    while True:
-        merged = _merge_pairs(current, box)
-        merged = drop_subsumed(merged)
-        if set(merged) == set(current):
-            break
-        current = merged
+    current = _merged(_dedupe(terms), box)
     if thorough:
         lean = []
         for given in current:
