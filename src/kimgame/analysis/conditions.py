@@ -209,13 +209,12 @@ def claim_condition(game, claim: Claim | Dominates | Plays | Outcome, *, simplif
             f"the parameter condition of '{spec.describe()}' is not derived: which strategies survive "
             "iterated elimination itself depends on the parameters; the claim is judged at the given values only"
         )
-    nf = reduced_normal_form(game) if isinstance(game, ExtensiveFormGame) else game
+    nf, regions = _payoff_regions(game)
     i = _player(nf, spec.player)
     labels = nf.strategies[i]
     for label in (spec.strategy, spec.over):
         if label not in labels:
             raise KimgameError(f"no strategy '{label}' for {spec.player} (strategies: {', '.join(labels)})")
-    regions = _regions(nf)
     try:
         terms = regions.dominance(i, labels.index(spec.strategy), labels.index(spec.over), spec.strict)
     except NotImplementedError as err:  # a formula without an exact rational form
@@ -230,15 +229,18 @@ def _player(game: NormalFormGame, player: str) -> int:
         raise KimgameError(f"no player '{player}' (players: {', '.join(game.players)})") from None
 
 
-_last_regions: list[PayoffRegions] = []  # the last game's: the claims of one file share its box and ratios
+_last_regions: list[tuple[object, NormalFormGame, PayoffRegions]] = []  # the last game's (a one-entry cache)
 
 
-def _regions(game) -> PayoffRegions:
-    if not isinstance(game, NormalFormGame):
-        raise TypeError(f"not a game: {type(game).__name__}")
-    if not (_last_regions and _last_regions[0].game is game):
-        _last_regions[:] = [PayoffRegions(game)]
-    return _last_regions[0]
+def _payoff_regions(game) -> tuple[NormalFormGame, PayoffRegions]:
+    """The normal form of ``game`` (a tree's reduced normal form) and its :class:`PayoffRegions`, kept for
+    the last game asked about, so that the claims of one file share one reduced form, box and ratios."""
+    if not (_last_regions and _last_regions[0][0] is game):
+        nf = reduced_normal_form(game) if isinstance(game, ExtensiveFormGame) else game
+        if not isinstance(nf, NormalFormGame):
+            raise TypeError(f"not a game: {type(game).__name__}")
+        _last_regions[:] = [(game, nf, PayoffRegions(nf))]
+    return _last_regions[0][1], _last_regions[0][2]
 
 
 def _written(terms: list, regions: PayoffRegions, simplify: bool) -> sympy.Boolean:
@@ -254,8 +256,7 @@ def pure_equilibrium_conditions(game, *, simplify: bool = True) -> dict[tuple[st
     Profiles whose condition is ``False`` on the declared ranges are kept (with ``false``), so the
     dict lists every profile in the row-major order of the game.
     """
-    nf = reduced_normal_form(game) if isinstance(game, ExtensiveFormGame) else game
-    regions = _regions(nf)
+    nf, regions = _payoff_regions(game)
     out: dict[tuple[str, ...], sympy.Boolean] = {}
     for profile in nf.profiles():
         labels = tuple(nf.strategies[i][k] for i, k in enumerate(profile))

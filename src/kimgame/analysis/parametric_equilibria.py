@@ -41,7 +41,7 @@ import sympy
 
 from kimgame.analysis.conditions import condition_text, evaluate_condition, symbolic_game
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_regions import drop_subsumed, product_region, region_to_sympy, simplify_region
+from kimgame.analysis.sign_regions import intersection, product_region, region_to_sympy, simplify_region
 from kimgame.analysis.sign_terms import NEG, POS, TRUE, ZERO, Term, flip_mask
 from kimgame.analysis.thresholds import solve_spans, spans_condition, spans_intersection, spans_union
 from kimgame.errors import KimgameError
@@ -138,10 +138,7 @@ class _Regions:
         return self.conj(*(self.atom(a) for a in (cond.args if isinstance(cond, sympy.And) else (cond,))))
 
     def conj(self, *regions) -> list[Term]:
-        out = [TRUE]
-        for region in regions:
-            out = drop_subsumed([u for s in out for t in region if (u := self.box.meet(s, t)) is not None])
-        return simplify_region(out, self.box)
+        return simplify_region(intersection(regions, self.box), self.box)
 
     def disj(self, regions) -> list[Term]:
         return simplify_region([t for region in regions for t in region], self.box)

@@ -9,12 +9,10 @@ ranges by the same :class:`~kimgame.analysis.sign_box.Box` that prunes the cells
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from kimgame.analysis.formula_ratios import FormulaRatios
 from kimgame.analysis.sign_box import Box
-from kimgame.analysis.sign_regions import drop_subsumed
-from kimgame.analysis.sign_terms import POS, TRUE, ZERO, Term
+from kimgame.analysis.sign_regions import intersection
+from kimgame.analysis.sign_terms import POS, ZERO, Term
 from kimgame.expr.polynomial import Ratio
 from kimgame.model.normal_form import NormalFormGame
 
@@ -52,15 +50,6 @@ class PayoffRegions:
                         out.append(u)
         return out
 
-    def intersection(self, regions: Sequence[list[Term]]) -> list[Term]:
-        """The region where all of ``regions`` hold; terms proved empty on the box dropped."""
-        out = [TRUE]
-        for region in regions:
-            out = drop_subsumed([u for s in out for t in region if (u := self.box.meet(s, t)) is not None])
-            if not out:
-                break
-        return out
-
     def dominance(self, i: int, s: int, t: int, strict: bool) -> list[Term]:
         """Where strategy ``s`` of player ``i`` dominates ``t``: with ``d(z) = u_i(s, z) - u_i(t, z)`` over
         the opponents' pure profiles ``z``, all ``d(z) > 0`` (strict), or all ``d(z) >= 0`` and some
@@ -70,12 +59,12 @@ class PayoffRegions:
             if profile[i] == s:
                 pairs.append((profile, profile[:i] + (t,) + profile[i + 1:]))
         if strict:
-            return self.intersection([self.at_least(i, a, b, POS) for a, b in pairs])
+            return intersection([self.at_least(i, a, b, POS) for a, b in pairs], self.box)
         some = [term for a, b in pairs for term in self.at_least(i, a, b, POS)]
-        return self.intersection([*(self.at_least(i, a, b, POS | ZERO) for a, b in pairs), some])
+        return intersection([*(self.at_least(i, a, b, POS | ZERO) for a, b in pairs), some], self.box)
 
     def pure_equilibrium(self, profile: tuple[int, ...]) -> list[Term]:
         """Where ``profile`` is a Nash equilibrium: no player gains by a unilateral deviation."""
         shape = self.game.shape
-        return self.intersection([self.at_least(i, profile, profile[:i] + (k,) + profile[i + 1:], POS | ZERO)
-                                  for i in range(len(shape)) for k in range(shape[i]) if k != profile[i]])
+        return intersection([self.at_least(i, profile, profile[:i] + (k,) + profile[i + 1:], POS | ZERO)
+                             for i in range(len(shape)) for k in range(shape[i]) if k != profile[i]], self.box)

@@ -122,6 +122,17 @@ def _merge_pairs(terms: list[Term], box: Box) -> list[Term]:
     return out
 
 
+def intersection(regions: Iterable[list[Term]], box: Box) -> list[Term]:
+    """The region where all of ``regions`` hold: every choice of one term from each met on ``box``
+    (:meth:`~kimgame.analysis.sign_box.Box.meet`, which drops what it proves empty), subsumed terms dropped."""
+    out = [TRUE]
+    for region in regions:
+        out = drop_subsumed([u for s in out for t in region if (u := box.meet(s, t)) is not None])
+        if not out:
+            break
+    return out
+
+
 def drop_subsumed(terms: list[Term]) -> list[Term]:
     """The terms without duplicates and without those that (syntactically) imply another."""
     terms = _dedupe(terms)
