@@ -298,6 +298,28 @@ def test_a_float_path_stopped_early_is_resumed_exactly(kuhn, monkeypatch):
     assert is_equilibrium(kuhn, behavior_of(form, x, y))
 
 
+def test_a_resumed_path_that_fails_starts_over(kuhn, monkeypatch):
+    """A float basis can pass the lexicographic check yet lie off Lemke's path from the start; when the
+    exact path resumed from it fails, the exact path is run again from the start, and the reason says so."""
+    from kimgame.solvers import sequence_lcp as module
+
+    monkeypatch.setattr(module, "EXACT_ONLY_SIZE", 0)
+    monkeypatch.setattr(module, "PIVOT_FACTOR", 0)
+    exact_path = module._exact_path
+
+    def off_the_path(system, clock, resume=None):
+        if resume is not None:
+            raise module.LemkeFailure("the Lemke path of the sequence-form LCP cycled")
+        return exact_path(system, clock)
+
+    monkeypatch.setattr(module, "_exact_path", off_the_path)
+    form = sequence_form(kuhn)
+    x, y, run = sequence_lcp(form)
+    assert run.reason == ("float path ran past the pivot limit: exact pivoting from the start "
+                          "(the path from the float basis cycled)")
+    assert is_equilibrium(kuhn, behavior_of(form, x, y))
+
+
 def test_a_lemke_path_stops_at_the_deadline(kuhn):
     import time
 

@@ -420,10 +420,23 @@ def sequence_lcp(form: SequenceForm, *, clock: Clock | None = None
                 reason = f"float path not certified ({found}): exact pivoting"
             else:
                 reason = f"float path {end.stop}: exact pivoting"
-                resume = end
-        x, y, pivots, resumed = _exact_path(system, clock, resume)
-        if resume is not None:
-            reason += " from the float basis" if resumed else " from the start (float basis not lexico-feasible)"
+                # a path that cycled or ended in a ray has left Lemke's path (a tie missed in floats): its
+                # basis can sit on a loop or a path between two rays, so only a path cut at the pivot limit
+                # is resumed
+                resume = end if end.stop == "ran past the pivot limit" else None
+        try:
+            x, y, pivots, resumed = _exact_path(system, clock, resume)
+        except LemkeFailure as failure:
+            if resume is None:
+                raise
+            # the float basis passed the lexicographic check but was not on the path from the start
+            x, y, pivots, resumed = _exact_path(system, clock)
+            reason += f" from the start (the path from the float basis {str(failure).split('LCP ')[-1]})"
+        else:
+            if resume is not None:
+                reason += " from the float basis" if resumed else " from the start (float basis not lexico-feasible)"
+            elif reason.startswith("float path") and "not certified" not in reason:
+                reason += " from the start"
     check_equilibrium(form, x, y)
     return x, y, LemkeRun(float_pivots, pivots, reason)
 
