@@ -152,7 +152,8 @@ def same_game(game, players, spec, subtrees=None):
         assert game.parent[v] == want["parent"] and game.history(v) == want["history"]
         assert game.move_label(v) == (want["history"][-1] if v else None)
         if want["parent"] >= 0:
-            assert game.child_index[v] == ref[want["parent"]]["children"].index(v)
+            slot = game.arrays.child_slot[v] - game.arrays.columns.child_ptr[want["parent"]]
+            assert slot == ref[want["parent"]]["children"].index(v)
         kids = want["children"]
         end = v
         while kids:

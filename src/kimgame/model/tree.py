@@ -91,14 +91,6 @@ class ExtensiveFormGame(Game):
         return tuple(self.arrays.columns.parent)
 
     @cached_property
-    def child_index(self) -> tuple[int, ...]:
-        """For each node, the position of the move leading to it among its parent's moves (-1 for the root)."""
-        c = self.arrays.columns
-        ptr, parent = c.child_ptr, c.parent
-        slot = self.arrays.child_slot
-        return (-1, *(slot[v] - ptr[parent[v]] for v in range(1, len(slot))))
-
-    @cached_property
     def subtree_end(self) -> tuple[int, ...]:
         """Last node (preorder) of each node's subtree: the subtree of ``v`` is ``v .. subtree_end[v]``."""
         return tuple(self.arrays.columns.end)
@@ -222,7 +214,7 @@ class ExtensiveFormGame(Game):
         return plan_space(self).labels
 
 
-_STRUCTURE = ("child_index", "infosets", "outcomes", "is_perfect_information", "own_history", "plan_counts",
+_STRUCTURE = ("infosets", "outcomes", "is_perfect_information", "own_history", "plan_counts",
               "strategies", "parent", "subtree_end")  # cached properties that depend on the nodes only
 
 
@@ -254,7 +246,7 @@ def own_context(game: ExtensiveFormGame) -> tuple[list[tuple[str, int] | None], 
 def probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
     """The chance probabilities that do not evaluate, at the game's values, to a number in [0, 1] (each
     distinct formula tried once; the nodes are read only to word a problem)."""
-    if all(_in_unit_interval(f, game.values) for f in game.arrays.probs):
+    if all(in_unit_interval(f, game.values) for f in game.arrays.probs):
         return []
     errors = []
     for node in game.nodes:
@@ -273,7 +265,8 @@ def probabilities_at_values(game: ExtensiveFormGame) -> list[KimgameError]:
     return errors
 
 
-def _in_unit_interval(f: Formula, values: Mapping[str, Fraction]) -> bool:
+def in_unit_interval(f: Formula, values: Mapping[str, Fraction]) -> bool:
+    """Whether ``f`` at ``values`` lies in [0, 1] (False when it cannot be evaluated there)."""
     c = f.constant
     if c is None:
         try:

@@ -18,7 +18,7 @@ from kimgame.errors import KimgameError, Location
 from kimgame.model.nodes import Chance, Decision, Terminal
 from kimgame.model.parameters import Parameter
 from kimgame.model.probabilities import outside_unit_interval_on_box, sum_error, sums_to_one
-from kimgame.model.tree import ExtensiveFormGame, own_context, probabilities_at_values
+from kimgame.model.tree import ExtensiveFormGame, in_unit_interval, own_context, probabilities_at_values
 from kimgame.model.tree_arrays import CHANCE, DECISION, TreeArrays
 
 __all__ = ["recall_problem", "tree_problems", "where_text"]
@@ -169,11 +169,7 @@ def _passes_checks(a: TreeArrays, values: Mapping[str, Fraction], parameters: Se
         return False
     bounded = {p.name: p for p in parameters}
     for f in a.probs:
-        try:
-            p = f.evaluate(values)
-        except KimgameError:
-            return False
-        if not 0 <= p <= 1 or (f.parameters and outside_unit_interval_on_box(f, bounded)):
+        if not in_unit_interval(f, values) or (f.parameters and outside_unit_interval_on_box(f, bounded)):
             return False
     c = a.columns
     ptr, children, prob = c.child_ptr, c.children, c.prob
