@@ -158,12 +158,22 @@ SIGN_CHANGING = """
 """
 
 
-def test_formulas_without_an_exact_sign_form_get_a_clear_answer(write_yaml):
-    """A division by a parameter that changes sign has no exact region: a sweep still runs (its outcome
-    columns are left out with a note); parametric equilibria in two parameters with abs() are refused
-    with a message that says what to do."""
+def test_a_sweep_leaves_out_outcomes_without_an_exact_sign_form(write_yaml):
+    """A division by a parameter that changes sign has no exact region: a sweep still runs, its outcome
+    columns left out with a note that says why."""
     game = kimgame.load(write_yaml(SIGN_CHANGING))
     result = kimgame.sweep(game, {"x": (F(1, 2), 2, 4), "y": (0, 1, 3)})
     assert any(note.startswith("outcomes left out:") for note in result.notes)
-    with pytest.raises(KimgameError, match="no min, max or abs"):
-        parametric_equilibria(game)
+
+
+def test_two_parameter_pieces_with_abs_and_a_sign_changing_division_match_enumeration(write_yaml):
+    """abs() is split into its cases and y/x keeps its sign through x*y: the pieces give the extreme
+    equilibria of the game at every grid point of the box (x = 0, where y/x is undefined, left out)."""
+    game = kimgame.load(write_yaml(SIGN_CHANGING))
+    pieces = parametric_equilibria(game)
+    xs = [F(k, 4) for k in range(-4, 9) if k]
+    ys = [F(k, 4) for k in range(5)]
+    for x in xs:
+        for y in ys:
+            numeric = game.with_values(x=x, y=y)
+            assert equilibria_at(pieces, {"x": x, "y": y}) == extreme_equilibria(*numeric.numeric), (x, y)

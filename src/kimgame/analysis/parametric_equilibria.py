@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+from sympy.logic.boolalg import to_nnf
 
 from kimgame.analysis.conditions import condition_text, evaluate_condition, symbolic_game
 from kimgame.analysis.sign_box import Box
@@ -116,11 +117,10 @@ class _Regions:
         times the denominator, factored (so ``y*(x - 2) = 0`` is ``y = 0 | x = 2``)."""
         if rel is sympy.true or rel is sympy.false:
             return [TRUE] if rel is sympy.true else []
-        num, den = sympy.fraction(sympy.cancel(sympy.together(rel.lhs - rel.rhs)))
-        if not (num * den).is_polynomial(*self.gens):
-            raise KimgameError("parametric equilibria in two or more parameters need payoffs that are rational "
-                               "functions of them (no min, max or abs); keep one parameter symbolic "
-                               "(parameters=[...]) or sweep the game instead")
+        difference = rel.lhs - rel.rhs
+        if difference.has(sympy.Min, sympy.Max, sympy.Abs):
+            return self._cases(difference, type(rel))
+        num, den = sympy.fraction(sympy.cancel(sympy.together(difference)))
         content, factors = sympy.factor_list(sympy.expand(num * den), *self.gens)
         mask = _MASKS[type(rel)]
         if content < 0:
@@ -128,6 +128,30 @@ class _Regions:
         if content == 0:
             return [TRUE] if mask & ZERO else []
         return product_region([(self._poly(f), e) for f, e in factors], mask, self.box)
+
+    def _cases(self, difference, relation: type) -> list[Term]:
+        """The region of ``difference ~ 0`` for a ``difference`` with ``min``/``max``/``abs``: written as
+        a piecewise expression (one rational function per case, the first case whose condition holds),
+        the union over the cases of "this case's condition, none of the earlier ones, and its relation"."""
+        folded = sympy.piecewise_fold(difference.rewrite(sympy.Piecewise))
+        cases = folded.args if isinstance(folded, sympy.Piecewise) else ((folded, sympy.true),)
+        out: list[Term] = []
+        earlier: list[list[Term]] = []  # the region of "no earlier condition holds", as conjuncts
+        for expr, condition in cases:
+            here = self.boolean(condition)
+            out.extend(self.conj(here, *earlier, self.atom(relation(expr, 0))))
+            earlier.append(self.boolean(to_nnf(sympy.Not(condition))))
+        return self.disj([out])
+
+    def boolean(self, b) -> list[Term]:
+        """The region of a Boolean combination (in negation normal form) of relations."""
+        if b is sympy.true or b is sympy.false:
+            return [TRUE] if b is sympy.true else []
+        if isinstance(b, sympy.And):
+            return self.conj(*(self.boolean(a) for a in b.args))
+        if isinstance(b, sympy.Or):
+            return self.disj([self.boolean(a) for a in b.args])
+        return self.atom(b)
 
     def _poly(self, e) -> Poly:
         p = sympy.Poly(e, *self.gens)
