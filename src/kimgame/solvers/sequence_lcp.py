@@ -286,6 +286,14 @@ def _float_path(system: _System, clock: Clock) -> _FloatEnd:
 
     def leaving_row(c: int, candidates, largest: bool = False) -> int:
         cand = np.asarray(candidates)
+        first = T[cand, rhs] / T[cand, c]  # the right-hand side alone decides unless rows tie on it
+        if largest:
+            first = -first
+        best = first.min()
+        tied = np.flatnonzero(first - best <= TIE_TOLERANCE * (1.0 + abs(best)))
+        if len(tied) == 1:
+            return int(cand[tied[0]])
+        cand = cand[tied]
         ratios = T[np.ix_(cand, order)] / T[cand, c][:, None]
         if largest:
             ratios = -ratios
