@@ -192,7 +192,15 @@ def _passes_checks(a: TreeArrays, values: Mapping[str, Fraction], parameters: Se
 
 def _shared_infosets_ok(a: TreeArrays) -> bool:
     """Information sets with several nodes: the same mover and moves at each, and the same previous own move
-    and number of own moves on the way to each (perfect recall)."""
+    and number of own moves on the way to each (perfect recall). Computed once per store (loading and
+    solving both ask)."""
+    cached = a.__dict__.get("_shared_infosets_ok")
+    if cached is None:
+        cached = a.__dict__["_shared_infosets_ok"] = _check_shared_infosets(a)
+    return cached
+
+
+def _check_shared_infosets(a: TreeArrays) -> bool:
     if a.is_perfect_information:
         return True
     c = a.columns
