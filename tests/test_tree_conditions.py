@@ -479,12 +479,20 @@ def test_division_by_a_parameter_expression():
     check_against_solver(game, points, cond, min_fair=1)
 
 
-def test_min_max_formulas_are_refused_with_a_clear_message():
-    params = [Parameter("a", F(1), F(0), F(2))]
-    game = build_tree(["A", "B"], decision("A", {"l": terminal("max(a, 1)", 0), "r": terminal(1, 0)}, name="A"),
-                      parameters=params)
-    with pytest.raises(NotImplementedError, match=r"max\(\)"):
-        tree_claim_condition(game, Plays("A", "A", "l"))
+def test_min_max_abs_payoffs_are_split_into_their_cases():
+    """A payoff with max/min/abs gives one cell per case at its leaf: A goes left iff max(a, 1) - b > 1/2
+    (two cases: a - b > 1/2 where a >= 1, 1/2 > b elsewhere); B's |a - b| decides below."""
+    params = [Parameter("a", F(1), F(0), F(2)), Parameter("b", F(1), F(0), F(2))]
+    follower = decision("B", {"up": terminal("min(a, b)", "abs(a - b)", outcome="up"),
+                              "down": terminal(0, "1/2", outcome="down")}, name="B")
+    game = build_tree(["A", "B"], decision("A", {"l": terminal("max(a, 1) - b", 0, outcome="l"), "r": follower},
+                                           name="A"), parameters=params)
+    claims = (Claim("left", "", Plays("A", "A", "l")), Claim("up", "", Plays("B", "B", "up")),
+              Claim("up-path", "", Outcome(("up",), at_least=constant(1), quantifier="some")))
+    game = game.replace(claims=claims)
+    cond = {c.id: claim_condition(game, c) for c in claims}
+    points = [{"a": F(i, 4), "b": F(j, 4)} for i in range(9) for j in range(9)]
+    check_against_solver(game, points, cond, min_fair=1)
 
 
 # --------------------------------------------------------------------------------------------------

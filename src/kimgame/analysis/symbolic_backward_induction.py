@@ -34,6 +34,7 @@ top of the subgame by :mod:`kimgame.analysis.tree_conditions`.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -153,19 +154,42 @@ class SymbolicBackwardInduction(CellAlgebra):
         """The out of terminal ``v``: its payoffs (players who move above) and the claim data."""
         node = self.game.nodes[v]
         assert isinstance(node, Terminal)
-        values = self._project([self.ratio(f) for f in node.payoffs], v)
+        return self._project([self.ratio(f) for f in node.payoffs], v), self.terminal_out_data(v)[1]
+
+    def terminal_out_data(self, v: int) -> tuple[None, Hashable]:
+        """The claim data of terminal ``v`` (what the claim asks of the play that ends there)."""
+        node = self.game.nodes[v]
+        assert isinstance(node, Terminal)
         if self.mode == "outcome":
             data: Hashable = self.one if node.outcome in self._outcomes else self.zero
         elif self.mode == "path":
             data = ""
         else:
             data = None
-        return values, data
+        return None, data
 
     def _child_cells(self, c: int, results: Mapping[int, Cells]) -> list[tuple[frozenset, Term]]:
         if isinstance(self.game.nodes[c], Terminal):
-            return [(frozenset([self.terminal_out(c)]), TRUE)]
+            return self.terminal_cells(c)
         return [(outs, t) for outs, terms in results[c].items() for t in terms]
+
+    def terminal_cells(self, v: int) -> list[tuple[frozenset, Term]]:
+        """The cells of terminal ``v``: one, unless a payoff of a player who moves above it has ``min``,
+        ``max`` or ``abs``; then one per combination of those payoffs' cases
+        (:meth:`~kimgame.analysis.formula_ratios.FormulaRatios.pieces`) that is not empty on the box."""
+        node = self.game.nodes[v]
+        assert isinstance(node, Terminal)
+        _, data = self.terminal_out_data(v)
+        cases = [self.formulas.pieces(f) if i in self.above[v] else [(TRUE, None)]
+                 for i, f in enumerate(node.payoffs)]
+        cells = []
+        for combo in itertools.product(*cases):
+            t: Term | None = TRUE
+            for piece, _ in combo:
+                t = self.box.meet(t, piece) if t is not None else None
+            if t is not None:
+                cells.append((frozenset([(tuple(r for _, r in combo), data)]), t))
+        return cells
 
     def _decision(self, v: int, node: Decision, kids: list[list[tuple[frozenset, Term]]]) -> Cells:
         i = node.player
