@@ -43,7 +43,12 @@ __all__ = ["LemkeFailure", "LemkeRun", "sequence_lcp"]
 
 
 class LemkeFailure(Exception):
-    """The Lemke path ended in a ray (does not happen with negative payoffs; a safeguard)."""
+    """The Lemke path ended in a ray or cycled (does not happen with negative payoffs from the start; a
+    safeguard). ``how`` says which: "ended in a ray" or "cycled"."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__(f"the Lemke path of the sequence-form LCP {how}")
+        self.how = how
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,14 +378,14 @@ def _exact_path(system: _System, clock: Clock, resume: _FloatEnd | None = None
         clock.check()
         candidates = [i for i in t.constrained() if t.rows[i][entering] > 0]
         if not candidates:
-            raise LemkeFailure("the Lemke path of the sequence-form LCP ended in a ray")
+            raise LemkeFailure("ended in a ray")
         leaving = t.pivot(t.leaving_row(entering, candidates), entering)
         pivots += 1
         if leaving == z0:
             break
         key = tuple(sorted(t.basis))
         if key in seen:
-            raise LemkeFailure("the Lemke path of the sequence-form LCP cycled")
+            raise LemkeFailure("cycled")
         seen.add(key)
         entering = system.complement(leaving)
     z = t.values()
@@ -431,7 +436,10 @@ def sequence_lcp(form: SequenceForm, *, clock: Clock | None = None
                 # a path that cycled or ended in a ray has left Lemke's path (a tie missed in floats): its
                 # basis can sit on a loop or a path between two rays, so only a path cut at the pivot limit
                 # is resumed
-                resume = end if end.stop == "ran past the pivot limit" else None
+                if end.stop == "ran past the pivot limit":
+                    resume = end
+                else:
+                    reason += " from the start"
         try:
             x, y, pivots, resumed = _exact_path(system, clock, resume)
         except LemkeFailure as failure:
@@ -439,12 +447,10 @@ def sequence_lcp(form: SequenceForm, *, clock: Clock | None = None
                 raise
             # the float basis passed the lexicographic check but was not on the path from the start
             x, y, pivots, resumed = _exact_path(system, clock)
-            reason += f" from the start (the path from the float basis {str(failure).split('LCP ')[-1]})"
+            reason += f" from the start (the path from the float basis {failure.how})"
         else:
             if resume is not None:
                 reason += " from the float basis" if resumed else " from the start (float basis not lexico-feasible)"
-            elif reason.startswith("float path") and "not certified" not in reason:
-                reason += " from the start"
     check_equilibrium(form, x, y)
     return x, y, LemkeRun(float_pivots, pivots, reason)
 
