@@ -154,9 +154,9 @@ class SymbolicBackwardInduction(CellAlgebra):
         """The out of terminal ``v``: its payoffs (players who move above) and the claim data."""
         node = self.game.nodes[v]
         assert isinstance(node, Terminal)
-        return self._project([self.ratio(f) for f in node.payoffs], v), self.terminal_out_data(v)[1]
+        return self._project([self.ratio(f) for f in node.payoffs], v), self._terminal_data(v)
 
-    def terminal_out_data(self, v: int) -> tuple[None, Hashable]:
+    def _terminal_data(self, v: int) -> Hashable:
         """The claim data of terminal ``v`` (what the claim asks of the play that ends there)."""
         node = self.game.nodes[v]
         assert isinstance(node, Terminal)
@@ -166,7 +166,7 @@ class SymbolicBackwardInduction(CellAlgebra):
             data = ""
         else:
             data = None
-        return None, data
+        return data
 
     def _child_cells(self, c: int, results: Mapping[int, Cells]) -> list[tuple[frozenset, Term]]:
         if isinstance(self.game.nodes[c], Terminal):
@@ -179,7 +179,7 @@ class SymbolicBackwardInduction(CellAlgebra):
         (:meth:`~kimgame.analysis.formula_ratios.FormulaRatios.pieces`) that is not empty on the box."""
         node = self.game.nodes[v]
         assert isinstance(node, Terminal)
-        _, data = self.terminal_out_data(v)
+        data = self._terminal_data(v)
         cases = [self.formulas.pieces(f) if i in self.above[v] else [(TRUE, None)]
                  for i, f in enumerate(node.payoffs)]
         cells = []
